@@ -1,0 +1,137 @@
+//! A session: sources, the growing lowered program, and the interpreter, driven together.
+//! The CLI and the REPL both go through this; neither holds pipeline logic of its own.
+
+use crate::fault::RuntimeError;
+use crate::host::Host;
+use crate::value::Value;
+use crate::vm::{Limits, Vm};
+use ovsm_ir::Lowering;
+use ovsm_lexer::{any_errors, Diagnostic, SourceId, Sources};
+
+pub struct Session {
+    pub sources: Sources,
+    lowering: Lowering,
+    pub vm: Vm,
+    /// Functions that belong to the prelude, left out of IR dumps.
+    prelude_functions: usize,
+}
+
+/// What evaluating a source gave.
+#[derive(Debug)]
+pub enum Outcome {
+    Value(Value),
+    /// Syntax or lowering errors: nothing ran.
+    Rejected(Vec<Diagnostic>),
+    Failed(RuntimeError),
+}
+
+impl Session {
+    pub fn new(host: Box<dyn Host>, limits: Limits) -> Session {
+        let lowering = Lowering::new();
+        let prelude_functions = lowering.program.functions.len();
+        let mut session = Session {
+            sources: Sources::new(),
+            lowering,
+            vm: Vm::new(host, limits),
+            prelude_functions,
+        };
+        // The prelude's top level defines its functions; it cannot fail, and if it ever did,
+        // the prelude builtins would report themselves undefined when called.
+        let entries = session.lowering.program.entries.clone();
+        for entry in entries {
+            let _ = session.vm.run(&session.lowering.program, entry);
+        }
+        session
+    }
+
+    pub fn program(&self) -> &ovsm_ir::Program {
+        &self.lowering.program
+    }
+
+    /// Parses, lowers and runs one source; its autonomous programs' startup code runs after.
+    pub fn eval(&mut self, name: &str, text: &str) -> Outcome {
+        let id = self.sources.add(name, text);
+        let programs_before = self.lowering.program.programs.len();
+        let entry = match self.compile(id) {
+            Ok(entry) => entry,
+            Err(diagnostics) => return Outcome::Rejected(diagnostics),
+        };
+        let value = match self.vm.run(&self.lowering.program, entry) {
+            Ok(v) => v,
+            Err(e) => return Outcome::Failed(e),
+        };
+        if let Err(e) = self.start_programs(programs_before) {
+            return Outcome::Failed(e);
+        }
+        Outcome::Value(value)
+    }
+
+    /// Parses and lowers a registered source, returning its entry function.
+    fn compile(&mut self, id: SourceId) -> Result<ovsm_ir::FuncId, Vec<Diagnostic>> {
+        let text = self.sources.text(id).to_string();
+        let (program, mut diagnostics) = ovsm_parser::parse(&text, id);
+        let Some(program) = program.filter(|_| !any_errors(&diagnostics)) else {
+            return Err(diagnostics);
+        };
+        diagnostics.extend(self.lowering.lower_unit(&program.forms));
+        if any_errors(&diagnostics) {
+            return Err(diagnostics);
+        }
+        self.lowering
+            .program
+            .entries
+            .last()
+            .copied()
+            .ok_or(diagnostics)
+    }
+
+    /// Runs the `on-startup` clauses of programs declared since `first`, at slot 0, in order.
+    fn start_programs(&mut self, first: usize) -> Result<(), RuntimeError> {
+        let programs: Vec<_> = self
+            .lowering
+            .program
+            .programs
+            .iter()
+            .skip(first)
+            .cloned()
+            .collect();
+        for p in programs {
+            self.vm.log_prefix = format!("[slot 0 {}] ", p.name);
+            for thunk in &p.startup {
+                let result = self.vm.run(&self.lowering.program, *thunk);
+                if let Err(e) = result {
+                    self.vm.log_prefix.clear();
+                    return Err(e);
+                }
+            }
+            self.vm.log_prefix.clear();
+        }
+        Ok(())
+    }
+
+    pub fn printed(&self, value: &Value) -> String {
+        crate::print::printed(value, &self.lowering.program)
+    }
+
+    /// Renders diagnostics of this session's sources.
+    pub fn render(&self, diagnostics: &[Diagnostic], color: bool) -> String {
+        ovsm_lexer::render_all(diagnostics, &self.sources, color)
+    }
+
+    pub fn render_error(&self, error: &RuntimeError, color: bool) -> String {
+        ovsm_lexer::render(&error.to_diagnostic(&self.sources), &self.sources, color)
+    }
+
+    /// The IR of a source, without running it (`ovsm check --emit ir`).
+    pub fn lower_only(&mut self, name: &str, text: &str) -> Result<String, Vec<Diagnostic>> {
+        let id = self.sources.add(name, text);
+        let before = self
+            .lowering
+            .program
+            .functions
+            .len()
+            .max(self.prelude_functions);
+        self.compile(id)?;
+        Ok(ovsm_ir::print_program(&self.lowering.program, before))
+    }
+}

@@ -1,0 +1,514 @@
+//! The dispatch loop.
+
+use super::Vm;
+use crate::builtins::numbers;
+use crate::fault::Fault;
+use crate::map::Map;
+use crate::value::{Closure, Value};
+use ovsm_ir::{Capture, Instr, Program, UpdateOp};
+use std::cell::RefCell;
+use std::cmp::Ordering;
+use std::rc::Rc;
+
+fn ice(what: &str) -> Fault {
+    Fault::new("E0299", format!("internal error: {what}"))
+}
+
+impl Vm {
+    /// Executes instructions until the frame count drops to `stop`; returns that frame's value.
+    /// On a fault, the faulting frame's `pc` is left just past the faulting instruction.
+    pub(super) fn dispatch(&mut self, program: &Program, stop: usize) -> Result<Value, Fault> {
+        let mut frame = self
+            .frames
+            .last()
+            .cloned()
+            .ok_or_else(|| ice("no frame to run"))?;
+        let mut code: &[Instr] = program
+            .function(frame.func)
+            .map_or(&[], |f| f.code.as_slice());
+        let mut pc = frame.pc;
+        let mut base = frame.base;
+        let budget = self.limits.compute_budget;
+        let mut steps: u64 = 0;
+        // Saves the running frame's pc so traces and handlers see it.
+        macro_rules! save {
+            () => {
+                if let Some(f) = self.frames.last_mut() {
+                    f.pc = pc;
+                }
+            };
+        }
+        macro_rules! fail {
+            ($e:expr) => {{
+                save!();
+                self.compute_used = self.compute_used.saturating_add(steps);
+                return Err($e);
+            }};
+        }
+        macro_rules! pop {
+            () => {
+                match self.stack.pop() {
+                    Some(v) => v,
+                    None => fail!(ice("stack underflow")),
+                }
+            };
+        }
+        macro_rules! slot {
+            ($n:expr) => {
+                match self.stack.get_mut(base + $n as usize) {
+                    Some(v) => v,
+                    None => fail!(ice("bad local slot")),
+                }
+            };
+        }
+        macro_rules! captured {
+            ($n:expr) => {
+                match frame
+                    .closure
+                    .as_ref()
+                    .and_then(|c| c.captures.get($n as usize))
+                {
+                    Some(v) => v,
+                    None => fail!(ice("bad capture")),
+                }
+            };
+        }
+        macro_rules! try_ {
+            ($e:expr) => {
+                match $e {
+                    Ok(v) => v,
+                    Err(e) => fail!(e),
+                }
+            };
+        }
+        macro_rules! binary {
+            ($f:expr) => {{
+                let b = pop!();
+                let a = pop!();
+                self.stack.push(try_!($f(&a, &b)));
+            }};
+        }
+        macro_rules! charge {
+            () => {
+                if self.compute_used.saturating_add(steps) > budget {
+                    fail!(Fault::fatal(
+                        "E0210",
+                        format!("compute budget exceeded: {} compute units", budget)
+                    ));
+                }
+            };
+        }
+        // Switches the loop's cached state to the frame now on top.
+        macro_rules! reload {
+            () => {{
+                frame = match self.frames.last() {
+                    Some(f) => f.clone(),
+                    None => fail!(ice("no frame to return to")),
+                };
+                code = program
+                    .function(frame.func)
+                    .map_or(&[], |f| f.code.as_slice());
+                pc = frame.pc;
+                base = frame.base;
+            }};
+        }
+        loop {
+            let Some(&instr) = code.get(pc) else {
+                fail!(ice("fell off the end of a function"))
+            };
+            pc += 1;
+            steps += 1;
+            match instr {
+                Instr::Nil => self.stack.push(Value::Nil),
+                Instr::True => self.stack.push(Value::Bool(true)),
+                Instr::False => self.stack.push(Value::Bool(false)),
+                Instr::Int(n) => self.stack.push(Value::Int(n)),
+                Instr::Const(i) => {
+                    let v = match self.constants.get(i as usize) {
+                        Some(v) => v.clone(),
+                        None => fail!(ice("bad constant")),
+                    };
+                    self.stack.push(v);
+                }
+                Instr::Local(n) => {
+                    let v = slot!(n).clone();
+                    self.stack.push(v);
+                }
+                Instr::SetLocal(n) => {
+                    let v = pop!();
+                    *slot!(n) = v;
+                }
+                Instr::BoxLocal(n) => {
+                    let s = slot!(n);
+                    let v = std::mem::take(s);
+                    *s = Value::Cell(Rc::new(RefCell::new(v)));
+                }
+                Instr::LocalBoxed(n) => {
+                    let v = cell_get(slot!(n));
+                    self.stack.push(v);
+                }
+                Instr::SetLocalBoxed(n) => {
+                    let v = pop!();
+                    cell_set(slot!(n), v);
+                }
+                Instr::Captured(n) => {
+                    let v = captured!(n).clone();
+                    self.stack.push(v);
+                }
+                Instr::CapturedBoxed(n) => {
+                    let v = cell_get(captured!(n));
+                    self.stack.push(v);
+                }
+                Instr::SetCapturedBoxed(n) => {
+                    let v = pop!();
+                    cell_set(captured!(n), v);
+                }
+                Instr::Global(g) => match self.globals.get(g.0 as usize) {
+                    Some(Some(v)) => {
+                        let v = v.clone();
+                        self.stack.push(v);
+                    }
+                    _ => fail!(undefined(program, g, code.get(pc), "variable")),
+                },
+                Instr::SetGlobal(g) => {
+                    let v = pop!();
+                    match self.globals.get_mut(g.0 as usize) {
+                        Some(slot @ Some(_)) => *slot = Some(v),
+                        _ => fail!(Fault::new(
+                            "E0201",
+                            format!(
+                                "cannot `set!` undefined variable `{}`; define it first",
+                                program.global_name(g)
+                            )
+                        )),
+                    }
+                }
+                Instr::DefineGlobal(g) => {
+                    let v = pop!();
+                    match self.globals.get_mut(g.0 as usize) {
+                        Some(slot) => *slot = Some(v),
+                        None => fail!(ice("bad global")),
+                    }
+                }
+                Instr::UpdateLocal(n, op) => {
+                    let operands = self.pop_operands(op);
+                    let updated = try_!(update(slot!(n), op, &operands));
+                    self.stack.push(updated);
+                }
+                Instr::UpdateLocalBoxed(n, op) => {
+                    let operands = self.pop_operands(op);
+                    let updated = try_!(update_cell(slot!(n), op, &operands));
+                    self.stack.push(updated);
+                }
+                Instr::UpdateCapturedBoxed(n, op) => {
+                    let operands = self.pop_operands(op);
+                    let updated = try_!(update_cell(captured!(n), op, &operands));
+                    self.stack.push(updated);
+                }
+                Instr::UpdateGlobal(g, op) => {
+                    let operands = self.pop_operands(op);
+                    let updated = match self.globals.get_mut(g.0 as usize) {
+                        Some(Some(v)) => try_!(update(v, op, &operands)),
+                        _ => fail!(Fault::new(
+                            "E0201",
+                            format!(
+                                "cannot `set!` undefined variable `{}`; define it first",
+                                program.global_name(g)
+                            )
+                        )),
+                    };
+                    self.stack.push(updated);
+                }
+                Instr::Pop => {
+                    pop!();
+                }
+                Instr::Dup => {
+                    let v = match self.stack.last() {
+                        Some(v) => v.clone(),
+                        None => fail!(ice("stack underflow")),
+                    };
+                    self.stack.push(v);
+                }
+                Instr::Jump(t) => {
+                    let t = t as usize;
+                    if t < pc {
+                        charge!();
+                    }
+                    pc = t;
+                }
+                Instr::JumpIfFalse(t) => {
+                    if !pop!().is_truthy() {
+                        pc = t as usize;
+                    }
+                }
+                Instr::JumpIfNotNil(t) => {
+                    if !matches!(pop!(), Value::Nil) {
+                        pc = t as usize;
+                    }
+                }
+                Instr::JumpIfFalseKeep(t) => {
+                    if self.stack.last().is_some_and(|v| !v.is_truthy()) {
+                        pc = t as usize;
+                    } else {
+                        pop!();
+                    }
+                }
+                Instr::JumpIfTrueKeep(t) => {
+                    if self.stack.last().is_some_and(Value::is_truthy) {
+                        pc = t as usize;
+                    } else {
+                        pop!();
+                    }
+                }
+                Instr::Closure(id) => {
+                    let Some(f) = program.function(id) else {
+                        fail!(ice("bad function"))
+                    };
+                    let mut captures = Vec::with_capacity(f.captures.len());
+                    for c in &f.captures {
+                        captures.push(match c {
+                            Capture::Local(n) => slot!(*n).clone(),
+                            Capture::Outer(n) => captured!(*n).clone(),
+                        });
+                    }
+                    self.stack.push(Value::Closure(Rc::new(Closure {
+                        func: id,
+                        captures: captures.into_boxed_slice(),
+                    })));
+                }
+                Instr::Call(argc) => {
+                    charge!();
+                    let callee = self.stack.len() - argc as usize - 1;
+                    save!();
+                    if try_!(self.call_value(program, callee, argc as usize)) {
+                        reload!();
+                    }
+                }
+                Instr::TailCall(argc) => {
+                    charge!();
+                    let argc = argc as usize;
+                    let callee = self.stack.len() - argc - 1;
+                    if let Some(Value::Closure(c)) = self.stack.get(callee) {
+                        let c = c.clone();
+                        // Move the callee and its arguments down over the current frame.
+                        let dest = base - 1;
+                        let moved: Vec<Value> = self.stack.drain(callee..).collect();
+                        self.stack.truncate(dest);
+                        self.stack.extend(moved);
+                        self.frames.pop();
+                        if let Err(e) = self.enter(program, c.func, Some(c), dest, argc) {
+                            // Keep a frame for the trace: the caller's.
+                            self.frames.push(frame.clone());
+                            pc = pc.saturating_sub(0);
+                            fail!(e);
+                        }
+                        reload!();
+                    } else {
+                        save!();
+                        try_!(self.call_value(program, callee, argc));
+                        // A builtin in tail position: its result is this frame's result.
+                        if self.do_return(stop) {
+                            self.compute_used = self.compute_used.saturating_add(steps);
+                            return Ok(self.stack.pop().unwrap_or_default());
+                        }
+                        reload!();
+                    }
+                }
+                Instr::CallBuiltin(id, argc) => {
+                    let first = self.stack.len() - argc as usize;
+                    save!();
+                    let result = try_!(self.call_builtin(program, id, first, argc as usize));
+                    self.stack.truncate(first);
+                    self.stack.push(result);
+                }
+                Instr::BuiltinRef(id) => self.stack.push(Value::Builtin(id)),
+                Instr::Return => {
+                    if self.do_return(stop) {
+                        self.compute_used = self.compute_used.saturating_add(steps);
+                        return Ok(self.stack.pop().unwrap_or_default());
+                    }
+                    reload!();
+                }
+                Instr::MakeArray(n) => {
+                    try_!(self.check_memory());
+                    let first = self.stack.len() - n as usize;
+                    let items: crate::value::Array = self.stack.drain(first..).collect();
+                    self.stack.push(Value::array(items));
+                }
+                Instr::MakeMap(n) => {
+                    try_!(self.check_memory());
+                    let first = self.stack.len() - 2 * n as usize;
+                    let mut m = Map::new();
+                    let items: Vec<Value> = self.stack.drain(first..).collect();
+                    for kv in items.chunks(2) {
+                        if let [k, v] = kv {
+                            try_!(crate::builtins::assoc_in_place(&mut m, k, v));
+                        }
+                    }
+                    self.stack.push(Value::Map(Rc::new(m)));
+                }
+                Instr::TryBegin(t) => self.handlers.push(super::Handler {
+                    frames: self.frames.len(),
+                    stack: self.stack.len(),
+                    target: t as usize,
+                }),
+                Instr::TryEnd => {
+                    self.handlers.pop();
+                }
+                Instr::IterStart => {
+                    let v = pop!();
+                    let items = try_!(iterable(&v));
+                    self.stack.push(items);
+                }
+                Instr::IterNext(items, index, exit) => {
+                    let i = match slot!(index) {
+                        Value::Int(i) => *i as usize,
+                        _ => fail!(ice("bad loop index")),
+                    };
+                    let next = match slot!(items) {
+                        Value::Array(a) => a.get(i).cloned(),
+                        _ => fail!(ice("bad loop collection")),
+                    };
+                    match next {
+                        Some(v) => {
+                            *slot!(index) = Value::Int(i as i64 + 1);
+                            self.stack.push(v);
+                            charge!();
+                        }
+                        None => pc = exit as usize,
+                    }
+                }
+                Instr::Add => binary!(|a: &Value, b: &Value| match (a, b) {
+                    (Value::Int(x), Value::Int(y)) => x
+                        .checked_add(*y)
+                        .map(Value::Int)
+                        .ok_or_else(|| Fault::overflow("+")),
+                    _ => numbers::add(a, b),
+                }),
+                Instr::Sub => binary!(|a: &Value, b: &Value| match (a, b) {
+                    (Value::Int(x), Value::Int(y)) => x
+                        .checked_sub(*y)
+                        .map(Value::Int)
+                        .ok_or_else(|| Fault::overflow("-")),
+                    _ => numbers::sub(a, b),
+                }),
+                Instr::Mul => binary!(numbers::mul),
+                Instr::Lt => binary!(|a: &Value, b: &Value| match (a, b) {
+                    (Value::Int(x), Value::Int(y)) => Ok(Value::Bool(x < y)),
+                    _ => numbers::compare2("<", a, b, |o| o == Ordering::Less),
+                }),
+                Instr::Le => binary!(|a: &Value, b: &Value| numbers::compare2("<=", a, b, |o| o
+                    != Ordering::Greater)),
+                Instr::Gt => {
+                    binary!(|a: &Value, b: &Value| numbers::compare2(">", a, b, |o| o
+                        == Ordering::Greater))
+                }
+                Instr::Ge => {
+                    binary!(|a: &Value, b: &Value| numbers::compare2(">=", a, b, |o| o
+                        != Ordering::Less))
+                }
+                Instr::NumEq => binary!(|a: &Value, b: &Value| Ok::<Value, Fault>(Value::Bool(
+                    crate::value::equal(a, b)
+                ))),
+            }
+        }
+    }
+
+    /// Pops the current frame, leaving its result on the stack in place of the callee.
+    /// Returns true when that was the run's last frame.
+    fn do_return(&mut self, stop: usize) -> bool {
+        let result = self.stack.pop().unwrap_or_default();
+        if let Some(f) = self.frames.pop() {
+            self.stack.truncate(f.base.saturating_sub(1));
+        }
+        self.stack.push(result);
+        self.frames.len() <= stop
+    }
+
+    fn pop_operands(&mut self, op: UpdateOp) -> Vec<Value> {
+        let n = match op {
+            UpdateOp::Append => 1,
+            UpdateOp::Assoc => 2,
+        };
+        let first = self.stack.len().saturating_sub(n);
+        self.stack.drain(first..).collect()
+    }
+}
+
+fn undefined(program: &Program, g: ovsm_ir::GlobalId, next: Option<&Instr>, _what: &str) -> Fault {
+    let name = program.global_name(g);
+    // A global that is about to be called reads better as an undefined function.
+    let _ = next;
+    Fault::new("E0201", format!("undefined variable `{name}`"))
+}
+
+fn cell_get(v: &Value) -> Value {
+    match v {
+        Value::Cell(c) => c.borrow().clone(),
+        other => other.clone(),
+    }
+}
+
+fn cell_set(slot: &Value, v: Value) {
+    if let Value::Cell(c) = slot {
+        *c.borrow_mut() = v;
+    }
+}
+
+/// Applies an in-place update to a variable's value and returns the new value.
+/// When nothing else holds the collection, `Rc::make_mut` mutates it without copying.
+fn update(target: &mut Value, op: UpdateOp, operands: &[Value]) -> Result<Value, Fault> {
+    match (op, &mut *target, operands) {
+        (UpdateOp::Append, Value::Array(items), [more]) => {
+            // Type-check before touching the target, so a failed update leaves it intact.
+            crate::builtins::array_arg("append", more)?;
+            crate::builtins::append_in_place(Rc::make_mut(items), more)?;
+        }
+        (UpdateOp::Assoc, Value::Map(m), [k, v]) => {
+            crate::map::Key::of(k).ok_or_else(|| {
+                Fault::expected(
+                    "assoc",
+                    "a key (string, keyword, number, boolean or nil)",
+                    k,
+                )
+            })?;
+            crate::builtins::assoc_in_place(Rc::make_mut(m), k, v)?;
+        }
+        (UpdateOp::Assoc, Value::Nil, [k, v]) => {
+            let mut m = Map::new();
+            crate::builtins::assoc_in_place(&mut m, k, v)?;
+            *target = Value::Map(Rc::new(m));
+        }
+        (UpdateOp::Append, other, _) => return Err(Fault::expected("append", "an array", other)),
+        (UpdateOp::Assoc, other, _) => return Err(Fault::expected("assoc", "a map", other)),
+    }
+    Ok(target.clone())
+}
+
+fn update_cell(slot: &Value, op: UpdateOp, operands: &[Value]) -> Result<Value, Fault> {
+    match slot {
+        Value::Cell(c) => update(&mut c.borrow_mut(), op, operands),
+        _ => Err(ice("boxed update of an unboxed variable")),
+    }
+}
+
+/// The array a `for` loop walks: arrays as they are, strings by character, maps as `[k v]` pairs.
+fn iterable(v: &Value) -> Result<Value, Fault> {
+    Ok(match v {
+        Value::Array(_) => v.clone(),
+        Value::Nil => Value::array(crate::value::Array::new()),
+        Value::Str(s) => Value::array(s.chars().map(|c| Value::str(&c.to_string())).collect()),
+        Value::Map(m) => Value::array(
+            m.iter()
+                .map(|(k, v)| Value::array([k.clone(), v.clone()].into_iter().collect()))
+                .collect(),
+        ),
+        other => {
+            return Err(Fault::expected(
+                "for",
+                "an array, string or map to iterate",
+                other,
+            ))
+        }
+    })
+}

@@ -1,0 +1,113 @@
+//! Command-line interface (contract section 1).
+
+mod commands;
+
+use clap::{Parser, Subcommand};
+
+#[derive(Parser)]
+#[command(
+    name = "ovsm",
+    version,
+    about = "OVSM: a Lisp for autonomous Solana programs"
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(clap::Args, Clone, Copy)]
+pub struct LimitArgs {
+    /// Deepest call stack before a `recursion` error.
+    #[arg(long, default_value_t = 50_000)]
+    pub max_depth: usize,
+    /// Heap the program may use, in MiB, before a memory error.
+    #[arg(long, default_value_t = 2048)]
+    pub memory_limit_mb: usize,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Evaluate a file in the simulated runtime; prints its output, then its last value.
+    Run {
+        file: String,
+        /// Slots to simulate after startup.
+        #[arg(long, default_value_t = 1000)]
+        slots: u64,
+        /// Slots per epoch.
+        #[arg(long, default_value_t = 432_000)]
+        slots_per_epoch: u64,
+        #[command(flatten)]
+        limits: LimitArgs,
+    },
+    /// Evaluate an expression and print its value.
+    Eval {
+        expr: String,
+        #[command(flatten)]
+        limits: LimitArgs,
+    },
+    /// Report diagnostics without running; `--emit ast|ir` prints a stage.
+    Check {
+        file: String,
+        #[arg(long, value_parser = ["ast", "ir"])]
+        emit: Option<String>,
+    },
+    /// Compile to an sBPF shared object.
+    Build {
+        file: String,
+        #[arg(short, long)]
+        output: Option<String>,
+    },
+    /// Start the interactive REPL.
+    Repl,
+    /// Write the builtin reference (docs/stdlib.md) to stdout.
+    #[command(hide = true)]
+    DocStdlib,
+}
+
+/// Runs the command and returns the process exit status.
+pub fn main() -> i32 {
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => {
+            let _ = e.print();
+            return if e.use_stderr() { 2 } else { 0 };
+        }
+    };
+    // Everything runs on a thread with a large stack: the interpreter keeps its frames on the
+    // heap, but printing and dropping deeply nested values still recurse.
+    let worker = std::thread::Builder::new()
+        .stack_size(1 << 30)
+        .spawn(move || dispatch(cli));
+    match worker.map(|h| h.join()) {
+        Ok(Ok(code)) => code,
+        _ => {
+            eprintln!("error: internal compiler error (the process caught a panic); please report this with the input that caused it");
+            1
+        }
+    }
+}
+
+fn dispatch(cli: Cli) -> i32 {
+    match cli.command {
+        Command::Run {
+            file,
+            slots,
+            slots_per_epoch,
+            limits,
+        } => commands::run(&file, slots, slots_per_epoch, limits),
+        Command::Eval { expr, limits } => commands::eval(&expr, limits),
+        Command::Check { file, emit } => commands::check(&file, emit.as_deref()),
+        Command::Build { file, .. } => {
+            eprintln!("error: `ovsm build {file}`: the sBPF back end is not implemented yet; only the interpreter runs programs");
+            1
+        }
+        Command::Repl => {
+            eprintln!("error: the REPL is not implemented yet; use `ovsm eval` or `ovsm run`");
+            1
+        }
+        Command::DocStdlib => {
+            print!("{}", ovsm_stdlib::reference_markdown());
+            0
+        }
+    }
+}

@@ -1,0 +1,101 @@
+//! The subcommands' bodies: read input, drive a session, print, pick the exit status.
+
+use super::LimitArgs;
+use ovsm_runtime::{Limits, Outcome, Session, StdoutHost};
+use std::io::IsTerminal;
+
+fn color() -> bool {
+    std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none()
+}
+
+fn limits(args: LimitArgs) -> Limits {
+    Limits {
+        max_depth: args.max_depth.max(1),
+        memory_limit: args.memory_limit_mb.saturating_mul(1 << 20),
+        ..Limits::default()
+    }
+}
+
+fn read(file: &str) -> Result<String, i32> {
+    std::fs::read(file)
+        .map_err(|e| {
+            eprintln!("error: cannot read `{file}`: {e}");
+            1
+        })
+        .and_then(|bytes| {
+            String::from_utf8(bytes).map_err(|e| {
+                eprintln!(
+                    "error: `{file}` is not UTF-8 text (invalid byte at offset {})",
+                    e.utf8_error().valid_up_to()
+                );
+                1
+            })
+        })
+}
+
+/// Evaluates a source and prints its last value; returns the exit status.
+fn evaluate(name: &str, text: &str, limit_args: LimitArgs) -> i32 {
+    let mut session = Session::new(Box::new(StdoutHost::default()), limits(limit_args));
+    match session.eval(name, text) {
+        Outcome::Value(value) => {
+            let mut line = session.printed(&value);
+            if !session.vm.host.at_line_start() {
+                line.insert(0, '\n');
+            }
+            println!("{line}");
+            0
+        }
+        Outcome::Rejected(diagnostics) => {
+            eprint!("{}", session.render(&diagnostics, color()));
+            1
+        }
+        Outcome::Failed(error) => {
+            if !session.vm.host.at_line_start() {
+                println!();
+            }
+            eprint!("{}", session.render_error(&error, color()));
+            1
+        }
+    }
+}
+
+pub fn run(file: &str, _slots: u64, _slots_per_epoch: u64, limit_args: LimitArgs) -> i32 {
+    match read(file) {
+        Ok(text) => evaluate(file, &text, limit_args),
+        Err(code) => code,
+    }
+}
+
+pub fn eval(expr: &str, limit_args: LimitArgs) -> i32 {
+    evaluate("<eval>", expr, limit_args)
+}
+
+pub fn check(file: &str, emit: Option<&str>) -> i32 {
+    let text = match read(file) {
+        Ok(text) => text,
+        Err(code) => return code,
+    };
+    let mut session = Session::new(Box::new(StdoutHost::default()), Limits::default());
+    if emit == Some("ast") {
+        let id = session.sources.add(file, text.as_str());
+        let (program, diagnostics) = ovsm_parser::parse(&text, id);
+        if let Some(program) = program.filter(|_| !ovsm_lexer::any_errors(&diagnostics)) {
+            print!("{}", ovsm_parser::ast::dump(&program));
+            return 0;
+        }
+        eprint!("{}", session.render(&diagnostics, color()));
+        return 1;
+    }
+    match session.lower_only(file, &text) {
+        Ok(ir) => {
+            if emit == Some("ir") {
+                print!("{ir}");
+            }
+            0
+        }
+        Err(diagnostics) => {
+            eprint!("{}", session.render(&diagnostics, color()));
+            1
+        }
+    }
+}

@@ -1,0 +1,10 @@
+//! The `ovsm` command: parses arguments and calls into the crates.
+
+mod cli;
+
+#[global_allocator]
+static ALLOCATOR: ovsm_runtime::CountingAllocator = ovsm_runtime::CountingAllocator;
+
+fn main() {
+    std::process::exit(cli::main());
+}
