@@ -66,6 +66,10 @@ enum Command {
 
 /// Runs the command and returns the process exit status.
 pub fn main() -> i32 {
+    // A panic is a bug in OVSM, never the user's fault: say so in one line instead of a backtrace.
+    std::panic::set_hook(Box::new(|info| {
+        eprintln!("error: internal compiler error: {info}");
+    }));
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,
         Err(e) => {
@@ -81,7 +85,7 @@ pub fn main() -> i32 {
     match worker.map(|h| h.join()) {
         Ok(Ok(code)) => code,
         _ => {
-            eprintln!("error: internal compiler error (the process caught a panic); please report this with the input that caused it");
+            eprintln!("error: please report this internal error with the input that caused it");
             1
         }
     }

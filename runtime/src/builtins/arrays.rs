@@ -16,7 +16,14 @@ pub fn lookup(name: &str) -> Option<NativeFn> {
                 .unwrap_or_default())
         },
         "last" => |_, a| Ok(seq("last", arg(a, 0))?.back().cloned().unwrap_or_default()),
-        "rest" => |_, a| Ok(Value::array(seq("rest", arg(a, 0))?.skip(1))),
+        "rest" => |_, a| {
+            let items = seq("rest", arg(a, 0))?;
+            Ok(Value::array(if items.is_empty() {
+                items
+            } else {
+                items.skip(1)
+            }))
+        },
         "append" => |_, a| append(arg(a, 0), arg(a, 1)),
         "cons" => |_, a| {
             let mut items = array_arg("cons", arg(a, 1))?.clone();

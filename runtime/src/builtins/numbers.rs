@@ -27,6 +27,7 @@ pub fn lookup(name: &str) -> Option<NativeFn> {
         "floor" => |_, a| to_int("floor", arg(a, 0), f64::floor),
         "ceil" => |_, a| to_int("ceil", arg(a, 0), f64::ceil),
         "round" => |_, a| to_int("round", arg(a, 0), f64::round),
+        "not" => |_, a| Ok(Value::Bool(!arg(a, 0).is_truthy())),
         "=" => |_, a| {
             Ok(Value::Bool(
                 a.windows(2).all(|w| matches!(w, [x, y] if equal(x, y))),

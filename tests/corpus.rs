@@ -1,0 +1,184 @@
+//! The corpus harness: every `tests/corpus/{run,errors,parse}/**/*.ovsm` file is run through the
+//! real `ovsm run` binary and its stdout, stderr and exit status compared with the trailing
+//! `;; ---- expect: stdout ----` / `;; ---- expect: error ----` blocks.
+//! `;; contains: WORD` lines name words the error must contain whatever its exact text.
+//! `OVSM_BLESS=1 cargo test --test corpus` rewrites the blocks from what the binary printed.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+const STDOUT_MARK: &str = ";; ---- expect: stdout ----";
+const ERROR_MARK: &str = ";; ---- expect: error ----";
+
+struct Case {
+    program: String,
+    stdout: Option<String>,
+    error: Option<String>,
+    contains: Vec<String>,
+}
+
+fn parse_case(text: &str) -> Case {
+    let mut program = String::new();
+    let mut stdout: Option<String> = None;
+    let mut error: Option<String> = None;
+    let mut current: Option<&mut Option<String>> = None;
+    let mut contains = Vec::new();
+    for line in text.lines() {
+        if line.trim_end() == STDOUT_MARK {
+            stdout = Some(String::new());
+            current = None;
+            current = current.or(Some(&mut stdout));
+            continue;
+        }
+        if line.trim_end() == ERROR_MARK {
+            // Re-borrow: only one block is written at a time.
+            error = Some(String::new());
+            current = None;
+            current = current.or(Some(&mut error));
+            continue;
+        }
+        match current.as_deref_mut() {
+            Some(Some(block)) => {
+                let body = line
+                    .strip_prefix(";; ")
+                    .or_else(|| line.strip_prefix(";;"))
+                    .unwrap_or(line);
+                block.push_str(body);
+                block.push('\n');
+            }
+            _ => {
+                if let Some(word) = line.strip_prefix(";; contains:") {
+                    contains.push(word.trim().to_string());
+                }
+                program.push_str(line);
+                program.push('\n');
+            }
+        }
+    }
+    Case {
+        program,
+        stdout,
+        error,
+        contains,
+    }
+}
+
+fn block(mark: &str, body: &str) -> String {
+    let mut out = format!("{mark}\n");
+    for line in body.lines() {
+        if line.is_empty() {
+            out.push_str(";;\n");
+        } else {
+            out.push_str(&format!(";; {line}\n"));
+        }
+    }
+    out
+}
+
+fn files(dir: &Path, out: &mut Vec<PathBuf>) {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
+    for entry in entries.flatten() {
+        let path = entry.path();
+        if path.is_dir() {
+            files(&path, out);
+        } else if path.extension().is_some_and(|e| e == "ovsm") {
+            out.push(path);
+        }
+    }
+}
+
+fn run_dir(sub: &str) {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let mut paths = Vec::new();
+    files(&root.join("tests/corpus").join(sub), &mut paths);
+    paths.sort();
+    assert!(
+        !paths.is_empty(),
+        "no corpus cases under tests/corpus/{sub}"
+    );
+    let bless = std::env::var_os("OVSM_BLESS").is_some();
+    let mut failures = Vec::new();
+    for path in &paths {
+        let rel = path.strip_prefix(root).unwrap_or(path);
+        let text = std::fs::read_to_string(path).unwrap();
+        let case = parse_case(&text);
+        let output = Command::new(env!("CARGO_BIN_EXE_ovsm"))
+            .current_dir(root)
+            .arg("run")
+            .arg(rel)
+            .env("NO_COLOR", "1")
+            .output()
+            .unwrap();
+        let stdout = String::from_utf8_lossy(&output.stdout).into_owned();
+        let stderr = String::from_utf8_lossy(&output.stderr).into_owned();
+        let code = output.status.code();
+        if bless {
+            let mut new = case.program.clone();
+            if code != Some(0) || !stdout.is_empty() || case.error.is_none() {
+                if !(code != Some(0) && stdout.is_empty()) {
+                    new.push_str(&block(STDOUT_MARK, &stdout));
+                }
+            }
+            if code != Some(0) {
+                new.push_str(&block(ERROR_MARK, &stderr));
+            }
+            if new != text {
+                std::fs::write(path, new).unwrap();
+            }
+            continue;
+        }
+        let mut problems = Vec::new();
+        match (&case.error, code) {
+            (None, Some(0)) | (Some(_), Some(1)) => {}
+            (None, _) => problems.push(format!(
+                "expected success, exit status {code:?}\nstderr:\n{stderr}"
+            )),
+            (Some(_), _) => problems.push(format!("expected exit status 1, got {code:?}")),
+        }
+        let expected_stdout = case.stdout.clone().unwrap_or_default();
+        if stdout != expected_stdout {
+            problems.push(format!(
+                "stdout differs\n--- expected\n{expected_stdout}--- actual\n{stdout}"
+            ));
+        }
+        if let Some(expected) = &case.error {
+            if expected.trim() != "(to be blessed)" && &stderr != expected {
+                problems.push(format!(
+                    "stderr differs\n--- expected\n{expected}--- actual\n{stderr}"
+                ));
+            }
+        }
+        for word in &case.contains {
+            if !stderr.contains(word.as_str()) {
+                problems.push(format!("stderr does not contain {word:?}:\n{stderr}"));
+            }
+        }
+        if !problems.is_empty() {
+            failures.push(format!("== {}\n{}", rel.display(), problems.join("\n")));
+        }
+    }
+    assert!(
+        failures.is_empty(),
+        "{} of {} corpus cases failed:\n\n{}",
+        failures.len(),
+        paths.len(),
+        failures.join("\n\n")
+    );
+}
+
+#[test]
+fn corpus_run() {
+    run_dir("run");
+}
+
+#[test]
+fn corpus_errors() {
+    run_dir("errors");
+}
+
+#[test]
+fn corpus_parse() {
+    run_dir("parse");
+}
