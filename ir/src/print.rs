@@ -63,8 +63,7 @@ fn describe(instr: &Instr, program: &Program) -> String {
         Instr::Closure(f) => format!("Closure fn{}", f.0),
         other => format!("{other:?}")
             .replace('(', " ")
-            .replace(')', "")
-            .replace(',', ""),
+            .replace([')', ','], ""),
     }
 }
 

@@ -38,7 +38,7 @@ fn form_parser(source: SourceId) -> impl Parser<Token, Form, Error = Error> + Cl
             .repeated()
             .delimited_by(just(Token::LBrace), just(Token::RBrace))
             .validate(|items: Vec<Form>, span: Range<usize>, emit| {
-                if items.len() % 2 != 0 {
+                if !items.len().is_multiple_of(2) {
                     emit(Cheap::expected_input_found(span, None, None).with_label("map"));
                 }
                 items

@@ -1,3 +1,5 @@
+#![allow(clippy::unwrap_used, clippy::panic)]
+
 //! Every builtin of the stdlib table has an implementation, and every documented example gives
 //! the value the documentation promises.
 

@@ -12,7 +12,7 @@ pub fn lookup(name: &str) -> Option<NativeFn> {
         "assoc" => |_, a| {
             let mut m = map_arg("assoc", arg(a, 0))?;
             let pairs = a.get(1..).unwrap_or(&[]);
-            if pairs.len() % 2 != 0 {
+            if !pairs.len().is_multiple_of(2) {
                 return Err(Fault::arity("assoc", "a map and key/value pairs", a.len()));
             }
             for kv in pairs.chunks(2) {

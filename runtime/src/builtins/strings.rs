@@ -116,10 +116,7 @@ pub fn format(ctx: &mut Ctx, op: &str, a: &[Value]) -> Result<String, Fault> {
     let mut out = String::with_capacity(fmt.len());
     let mut chars = fmt.chars().peekable();
     while let Some(c) = chars.next() {
-        let placeholder = match (c, chars.peek()) {
-            ('{', Some('}')) | ('~', Some('a' | 'A')) => true,
-            _ => false,
-        };
+        let placeholder = matches!((c, chars.peek()), ('{', Some('}')) | ('~', Some('a' | 'A')));
         if !placeholder {
             out.push(c);
             continue;

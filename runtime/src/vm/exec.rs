@@ -295,11 +295,12 @@ impl Vm {
                         let moved: Vec<Value> = self.stack.drain(callee..).collect();
                         self.stack.truncate(dest);
                         self.stack.extend(moved);
-                        self.frames.pop();
+                        let Some(replaced) = self.frames.pop() else {
+                            fail!(ice("tail call without a frame"))
+                        };
                         if let Err(e) = self.enter(program, c.func, Some(c), dest, argc) {
-                            // Keep a frame for the trace: the caller's.
-                            self.frames.push(frame.clone());
-                            pc = pc.saturating_sub(0);
+                            // Keep the replaced frame for the trace.
+                            self.frames.push(replaced);
                             fail!(e);
                         }
                         reload!();

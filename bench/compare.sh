@@ -1,0 +1,26 @@
+#!/usr/bin/env bash
+# Runs each bench/NAME.ovsm with the release `ovsm` and bench/NAME.lua with Lua 5.4, as whole
+# processes in the same run, and prints the median of N runs of each and their ratio.
+# Needs Debian's lua5.4 (`apt-get install -y lua5.4`).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+runs=${RUNS:-5}
+cargo build --release --quiet
+command -v lua5.4 >/dev/null || { echo "lua5.4 is not installed: apt-get install -y lua5.4" >&2; exit 1; }
+
+median() { sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
+time_of() { # command... -> seconds of one run
+  local s e
+  s=$(date +%s%N); "$@" >/dev/null; e=$(date +%s%N)
+  echo "scale=4; ($e - $s) / 1000000000" | bc
+}
+
+printf '%-10s %10s %10s %8s\n' program ovsm lua5.4 ratio
+for ovsm_file in bench/*.ovsm; do
+  name=$(basename "$ovsm_file" .ovsm)
+  lua_file="bench/$name.lua"
+  [ -f "$lua_file" ] || continue
+  o=$(for _ in $(seq "$runs"); do time_of ./target/release/ovsm run "$ovsm_file"; done | median)
+  l=$(for _ in $(seq "$runs"); do time_of lua5.4 "$lua_file"; done | median)
+  printf '%-10s %9ss %9ss %7sx\n' "$name" "$o" "$l" "$(echo "scale=2; $o / $l" | bc)"
+done
