@@ -106,8 +106,15 @@ fn run_dir(sub: &str) {
         let rel = path.strip_prefix(root).unwrap_or(path);
         let text = std::fs::read_to_string(path).unwrap();
         let case = parse_case(&text);
+        // Only the program part runs: an expectation block may contain quotes or delimiters that
+        // would otherwise close an unterminated string. The copy keeps the same relative path so
+        // diagnostics name the corpus file.
+        let scratch = root.join("target/corpus-programs");
+        let copy = scratch.join(rel);
+        std::fs::create_dir_all(copy.parent().unwrap()).unwrap();
+        std::fs::write(&copy, &case.program).unwrap();
         let output = Command::new(env!("CARGO_BIN_EXE_ovsm"))
-            .current_dir(root)
+            .current_dir(&scratch)
             .arg("run")
             .arg(rel)
             .env("NO_COLOR", "1")

@@ -45,11 +45,15 @@ pub fn lower(forms: &[Form]) -> (Option<Lowering>, Vec<Diagnostic>) {
 }
 
 impl Lowering {
-    /// A lowering with the prelude's functions already defined.
+    /// A lowering with the prelude's functions already defined, its spans in a scratch source.
     pub fn new() -> Lowering {
+        Lowering::with_prelude(ovsm_lexer::SourceId::SYNTHETIC)
+    }
+
+    /// A lowering with the prelude's functions already defined; `id` is where the caller
+    /// registered [`ovsm_stdlib::PRELUDE`] so errors inside prelude code point into it.
+    pub fn with_prelude(id: ovsm_lexer::SourceId) -> Lowering {
         let mut lowering = Lowering::default();
-        let mut sources = ovsm_lexer::Sources::new();
-        let id = sources.add("<prelude>", ovsm_stdlib::PRELUDE);
         // The prelude is ours and tested: should it ever fail to parse, the builtins it defines
         // report themselves as undefined instead of taking the process down.
         if let (Some(prelude), _) = ovsm_parser::parse(ovsm_stdlib::PRELUDE, id) {

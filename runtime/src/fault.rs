@@ -87,14 +87,26 @@ impl RuntimeError {
     }
 
     pub fn to_diagnostic(&self, sources: &ovsm_lexer::Sources) -> Diagnostic {
+        // Prelude code is an implementation detail: point at the user's call of it instead.
+        let in_prelude = |span: &Span| sources.name(span.source) == "<prelude>";
+        let user = self
+            .trace
+            .iter()
+            .position(|(_, span)| !in_prelude(span) && !span.is_synthetic());
+        let primary = user
+            .and_then(|i| self.trace.get(i))
+            .map_or(self.span, |t| t.1);
         let mut d = Diagnostic::error(self.fault.code, self.fault.message.clone())
-            .with_label(self.span, self.fault.message.clone());
-        // The innermost frame is the primary label already; the rest say how we got there.
+            .with_label(primary, self.fault.message.clone());
+        if let Some((name, _)) = user.filter(|i| *i > 0).and_then(|i| self.trace.get(i - 1)) {
+            d = d.with_note(format!("raised inside the builtin `{name}`"));
+        }
+        // The primary label shows the innermost user frame; the rest say how we got there.
         let shown: Vec<String> = self
             .trace
             .iter()
-            .skip(1)
-            .filter(|(_, span)| !span.is_synthetic())
+            .skip(user.map_or(1, |i| i + 1))
+            .filter(|(_, span)| !span.is_synthetic() && !in_prelude(span))
             .take(8)
             .map(|(name, span)| {
                 let (line, col) = sources.line_col(span.source, span.start);
