@@ -77,16 +77,34 @@ fn nth(_: &mut Ctx, a: &[Value]) -> Result<Value, Fault> {
     }
 }
 
-/// Concatenation. The interpreter's in-place `UpdateOp::Append` calls this too.
+/// Arrays longer than this are refused: persistent vectors share structure, so appending an
+/// array to itself doubles its length without using memory, until the vector's own length
+/// arithmetic would overflow.
+const MAX_ARRAY_LEN: usize = 1 << 32;
+
+fn check_len(a: usize, b: usize) -> Result<(), Fault> {
+    if a.saturating_add(b) > MAX_ARRAY_LEN {
+        return Err(Fault::fatal(
+            "E0209",
+            format!("memory limit exceeded: an array of more than {MAX_ARRAY_LEN} elements"),
+        ));
+    }
+    Ok(())
+}
+
+/// Concatenation.
 pub fn append(target: &Value, more: &Value) -> Result<Value, Fault> {
     let mut items = array_arg("append", target)?.clone();
-    items.append(array_arg("append", more)?.clone());
+    let more = array_arg("append", more)?;
+    check_len(items.len(), more.len())?;
+    items.append(more.clone());
     Ok(Value::array(items))
 }
 
 /// Appends to an array the caller owns, in place.
 pub fn append_in_place(items: &mut Array, more: &Value) -> Result<(), Fault> {
     let more = array_arg("append", more)?;
+    check_len(items.len(), more.len())?;
     if more.len() == 1 {
         if let Some(x) = more.front() {
             items.push_back(x.clone());
