@@ -143,6 +143,9 @@ pub enum Instr {
     /// Call the value below n arguments.
     Call(u8),
     TailCall(u8),
+    /// Call the function in a global with the n arguments on top (no callee slot).
+    CallGlobal(GlobalId, u8),
+    TailCallGlobal(GlobalId, u8),
     CallBuiltin(BuiltinId, u8),
     /// Push a builtin as a function value.
     BuiltinRef(BuiltinId),
@@ -167,4 +170,9 @@ pub enum Instr {
     Gt,
     Ge,
     NumEq,
+    /// `(+ x k)` and `(- x k)` with a literal integer k.
+    AddImm(i64),
+    SubImm(i64),
+    /// `(if (< x k) ...)` with a literal integer k: pop x; jump unless x < k.
+    JumpIfNotLtImm(i64, u32),
 }

@@ -51,6 +51,10 @@ fn describe(instr: &Instr, program: &Program) -> String {
             };
             format!("{op} {}", program.global_name(*g))
         }
+        Instr::CallGlobal(g, argc) => format!("CallGlobal {} {argc}", program.global_name(*g)),
+        Instr::TailCallGlobal(g, argc) => {
+            format!("TailCallGlobal {} {argc}", program.global_name(*g))
+        }
         Instr::UpdateGlobal(g, op) => format!("UpdateGlobal {} {op:?}", program.global_name(*g)),
         Instr::CallBuiltin(id, argc) => format!(
             "CallBuiltin {} {argc}",

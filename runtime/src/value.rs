@@ -10,7 +10,7 @@ use std::rc::Rc;
 /// functional updates (`append`, `cons`, `assoc`) never copy the whole collection.
 pub type Array = imbl::Vector<Value>;
 
-#[derive(Clone, Debug, Default)]
+#[derive(Debug, Default)]
 pub enum Value {
     #[default]
     Nil,
@@ -28,6 +28,28 @@ pub enum Value {
     /// A variable that a closure captures and something assigns: never seen by programs,
     /// only through the IR's `*Boxed` instructions.
     Cell(Rc<RefCell<Value>>),
+}
+
+impl Clone for Value {
+    /// Written out so the interpreter's hot paths inline it: scalars copy, the rest bump a count.
+    #[inline(always)]
+    fn clone(&self) -> Value {
+        match self {
+            Value::Nil => Value::Nil,
+            Value::Bool(b) => Value::Bool(*b),
+            Value::Int(n) => Value::Int(*n),
+            Value::Float(f) => Value::Float(*f),
+            Value::Str(s) => Value::Str(s.clone()),
+            Value::Keyword(s) => Value::Keyword(s.clone()),
+            Value::Array(a) => Value::Array(a.clone()),
+            Value::Map(m) => Value::Map(m.clone()),
+            Value::Closure(c) => Value::Closure(c.clone()),
+            Value::Builtin(b) => Value::Builtin(*b),
+            Value::Program(p) => Value::Program(p.clone()),
+            Value::Subscription(id) => Value::Subscription(*id),
+            Value::Cell(c) => Value::Cell(c.clone()),
+        }
+    }
 }
 
 #[derive(Debug)]

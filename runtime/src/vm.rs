@@ -41,8 +41,10 @@ impl Default for Limits {
 struct Frame {
     func: FuncId,
     pc: usize,
-    /// Stack index of local slot 0; the callee value sits just below it.
+    /// Stack index of local slot 0.
     base: usize,
+    /// Stack length to cut back to on return (below the callee slot, if the call had one).
+    ret: usize,
     closure: Option<Rc<Closure>>,
 }
 
@@ -103,7 +105,7 @@ impl Vm {
         let stop = self.frames.len();
         self.stack.push(Value::Nil);
         let callee = self.stack.len() - 1;
-        if let Err(fault) = self.enter(program, func, None, callee, 0) {
+        if let Err(fault) = self.enter(program, func, None, callee + 1, 0, callee) {
             self.stack.truncate(callee);
             return Err(RuntimeError {
                 fault,

@@ -80,6 +80,7 @@ impl Cx<'_> {
                 Instr::JumpIfTrueKeep(_) => Instr::JumpIfTrueKeep(target),
                 Instr::TryBegin(_) => Instr::TryBegin(target),
                 Instr::IterNext(a, b, _) => Instr::IterNext(a, b, target),
+                Instr::JumpIfNotLtImm(k, _) => Instr::JumpIfNotLtImm(k, target),
                 other => other,
             };
         }
@@ -231,9 +232,37 @@ impl Cx<'_> {
             if !bound_locally && self.lower_special(name, form, args, tail) {
                 return;
             }
-            if let Var::Builtin(id) = self.resolve(name) {
-                self.lower_builtin_call(id, name, args, span);
-                return;
+            match self.resolve(name) {
+                Var::Builtin(id) => {
+                    self.lower_builtin_call(id, name, args, span);
+                    return;
+                }
+                Var::Global(g) => {
+                    // Calls of global functions skip pushing the callee.
+                    for arg in args {
+                        self.lower_expr(arg, false);
+                    }
+                    match u8::try_from(args.len()) {
+                        Ok(argc) => {
+                            self.emit(
+                                if tail {
+                                    Instr::TailCallGlobal(g, argc)
+                                } else {
+                                    Instr::CallGlobal(g, argc)
+                                },
+                                span,
+                            );
+                        }
+                        Err(_) => self.error(
+                            "E0120",
+                            span,
+                            "too many arguments in one call (at most 255)",
+                            "pass an array instead",
+                        ),
+                    }
+                    return;
+                }
+                _ => {}
             }
         }
         self.lower_expr(head, false);
@@ -259,6 +288,28 @@ impl Cx<'_> {
         );
     }
 
+    /// Lowers a condition and a jump taken when it is false; returns the jump to patch.
+    /// `(< x k)` with a literal k becomes one compare-and-jump.
+    pub fn lower_condition(&mut self, test: &Form) -> usize {
+        if let (
+            Some("<"),
+            Some(
+                [_, x, Form {
+                    kind: FormKind::Int(k),
+                    ..
+                }],
+            ),
+        ) = (test.head(), test.list())
+        {
+            if !self.is_lexically_bound("<") && matches!(self.resolve("<"), Var::Builtin(_)) {
+                self.lower_expr(x, false);
+                return self.emit(Instr::JumpIfNotLtImm(*k, 0), test.span);
+            }
+        }
+        self.lower_expr(test, false);
+        self.emit(Instr::JumpIfFalse(0), test.span)
+    }
+
     fn is_lexically_bound(&self, name: &str) -> bool {
         self.fns
             .iter()
@@ -272,6 +323,25 @@ impl Cx<'_> {
         args: &[Form],
         span: Span,
     ) {
+        if let (
+            "+" | "-",
+            [x, Form {
+                kind: FormKind::Int(k),
+                ..
+            }],
+        ) = (name, args)
+        {
+            self.lower_expr(x, false);
+            self.emit(
+                if name == "+" {
+                    Instr::AddImm(*k)
+                } else {
+                    Instr::SubImm(*k)
+                },
+                span,
+            );
+            return;
+        }
         for arg in args {
             self.lower_expr(arg, false);
         }

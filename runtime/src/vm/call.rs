@@ -1,21 +1,31 @@
-//! Entering functions: argument checks, `&optional` and `&rest`, the depth limit.
+//! Entering and leaving functions: argument checks, `&optional` and `&rest`, the depth limit,
+//! calls through a global (no callee slot), and tail calls that reuse the caller's stack space.
 
 use super::{Frame, Vm};
 use crate::builtins::Ctx;
 use crate::fault::Fault;
 use crate::value::{Closure, Value};
-use ovsm_ir::{FuncId, Program};
+use ovsm_ir::{FuncId, GlobalId, Program};
 use std::rc::Rc;
 
+/// The environment a frame keeps: only closures that captured something need one, so calls of
+/// plain functions never touch a reference count.
+fn env_of(c: &Rc<Closure>) -> Option<Rc<Closure>> {
+    (!c.captures.is_empty()).then(|| c.clone())
+}
+
 impl Vm {
-    /// Pushes a frame for `func` whose arguments sit above `callee` on the stack.
+    /// Pushes a frame for `func` whose `argc` arguments start at stack index `base`; on return
+    /// the stack is cut back to `ret` and the result pushed.
+    #[inline]
     pub(super) fn enter(
         &mut self,
         program: &Program,
         func: FuncId,
-        closure: Option<Rc<Closure>>,
-        callee: usize,
+        env: Option<Rc<Closure>>,
+        base: usize,
         argc: usize,
+        ret: usize,
     ) -> Result<(), Fault> {
         let Some(f) = program.function(func) else {
             return Err(Fault::new(
@@ -42,7 +52,6 @@ impl Vm {
             };
             return Err(Fault::arity(&f.name, &expected, argc));
         }
-        let base = callee + 1;
         if p.rest {
             let fixed = required + optional;
             let extra: crate::value::Array = if argc > fixed {
@@ -53,12 +62,16 @@ impl Vm {
             self.stack.resize(base + fixed, Value::Nil);
             self.stack.push(Value::array(extra));
         }
-        self.stack.resize(base + f.n_slots as usize, Value::Nil);
+        let top = base + f.n_slots as usize;
+        while self.stack.len() < top {
+            self.stack.push(Value::Nil);
+        }
         self.frames.push(Frame {
             func,
             pc: 0,
             base,
-            closure,
+            ret,
+            closure: env,
         });
         Ok(())
     }
@@ -73,8 +86,8 @@ impl Vm {
     ) -> Result<bool, Fault> {
         match self.stack.get(callee) {
             Some(Value::Closure(c)) => {
-                let c = c.clone();
-                self.enter(program, c.func, Some(c), callee, argc)?;
+                let (func, env) = (c.func, env_of(c));
+                self.enter(program, func, env, callee + 1, argc, callee)?;
                 Ok(true)
             }
             Some(Value::Builtin(id)) => {
@@ -84,15 +97,85 @@ impl Vm {
                 self.stack.push(result);
                 Ok(false)
             }
-            Some(other) => Err(Fault::type_error(format!(
-                "cannot call a value of type {}: it is not a function",
-                other.type_name()
-            ))),
+            Some(other) => Err(not_callable(other)),
             None => Err(Fault::new(
                 "E0299",
                 "internal error: call with an empty stack",
             )),
         }
+    }
+
+    /// Calls the function in global `g` with the `argc` values on top of the stack.
+    #[inline]
+    pub(super) fn call_global(
+        &mut self,
+        program: &Program,
+        g: GlobalId,
+        argc: usize,
+    ) -> Result<bool, Fault> {
+        let first = self.stack.len() - argc;
+        match self.globals.get(g.0 as usize) {
+            Some(Some(Value::Closure(c))) => {
+                let (func, env) = (c.func, env_of(c));
+                self.enter(program, func, env, first, argc, first)?;
+                Ok(true)
+            }
+            Some(Some(Value::Builtin(id))) => {
+                let id = *id;
+                let result = self.call_builtin(program, id, first, argc)?;
+                self.stack.truncate(first);
+                self.stack.push(result);
+                Ok(false)
+            }
+            Some(Some(other)) => Err(not_callable(other)),
+            _ => Err(Fault::new(
+                "E0201",
+                format!("undefined function `{}`", program.global_name(g)),
+            )),
+        }
+    }
+
+    /// Replaces the running frame with a call of the closure whose callee slot (if `has_callee`)
+    /// and arguments start at `from`. The new frame takes over the old one's stack space.
+    pub(super) fn tail_enter(
+        &mut self,
+        program: &Program,
+        c: &Rc<Closure>,
+        from: usize,
+        argc: usize,
+        has_callee: bool,
+    ) -> Result<(), Fault> {
+        let Some(current) = self.frames.pop() else {
+            return Err(Fault::new(
+                "E0299",
+                "internal error: tail call without a frame",
+            ));
+        };
+        let dest = current.ret;
+        let n = argc + usize::from(has_callee);
+        for i in 0..n {
+            self.stack.swap(dest + i, from + i);
+        }
+        self.stack.truncate(dest + n);
+        let base = dest + usize::from(has_callee);
+        let result = self.enter(program, c.func, env_of(c), base, argc, dest);
+        if result.is_err() {
+            // Keep the replaced frame so the trace shows where the call was made.
+            self.frames.push(current);
+        }
+        result
+    }
+
+    /// Pops the current frame, leaving its result where the call started.
+    /// Returns true when that was the run's last frame.
+    #[inline]
+    pub(super) fn do_return(&mut self, stop: usize) -> bool {
+        let result = self.stack.pop().unwrap_or_default();
+        if let Some(f) = self.frames.pop() {
+            self.stack.truncate(f.ret);
+        }
+        self.stack.push(result);
+        self.frames.len() <= stop
     }
 
     /// Runs a native builtin on the `argc` values starting at `first`, leaving the stack as is.
@@ -147,4 +230,11 @@ impl Vm {
         }
         Ok(())
     }
+}
+
+fn not_callable(v: &Value) -> Fault {
+    Fault::type_error(format!(
+        "cannot call a value of type {}: it is not a function",
+        v.type_name()
+    ))
 }

@@ -18,16 +18,12 @@ impl Vm {
     /// Executes instructions until the frame count drops to `stop`; returns that frame's value.
     /// On a fault, the faulting frame's `pc` is left just past the faulting instruction.
     pub(super) fn dispatch(&mut self, program: &Program, stop: usize) -> Result<Value, Fault> {
-        let mut frame = self
+        let (func, mut pc, mut base) = self
             .frames
             .last()
-            .cloned()
+            .map(|f| (f.func, f.pc, f.base))
             .ok_or_else(|| ice("no frame to run"))?;
-        let mut code: &[Instr] = program
-            .function(frame.func)
-            .map_or(&[], |f| f.code.as_slice());
-        let mut pc = frame.pc;
-        let mut base = frame.base;
+        let mut code: &[Instr] = program.function(func).map_or(&[], |f| f.code.as_slice());
         let budget = self.limits.compute_budget;
         let mut steps: u64 = 0;
         // Saves the running frame's pc so traces and handlers see it.
@@ -63,9 +59,10 @@ impl Vm {
         }
         macro_rules! captured {
             ($n:expr) => {
-                match frame
-                    .closure
-                    .as_ref()
+                match self
+                    .frames
+                    .last()
+                    .and_then(|f| f.closure.as_ref())
                     .and_then(|c| c.captures.get($n as usize))
                 {
                     Some(v) => v,
@@ -101,15 +98,14 @@ impl Vm {
         // Switches the loop's cached state to the frame now on top.
         macro_rules! reload {
             () => {{
-                frame = match self.frames.last() {
-                    Some(f) => f.clone(),
+                match self.frames.last() {
+                    Some(f) => {
+                        code = program.function(f.func).map_or(&[], |f| f.code.as_slice());
+                        pc = f.pc;
+                        base = f.base;
+                    }
                     None => fail!(ice("no frame to return to")),
-                };
-                code = program
-                    .function(frame.func)
-                    .map_or(&[], |f| f.code.as_slice());
-                pc = frame.pc;
-                base = frame.base;
+                }
             }};
         }
         loop {
@@ -168,7 +164,7 @@ impl Vm {
                         let v = v.clone();
                         self.stack.push(v);
                     }
-                    _ => fail!(undefined(program, g, code.get(pc), "variable")),
+                    _ => fail!(undefined(program, g)),
                 },
                 Instr::SetGlobal(g) => {
                     let v = pop!();
@@ -290,24 +286,38 @@ impl Vm {
                     let callee = self.stack.len() - argc - 1;
                     if let Some(Value::Closure(c)) = self.stack.get(callee) {
                         let c = c.clone();
-                        // Move the callee and its arguments down over the current frame.
-                        let dest = base - 1;
-                        let moved: Vec<Value> = self.stack.drain(callee..).collect();
-                        self.stack.truncate(dest);
-                        self.stack.extend(moved);
-                        let Some(replaced) = self.frames.pop() else {
-                            fail!(ice("tail call without a frame"))
-                        };
-                        if let Err(e) = self.enter(program, c.func, Some(c), dest, argc) {
-                            // Keep the replaced frame for the trace.
-                            self.frames.push(replaced);
-                            fail!(e);
-                        }
+                        save!();
+                        try_!(self.tail_enter(program, &c, callee, argc, true));
                         reload!();
                     } else {
                         save!();
                         try_!(self.call_value(program, callee, argc));
                         // A builtin in tail position: its result is this frame's result.
+                        if self.do_return(stop) {
+                            self.compute_used = self.compute_used.saturating_add(steps);
+                            return Ok(self.stack.pop().unwrap_or_default());
+                        }
+                        reload!();
+                    }
+                }
+                Instr::CallGlobal(g, argc) => {
+                    charge!();
+                    save!();
+                    if try_!(self.call_global(program, g, argc as usize)) {
+                        reload!();
+                    }
+                }
+                Instr::TailCallGlobal(g, argc) => {
+                    charge!();
+                    let argc = argc as usize;
+                    let first = self.stack.len() - argc;
+                    save!();
+                    if let Some(Some(Value::Closure(c))) = self.globals.get(g.0 as usize) {
+                        let c = c.clone();
+                        try_!(self.tail_enter(program, &c, first, argc, false));
+                        reload!();
+                    } else {
+                        try_!(self.call_global(program, g, argc));
                         if self.do_return(stop) {
                             self.compute_used = self.compute_used.saturating_add(steps);
                             return Ok(self.stack.pop().unwrap_or_default());
@@ -394,6 +404,41 @@ impl Vm {
                     _ => numbers::sub(a, b),
                 }),
                 Instr::Mul => binary!(numbers::mul),
+                Instr::AddImm(k) => {
+                    let a = pop!();
+                    let r = match a {
+                        Value::Int(x) => x
+                            .checked_add(k)
+                            .map(Value::Int)
+                            .ok_or_else(|| Fault::overflow("+")),
+                        other => numbers::add(&other, &Value::Int(k)),
+                    };
+                    self.stack.push(try_!(r));
+                }
+                Instr::SubImm(k) => {
+                    let a = pop!();
+                    let r = match a {
+                        Value::Int(x) => x
+                            .checked_sub(k)
+                            .map(Value::Int)
+                            .ok_or_else(|| Fault::overflow("-")),
+                        other => numbers::sub(&other, &Value::Int(k)),
+                    };
+                    self.stack.push(try_!(r));
+                }
+                Instr::JumpIfNotLtImm(k, t) => {
+                    let a = pop!();
+                    let less =
+                        match a {
+                            Value::Int(x) => x < k,
+                            other => try_!(numbers::compare2("<", &other, &Value::Int(k), |o| o
+                                == Ordering::Less))
+                            .is_truthy(),
+                        };
+                    if !less {
+                        pc = t as usize;
+                    }
+                }
                 Instr::Lt => binary!(|a: &Value, b: &Value| match (a, b) {
                     (Value::Int(x), Value::Int(y)) => Ok(Value::Bool(x < y)),
                     _ => numbers::compare2("<", a, b, |o| o == Ordering::Less),
@@ -415,17 +460,6 @@ impl Vm {
         }
     }
 
-    /// Pops the current frame, leaving its result on the stack in place of the callee.
-    /// Returns true when that was the run's last frame.
-    fn do_return(&mut self, stop: usize) -> bool {
-        let result = self.stack.pop().unwrap_or_default();
-        if let Some(f) = self.frames.pop() {
-            self.stack.truncate(f.base.saturating_sub(1));
-        }
-        self.stack.push(result);
-        self.frames.len() <= stop
-    }
-
     fn pop_operands(&mut self, op: UpdateOp) -> Vec<Value> {
         let n = match op {
             UpdateOp::Append => 1,
@@ -436,11 +470,8 @@ impl Vm {
     }
 }
 
-fn undefined(program: &Program, g: ovsm_ir::GlobalId, next: Option<&Instr>, _what: &str) -> Fault {
-    let name = program.global_name(g);
-    // A global that is about to be called reads better as an undefined function.
-    let _ = next;
-    Fault::new("E0201", format!("undefined variable `{name}`"))
+fn undefined(program: &Program, g: ovsm_ir::GlobalId) -> Fault {
+    Fault::undefined_variable(program.global_name(g))
 }
 
 fn cell_get(v: &Value) -> Value {

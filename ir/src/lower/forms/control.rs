@@ -20,8 +20,7 @@ impl Cx<'_> {
                 return;
             }
         };
-        self.lower_expr(test, false);
-        let to_else = self.emit(Instr::JumpIfFalse(0), form.span);
+        let to_else = self.lower_condition(test);
         self.lower_expr(then, tail);
         let to_end = self.emit(Instr::Jump(0), form.span);
         self.patch(to_else);
@@ -98,13 +97,13 @@ impl Cx<'_> {
                 }
                 return;
             }
-            self.lower_expr(test, false);
             if body.is_empty() {
                 // `(cond (x))` gives x's value when it is true.
+                self.lower_expr(test, false);
                 to_end.push(self.emit(Instr::JumpIfTrueKeep(0), clause.span));
                 continue;
             }
-            let next = self.emit(Instr::JumpIfFalse(0), clause.span);
+            let next = self.lower_condition(test);
             self.scoped_body(body, clause, tail);
             to_end.push(self.emit(Instr::Jump(0), clause.span));
             self.patch(next);
@@ -209,8 +208,7 @@ impl Cx<'_> {
             return;
         };
         let top = self.here();
-        self.lower_expr(test, false);
-        let exit = self.emit(Instr::JumpIfFalse(0), form.span);
+        let exit = self.lower_condition(test);
         self.scoped_body(body, form, false);
         self.emit(Instr::Pop, form.span);
         self.emit(Instr::Jump(top), form.span);
