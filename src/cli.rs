@@ -5,11 +5,7 @@ mod commands;
 use clap::{Parser, Subcommand};
 
 #[derive(Parser)]
-#[command(
-    name = "ovsm",
-    version,
-    about = "OVSM: a Lisp for autonomous Solana programs"
-)]
+#[command(name = "ovsm", version, about = "OVSM: a Lisp for autonomous Solana programs")]
 struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -25,17 +21,32 @@ pub struct LimitArgs {
     pub memory_limit_mb: usize,
 }
 
+#[derive(clap::Args, Clone)]
+pub struct RunArgs {
+    /// Slots to simulate after startup.
+    #[arg(long, default_value_t = 1000)]
+    pub slots: u64,
+    /// Slots per epoch.
+    #[arg(long, default_value_t = 432_000)]
+    pub slots_per_epoch: u64,
+    /// Compute units all autonomous work of one slot may reserve.
+    #[arg(long, default_value_t = 400_000)]
+    pub slot_budget: u64,
+    /// Size of the async event ring buffer, in bytes.
+    #[arg(long, default_value_t = 1 << 20)]
+    pub ring_buffer_bytes: usize,
+    /// Write one JSON object per runtime event to this file.
+    #[arg(long)]
+    pub trace: Option<String>,
+}
+
 #[derive(Subcommand)]
 enum Command {
     /// Evaluate a file in the simulated runtime; prints its output, then its last value.
     Run {
         file: String,
-        /// Slots to simulate after startup.
-        #[arg(long, default_value_t = 1000)]
-        slots: u64,
-        /// Slots per epoch.
-        #[arg(long, default_value_t = 432_000)]
-        slots_per_epoch: u64,
+        #[command(flatten)]
+        run: RunArgs,
         #[command(flatten)]
         limits: LimitArgs,
     },
@@ -79,9 +90,7 @@ pub fn main() -> i32 {
     };
     // Everything runs on a thread with a large stack: the interpreter keeps its frames on the
     // heap, but printing and dropping deeply nested values still recurse.
-    let worker = std::thread::Builder::new()
-        .stack_size(1 << 30)
-        .spawn(move || dispatch(cli));
+    let worker = std::thread::Builder::new().stack_size(1 << 30).spawn(move || dispatch(cli));
     match worker.map(|h| h.join()) {
         Ok(Ok(code)) => code,
         _ => {
@@ -93,12 +102,7 @@ pub fn main() -> i32 {
 
 fn dispatch(cli: Cli) -> i32 {
     match cli.command {
-        Command::Run {
-            file,
-            slots,
-            slots_per_epoch,
-            limits,
-        } => commands::run(&file, slots, slots_per_epoch, limits),
+        Command::Run { file, run, limits } => commands::run(&file, &run, limits),
         Command::Eval { expr, limits } => commands::eval(&expr, limits),
         Command::Check { file, emit } => commands::check(&file, emit.as_deref()),
         Command::Build { file, .. } => {

@@ -41,10 +41,7 @@ fn parse_case(text: &str) -> Case {
         }
         match current.as_deref_mut() {
             Some(Some(block)) => {
-                let body = line
-                    .strip_prefix(";; ")
-                    .or_else(|| line.strip_prefix(";;"))
-                    .unwrap_or(line);
+                let body = line.strip_prefix(";; ").or_else(|| line.strip_prefix(";;")).unwrap_or(line);
                 block.push_str(body);
                 block.push('\n');
             }
@@ -57,12 +54,7 @@ fn parse_case(text: &str) -> Case {
             }
         }
     }
-    Case {
-        program,
-        stdout,
-        error,
-        contains,
-    }
+    Case { program, stdout, error, contains }
 }
 
 fn block(mark: &str, body: &str) -> String {
@@ -96,10 +88,7 @@ fn run_dir(sub: &str) {
     let mut paths = Vec::new();
     files(&root.join("tests/corpus").join(sub), &mut paths);
     paths.sort();
-    assert!(
-        !paths.is_empty(),
-        "no corpus cases under tests/corpus/{sub}"
-    );
+    assert!(!paths.is_empty(), "no corpus cases under tests/corpus/{sub}");
     let bless = std::env::var_os("OVSM_BLESS").is_some();
     let mut failures = Vec::new();
     for path in &paths {
@@ -113,13 +102,8 @@ fn run_dir(sub: &str) {
         let copy = scratch.join(rel);
         std::fs::create_dir_all(copy.parent().unwrap()).unwrap();
         std::fs::write(&copy, &case.program).unwrap();
-        let output = Command::new(env!("CARGO_BIN_EXE_ovsm"))
-            .current_dir(&scratch)
-            .arg("run")
-            .arg(rel)
-            .env("NO_COLOR", "1")
-            .output()
-            .unwrap();
+        let output =
+            Command::new(env!("CARGO_BIN_EXE_ovsm")).current_dir(&scratch).arg("run").arg(rel).env("NO_COLOR", "1").output().unwrap();
         let stdout = String::from_utf8_lossy(&output.stdout).into_owned();
         let stderr = String::from_utf8_lossy(&output.stderr).into_owned();
         let code = output.status.code();
@@ -140,22 +124,16 @@ fn run_dir(sub: &str) {
         let mut problems = Vec::new();
         match (&case.error, code) {
             (None, Some(0)) | (Some(_), Some(1)) => {}
-            (None, _) => problems.push(format!(
-                "expected success, exit status {code:?}\nstderr:\n{stderr}"
-            )),
+            (None, _) => problems.push(format!("expected success, exit status {code:?}\nstderr:\n{stderr}")),
             (Some(_), _) => problems.push(format!("expected exit status 1, got {code:?}")),
         }
         let expected_stdout = case.stdout.clone().unwrap_or_default();
         if stdout != expected_stdout {
-            problems.push(format!(
-                "stdout differs\n--- expected\n{expected_stdout}--- actual\n{stdout}"
-            ));
+            problems.push(format!("stdout differs\n--- expected\n{expected_stdout}--- actual\n{stdout}"));
         }
         if let Some(expected) = &case.error {
             if expected.trim() != "(to be blessed)" && &stderr != expected {
-                problems.push(format!(
-                    "stderr differs\n--- expected\n{expected}--- actual\n{stderr}"
-                ));
+                problems.push(format!("stderr differs\n--- expected\n{expected}--- actual\n{stderr}"));
             }
         }
         for word in &case.contains {
@@ -167,13 +145,7 @@ fn run_dir(sub: &str) {
             failures.push(format!("== {}\n{}", rel.display(), problems.join("\n")));
         }
     }
-    assert!(
-        failures.is_empty(),
-        "{} of {} corpus cases failed:\n\n{}",
-        failures.len(),
-        paths.len(),
-        failures.join("\n\n")
-    );
+    assert!(failures.is_empty(), "{} of {} corpus cases failed:\n\n{}", failures.len(), paths.len(), failures.join("\n\n"));
 }
 
 #[test]

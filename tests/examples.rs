@@ -10,42 +10,19 @@ use std::process::Command;
 fn examples_print_their_expected_output() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
     let mut checked = 0;
-    let mut entries: Vec<_> = std::fs::read_dir(root.join("examples"))
-        .unwrap()
-        .flatten()
-        .map(|e| e.path())
-        .collect();
+    let mut entries: Vec<_> = std::fs::read_dir(root.join("examples")).unwrap().flatten().map(|e| e.path()).collect();
     entries.sort();
-    for path in entries
-        .iter()
-        .filter(|p| p.extension().is_some_and(|e| e == "ovsm"))
-    {
+    for path in entries.iter().filter(|p| p.extension().is_some_and(|e| e == "ovsm")) {
         let rel = path.strip_prefix(root).unwrap();
-        let output = Command::new(env!("CARGO_BIN_EXE_ovsm"))
-            .current_dir(root)
-            .arg("run")
-            .arg(rel)
-            .output()
-            .unwrap();
-        assert!(
-            output.status.success(),
-            "{} failed:\n{}",
-            rel.display(),
-            String::from_utf8_lossy(&output.stderr)
-        );
+        let output = Command::new(env!("CARGO_BIN_EXE_ovsm")).current_dir(root).arg("run").arg(rel).output().unwrap();
+        assert!(output.status.success(), "{} failed:\n{}", rel.display(), String::from_utf8_lossy(&output.stderr));
         let expected_path = path.with_extension("expected");
         let actual = String::from_utf8_lossy(&output.stdout).into_owned();
         if std::env::var_os("OVSM_BLESS").is_some() {
             std::fs::write(&expected_path, &actual).unwrap();
         }
         let expected = std::fs::read_to_string(&expected_path).unwrap_or_default();
-        assert_eq!(
-            actual,
-            expected,
-            "{} printed something else than {}",
-            rel.display(),
-            expected_path.display()
-        );
+        assert_eq!(actual, expected, "{} printed something else than {}", rel.display(), expected_path.display());
         checked += 1;
     }
     assert!(checked > 0, "no examples found");

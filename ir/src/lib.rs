@@ -10,8 +10,6 @@ mod instr;
 mod lower;
 mod print;
 
-pub use instr::{
-    Capture, Constant, FuncId, Function, GlobalId, Instr, Params, Program, ProgramDecl, UpdateOp,
-};
+pub use instr::{Capture, Constant, FuncId, Function, GlobalId, Instr, Params, Program, ProgramDecl, UpdateOp};
 pub use lower::{lower, Lowering};
 pub use print::print_program;

@@ -70,8 +70,7 @@ impl Lowering {
             for form in forms {
                 let mut names = Vec::new();
                 scan::body_defines(std::slice::from_ref(form), &mut names);
-                self.user_globals
-                    .extend(names.into_iter().map(str::to_string));
+                self.user_globals.extend(names.into_iter().map(str::to_string));
             }
         }
         let span = match (forms.first(), forms.last()) {
@@ -81,11 +80,7 @@ impl Lowering {
         let mut fns = vec![FnCtx::new("toplevel", span, scan::Usage::of(forms), true)];
         let mut diagnostics = Vec::new();
         {
-            let mut cx = forms::Cx {
-                lowering: self,
-                fns: &mut fns,
-                diagnostics: &mut diagnostics,
-            };
+            let mut cx = forms::Cx { lowering: self, fns: &mut fns, diagnostics: &mut diagnostics };
             cx.lower_body(forms, span, false);
             cx.emit(Instr::Return, span);
         }
@@ -94,6 +89,11 @@ impl Lowering {
             self.program.entries.push(id);
         }
         diagnostics
+    }
+
+    /// Whether some unit defines `name` at top level.
+    fn is_user_global(&self, name: &str) -> bool {
+        self.user_globals.contains(name)
     }
 
     fn push_function(&mut self, function: Function) -> FuncId {
@@ -125,12 +125,7 @@ impl Lowering {
     }
 
     fn constant(&mut self, constant: Constant) -> u32 {
-        if let Some(i) = self
-            .program
-            .constants
-            .iter()
-            .position(|c| *c == constant && !matches!(c, Constant::Float(f) if f.is_nan()))
-        {
+        if let Some(i) = self.program.constants.iter().position(|c| *c == constant && !matches!(c, Constant::Float(f) if f.is_nan())) {
             return u32::try_from(i).unwrap_or(u32::MAX);
         }
         self.program.constants.push(constant);
@@ -151,23 +146,11 @@ fn quoted(form: &Form) -> Constant {
             "nil" | "null" => Constant::Nil,
             _ => Constant::Str(s.clone()),
         },
-        FormKind::List(items) | FormKind::Array(items) => {
-            Constant::Array(items.iter().map(quoted).collect())
-        }
+        FormKind::List(items) | FormKind::Array(items) => Constant::Array(items.iter().map(quoted).collect()),
         FormKind::Map(items) => Constant::Map(
-            items
-                .chunks(2)
-                .map(|kv| {
-                    (
-                        kv.first().map_or(Constant::Nil, quoted),
-                        kv.get(1).map_or(Constant::Nil, quoted),
-                    )
-                })
-                .collect(),
+            items.chunks(2).map(|kv| (kv.first().map_or(Constant::Nil, quoted), kv.get(1).map_or(Constant::Nil, quoted))).collect(),
         ),
-        FormKind::Quote(inner) => {
-            Constant::Array(vec![Constant::Str("quote".into()), quoted(inner)])
-        }
+        FormKind::Quote(inner) => Constant::Array(vec![Constant::Str("quote".into()), quoted(inner)]),
     }
 }
 
@@ -178,11 +161,7 @@ fn literal(form: &Form) -> Option<Constant> {
         FormKind::Float(f) => Some(Constant::Float(*f)),
         FormKind::Str(s) => Some(Constant::Str(s.clone())),
         FormKind::Keyword(k) => Some(Constant::Keyword(k.clone())),
-        FormKind::Array(items) => items
-            .iter()
-            .map(literal)
-            .collect::<Option<Vec<_>>>()
-            .map(Constant::Array),
+        FormKind::Array(items) => items.iter().map(literal).collect::<Option<Vec<_>>>().map(Constant::Array),
         _ => None,
     }
 }

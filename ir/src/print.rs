@@ -14,11 +14,7 @@ pub fn print_program(program: &Program, skip_functions: usize) -> String {
             "program {}: startup {:?}, handlers [{}]\n",
             p.name,
             p.startup.iter().map(|f| f.0).collect::<Vec<_>>(),
-            p.handlers
-                .iter()
-                .map(|(e, f, _)| format!("{e:?} -> fn{}", f.0))
-                .collect::<Vec<_>>()
-                .join(", ")
+            p.handlers.iter().map(|(e, f, _)| format!("{e:?} -> fn{}", f.0)).collect::<Vec<_>>().join(", ")
         ));
     }
     out
@@ -36,13 +32,7 @@ fn print_function(idx: usize, f: &Function, program: &Program, out: &mut String)
 
 fn describe(instr: &Instr, program: &Program) -> String {
     match instr {
-        Instr::Const(i) => format!(
-            "Const {}",
-            program
-                .constants
-                .get(*i as usize)
-                .map_or("?".into(), constant_text)
-        ),
+        Instr::Const(i) => format!("Const {}", program.constants.get(*i as usize).map_or("?".into(), constant_text)),
         Instr::Global(g) | Instr::SetGlobal(g) | Instr::DefineGlobal(g) => {
             let op = match instr {
                 Instr::Global(_) => "Global",
@@ -56,18 +46,10 @@ fn describe(instr: &Instr, program: &Program) -> String {
             format!("TailCallGlobal {} {argc}", program.global_name(*g))
         }
         Instr::UpdateGlobal(g, op) => format!("UpdateGlobal {} {op:?}", program.global_name(*g)),
-        Instr::CallBuiltin(id, argc) => format!(
-            "CallBuiltin {} {argc}",
-            ovsm_stdlib::get(*id).map_or("?", |b| b.name)
-        ),
-        Instr::BuiltinRef(id) => format!(
-            "BuiltinRef {}",
-            ovsm_stdlib::get(*id).map_or("?", |b| b.name)
-        ),
+        Instr::CallBuiltin(id, argc) => format!("CallBuiltin {} {argc}", ovsm_stdlib::get(*id).map_or("?", |b| b.name)),
+        Instr::BuiltinRef(id) => format!("BuiltinRef {}", ovsm_stdlib::get(*id).map_or("?", |b| b.name)),
         Instr::Closure(f) => format!("Closure fn{}", f.0),
-        other => format!("{other:?}")
-            .replace('(', " ")
-            .replace([')', ','], ""),
+        other => format!("{other:?}").replace('(', " ").replace([')', ','], ""),
     }
 }
 
@@ -80,21 +62,9 @@ fn constant_text(c: &Constant) -> String {
         Constant::Bool(b) => b.to_string(),
         Constant::Nil => "nil".into(),
         Constant::Program(p) => format!("#<program {p}>"),
-        Constant::Array(items) => format!(
-            "[{}]",
-            items
-                .iter()
-                .map(constant_text)
-                .collect::<Vec<_>>()
-                .join(" ")
-        ),
-        Constant::Map(items) => format!(
-            "{{{}}}",
-            items
-                .iter()
-                .map(|(k, v)| format!("{} {}", constant_text(k), constant_text(v)))
-                .collect::<Vec<_>>()
-                .join(" ")
-        ),
+        Constant::Array(items) => format!("[{}]", items.iter().map(constant_text).collect::<Vec<_>>().join(" ")),
+        Constant::Map(items) => {
+            format!("{{{}}}", items.iter().map(|(k, v)| format!("{} {}", constant_text(k), constant_text(v))).collect::<Vec<_>>().join(" "))
+        }
     }
 }

@@ -14,10 +14,7 @@ fn lower_to_text(src: &str) -> String {
     let skip = lowering.program.functions.len();
     let diagnostics = lowering.lower_unit(&program.expect("parsed").forms);
     assert!(diagnostics.is_empty(), "{diagnostics:?}");
-    format!(
-        "----- SOURCE\n{src}\n----- IR\n{}",
-        print_program(&lowering.program, skip)
-    )
+    format!("----- SOURCE\n{src}\n----- IR\n{}", print_program(&lowering.program, skip))
 }
 
 #[test]
@@ -29,16 +26,12 @@ fn recursion_and_tail_calls() {
 
 #[test]
 fn closures_capture_boxed_variables() {
-    insta::assert_snapshot!(lower_to_text(
-        "(defun make-counter () (let ((n 0)) (lambda () (set! n (+ n 1)) n)))"
-    ));
+    insta::assert_snapshot!(lower_to_text("(defun make-counter () (let ((n 0)) (lambda () (set! n (+ n 1)) n)))"));
 }
 
 #[test]
 fn loops_and_in_place_append() {
-    insta::assert_snapshot!(lower_to_text(
-        "(define xs [])\n(for (i (range 0 3)) (set! xs (append xs [i])))\n(while false 1)"
-    ));
+    insta::assert_snapshot!(lower_to_text("(define xs [])\n(for (i (range 0 3)) (set! xs (append xs [i])))\n(while false 1)"));
 }
 
 #[test]

@@ -17,10 +17,7 @@ pub fn render(diagnostic: &Diagnostic, sources: &Sources, color: bool) -> String
     let name = |id: SourceId| sources.name(id).to_string();
     let char_range = |span: crate::Span| {
         let text = sources.text(span.source);
-        let to_chars = |byte: u32| {
-            text.get(..(byte as usize).min(text.len()))
-                .map_or(0, |s| s.chars().count())
-        };
+        let to_chars = |byte: u32| text.get(..(byte as usize).min(text.len())).map_or(0, |s| s.chars().count());
         to_chars(span.start)..to_chars(span.end).max(to_chars(span.start))
     };
     let mut report = Report::build(kind, name(primary.source), char_range(primary).start)
@@ -40,11 +37,8 @@ pub fn render(diagnostic: &Diagnostic, sources: &Sources, color: bool) -> String
     let mut used: Vec<SourceId> = diagnostic.labels.iter().map(|l| l.span.source).collect();
     used.sort();
     used.dedup();
-    let cache = ariadne::sources(
-        used.into_iter()
-            .filter(|id| *id != SourceId::SYNTHETIC)
-            .map(|id| (name(id), sources.text(id).to_string())),
-    );
+    let cache =
+        ariadne::sources(used.into_iter().filter(|id| *id != SourceId::SYNTHETIC).map(|id| (name(id), sources.text(id).to_string())));
     let mut out = Vec::new();
     if report.finish().write(cache, &mut out).is_err() {
         return render_plain(diagnostic);
@@ -66,8 +60,5 @@ fn render_plain(diagnostic: &Diagnostic) -> String {
 
 /// Renders several diagnostics one after another.
 pub fn render_all(diagnostics: &[Diagnostic], sources: &Sources, color: bool) -> String {
-    diagnostics
-        .iter()
-        .map(|d| render(d, sources, color))
-        .collect()
+    diagnostics.iter().map(|d| render(d, sources, color)).collect()
 }

@@ -18,11 +18,7 @@ pub struct Span {
 }
 
 impl Span {
-    pub const SYNTHETIC: Span = Span {
-        source: SourceId::SYNTHETIC,
-        start: 0,
-        end: 0,
-    };
+    pub const SYNTHETIC: Span = Span { source: SourceId::SYNTHETIC, start: 0, end: 0 };
 
     pub fn new(source: SourceId, range: std::ops::Range<usize>) -> Span {
         // Sources are capped well below 4 GiB by the driver, so these never saturate in practice.
@@ -37,11 +33,7 @@ impl Span {
 
     /// The smallest span covering both (they must be in the same source).
     pub fn to(self, other: Span) -> Span {
-        Span {
-            source: self.source,
-            start: self.start.min(other.start),
-            end: self.end.max(other.end),
-        }
+        Span { source: self.source, start: self.start.min(other.start), end: self.end.max(other.end) }
     }
 
     pub fn is_synthetic(self) -> bool {
@@ -68,9 +60,7 @@ impl Sources {
     }
 
     pub fn name(&self, id: SourceId) -> &str {
-        self.entries
-            .get(id.0 as usize)
-            .map_or("<synthetic>", |e| e.0.as_str())
+        self.entries.get(id.0 as usize).map_or("<synthetic>", |e| e.0.as_str())
     }
 
     pub fn text(&self, id: SourceId) -> &str {

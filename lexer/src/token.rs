@@ -57,9 +57,7 @@ fn digits(text: &str) -> String {
 }
 
 fn decimal(lex: &mut Lexer<Token>) -> Result<i64, LexError> {
-    digits(lex.slice())
-        .parse::<i64>()
-        .map_err(|_| LexError::IntOutOfRange)
+    digits(lex.slice()).parse::<i64>().map_err(|_| LexError::IntOutOfRange)
 }
 
 fn hex(lex: &mut Lexer<Token>) -> Result<i64, LexError> {
@@ -78,9 +76,7 @@ fn hex(lex: &mut Lexer<Token>) -> Result<i64, LexError> {
 }
 
 fn float(lex: &mut Lexer<Token>) -> Result<f64, LexError> {
-    let value = digits(lex.slice())
-        .parse::<f64>()
-        .map_err(|_| LexError::BadNumber)?;
+    let value = digits(lex.slice()).parse::<f64>().map_err(|_| LexError::BadNumber)?;
     // `1e999` would read as infinity and could never be printed back as a literal.
     if value.is_finite() {
         Ok(value)
@@ -113,9 +109,7 @@ fn string(lex: &mut Lexer<Token>) -> Result<String, LexError> {
                         Some(c) => out.push(c),
                         None => {
                             skip_to_quote(lex);
-                            return Err(LexError::BadEscape(
-                                "\\u needs the form \\u{1F600} with a valid code point".into(),
-                            ));
+                            return Err(LexError::BadEscape("\\u needs the form \\u{1F600} with a valid code point".into()));
                         }
                     },
                     other => {
@@ -231,48 +225,28 @@ pub fn lex(text: &str, source: SourceId) -> (Vec<(Token, Span)>, Vec<Diagnostic>
 
 fn lex_diagnostic(error: LexError, span: Span, slice: &str) -> Diagnostic {
     match error {
-        LexError::Unexpected => Diagnostic::error(
-            "E0001",
-            format!(
-                "unexpected character `{}`",
-                slice.chars().next().unwrap_or('?')
-            ),
-        )
-        .with_label(span, "not part of any token"),
+        LexError::Unexpected => Diagnostic::error("E0001", format!("unexpected character `{}`", slice.chars().next().unwrap_or('?')))
+            .with_label(span, "not part of any token"),
         LexError::UnterminatedString => {
-            let opener = Span {
-                end: span.start + 1,
-                ..span
-            };
+            let opener = Span { end: span.start + 1, ..span };
             Diagnostic::error("E0002", "unterminated string")
                 .with_label(opener, "this string is never closed")
                 .with_note("add a closing `\"`")
         }
-        LexError::BadEscape(why) => {
-            Diagnostic::error("E0003", format!("bad escape in string: {why}"))
-                .with_label(span, "in this string")
-                .with_note("escapes are \\n \\t \\r \\0 \\\\ \\\" and \\u{...}")
+        LexError::BadEscape(why) => Diagnostic::error("E0003", format!("bad escape in string: {why}"))
+            .with_label(span, "in this string")
+            .with_note("escapes are \\n \\t \\r \\0 \\\\ \\\" and \\u{...}"),
+        LexError::IntOutOfRange => {
+            Diagnostic::error("E0004", format!("integer literal `{slice}` is out of range for a 64-bit integer (overflow)"))
+                .with_label(span, "outside -9223372036854775808..=9223372036854775807")
+                .with_note("write it as a float (add `.0`) if you need a larger magnitude")
         }
-        LexError::IntOutOfRange => Diagnostic::error(
-            "E0004",
-            format!("integer literal `{slice}` is out of range for a 64-bit integer (overflow)"),
-        )
-        .with_label(span, "outside -9223372036854775808..=9223372036854775807")
-        .with_note("write it as a float (add `.0`) if you need a larger magnitude"),
         LexError::UnterminatedComment => {
-            let opener = Span {
-                end: span.start + 2,
-                ..span
-            };
-            Diagnostic::error("E0005", "unterminated block comment")
-                .with_label(opener, "this `#|` is never closed by `|#`")
+            let opener = Span { end: span.start + 2, ..span };
+            Diagnostic::error("E0005", "unterminated block comment").with_label(opener, "this `#|` is never closed by `|#`")
         }
-        LexError::FloatOutOfRange => Diagnostic::error(
-            "E0007",
-            format!("float literal `{slice}` is out of range (overflow)"),
-        )
-        .with_label(span, "larger than the largest f64"),
-        LexError::BadNumber => Diagnostic::error("E0006", format!("malformed number `{slice}`"))
-            .with_label(span, "not a number"),
+        LexError::FloatOutOfRange => Diagnostic::error("E0007", format!("float literal `{slice}` is out of range (overflow)"))
+            .with_label(span, "larger than the largest f64"),
+        LexError::BadNumber => Diagnostic::error("E0006", format!("malformed number `{slice}`")).with_label(span, "not a number"),
     }
 }

@@ -48,9 +48,7 @@ impl Form {
 
     /// The head symbol of a list form, if it has one: `(if ...)` gives `if`.
     pub fn head(&self) -> Option<&str> {
-        self.list()
-            .and_then(|items| items.first())
-            .and_then(Form::symbol)
+        self.list().and_then(|items| items.first()).and_then(Form::symbol)
     }
 
     /// Structural equality that ignores spans, for round-trip tests.

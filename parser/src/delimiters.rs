@@ -26,15 +26,10 @@ pub fn check(tokens: &[(Token, Span)]) -> Vec<Diagnostic> {
     let mut diagnostics = Vec::new();
     let mut quotes = 0usize;
     for (token, span) in tokens {
-        quotes = if *token == Token::Quote {
-            quotes + 1
-        } else {
-            0
-        };
+        quotes = if *token == Token::Quote { quotes + 1 } else { 0 };
         if quotes > MAX_NESTING {
             diagnostics.push(
-                Diagnostic::error("E0012", format!("more than {MAX_NESTING} quotes in a row"))
-                    .with_label(*span, "this quote is too deep"),
+                Diagnostic::error("E0012", format!("more than {MAX_NESTING} quotes in a row")).with_label(*span, "this quote is too deep"),
             );
             return diagnostics;
         }
@@ -42,12 +37,9 @@ pub fn check(tokens: &[(Token, Span)]) -> Vec<Diagnostic> {
             open.push((token.clone(), closer, *span));
             if open.len() > MAX_NESTING {
                 diagnostics.push(
-                    Diagnostic::error(
-                        "E0012",
-                        format!("forms are nested more than {MAX_NESTING} levels deep"),
-                    )
-                    .with_label(*span, "this opener is too deep")
-                    .with_note("split the expression into named helpers"),
+                    Diagnostic::error("E0012", format!("forms are nested more than {MAX_NESTING} levels deep"))
+                        .with_label(*span, "this opener is too deep")
+                        .with_note("split the expression into named helpers"),
                 );
                 return diagnostics;
             }
@@ -59,10 +51,10 @@ pub fn check(tokens: &[(Token, Span)]) -> Vec<Diagnostic> {
                 Some(idx) => {
                     // The closer matches an outer opener: everything opened since was left unclosed.
                     for (opener, closer, opener_span) in open.drain(idx + 1..).rev() {
-                        diagnostics.push(unclosed(&opener, &closer, opener_span).with_label(
-                            *span,
-                            format!("{} closes an outer form first", token.describe()),
-                        ));
+                        diagnostics.push(
+                            unclosed(&opener, &closer, opener_span)
+                                .with_label(*span, format!("{} closes an outer form first", token.describe())),
+                        );
                     }
                     open.pop();
                 }
@@ -77,35 +69,17 @@ pub fn check(tokens: &[(Token, Span)]) -> Vec<Diagnostic> {
 }
 
 fn unclosed(opener: &Token, closer: &Token, span: Span) -> Diagnostic {
-    Diagnostic::error(
-        "E0010",
-        format!("unbalanced {}: it is never closed", opener.describe()),
-    )
-    .with_label(
-        span,
-        format!(
-            "this {} has no matching {}",
-            opener.describe(),
-            closer.describe()
-        ),
-    )
+    Diagnostic::error("E0010", format!("unbalanced {}: it is never closed", opener.describe()))
+        .with_label(span, format!("this {} has no matching {}", opener.describe(), closer.describe()))
 }
 
 fn stray(token: &Token, span: Span, innermost: Option<&(Token, Token, Span)>) -> Diagnostic {
-    let d = Diagnostic::error(
-        "E0011",
-        format!("unbalanced {}: nothing open to close", token.describe()),
-    )
-    .with_label(span, "this closer has no opener");
+    let d = Diagnostic::error("E0011", format!("unbalanced {}: nothing open to close", token.describe()))
+        .with_label(span, "this closer has no opener");
     match innermost {
-        Some((opener, closer, opener_span)) => d.with_label(
-            *opener_span,
-            format!(
-                "the innermost open form is this {}, closed by {}",
-                opener.describe(),
-                closer.describe()
-            ),
-        ),
+        Some((opener, closer, opener_span)) => {
+            d.with_label(*opener_span, format!("the innermost open form is this {}, closed by {}", opener.describe(), closer.describe()))
+        }
         None => d.with_note("remove it"),
     }
 }

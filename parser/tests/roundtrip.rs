@@ -9,44 +9,26 @@ use proptest::prelude::*;
 fn leaf() -> impl Strategy<Value = FormKind> {
     prop_oneof![
         any::<i64>().prop_map(FormKind::Int),
-        any::<f64>()
-            .prop_filter("finite", |f| f.is_finite())
-            .prop_map(FormKind::Float),
+        any::<f64>().prop_filter("finite", |f| f.is_finite()).prop_map(FormKind::Float),
         "[ -~\\n\\t\\u{e9}\\u{1F600}]{0,8}".prop_map(FormKind::Str),
         "[a-z][a-z0-9?!*<>=-]{0,6}".prop_map(FormKind::Keyword),
-        "[a-z+*/<>=!?&%][a-z0-9_+*/<>=!?&%.-]{0,6}"
-            .prop_filter("not a number", |s| s.parse::<f64>().is_err())
-            .prop_map(FormKind::Symbol),
+        "[a-z+*/<>=!?&%][a-z0-9_+*/<>=!?&%.-]{0,6}".prop_filter("not a number", |s| s.parse::<f64>().is_err()).prop_map(FormKind::Symbol),
     ]
 }
 
 fn form() -> impl Strategy<Value = Form> {
     let span = Span::SYNTHETIC;
-    leaf()
-        .prop_map(move |kind| Form { kind, span })
-        .prop_recursive(5, 48, 6, move |inner| {
-            prop_oneof![
-                prop::collection::vec(inner.clone(), 0..6).prop_map(move |v| Form {
-                    kind: FormKind::List(v),
-                    span
-                }),
-                prop::collection::vec(inner.clone(), 0..6).prop_map(move |v| Form {
-                    kind: FormKind::Array(v),
-                    span
-                }),
-                prop::collection::vec(inner.clone(), 0..3).prop_map(move |v| {
-                    let pairs: Vec<Form> = v.iter().flat_map(|f| [f.clone(), f.clone()]).collect();
-                    Form {
-                        kind: FormKind::Map(pairs),
-                        span,
-                    }
-                }),
-                inner.prop_map(move |f| Form {
-                    kind: FormKind::Quote(Box::new(f)),
-                    span
-                }),
-            ]
-        })
+    leaf().prop_map(move |kind| Form { kind, span }).prop_recursive(5, 48, 6, move |inner| {
+        prop_oneof![
+            prop::collection::vec(inner.clone(), 0..6).prop_map(move |v| Form { kind: FormKind::List(v), span }),
+            prop::collection::vec(inner.clone(), 0..6).prop_map(move |v| Form { kind: FormKind::Array(v), span }),
+            prop::collection::vec(inner.clone(), 0..3).prop_map(move |v| {
+                let pairs: Vec<Form> = v.iter().flat_map(|f| [f.clone(), f.clone()]).collect();
+                Form { kind: FormKind::Map(pairs), span }
+            }),
+            inner.prop_map(move |f| Form { kind: FormKind::Quote(Box::new(f)), span }),
+        ]
+    })
 }
 
 proptest! {

@@ -7,6 +7,7 @@ mod maps;
 pub mod numbers;
 mod output;
 mod strings;
+mod syscalls;
 mod types;
 
 use crate::host::Host;
@@ -22,6 +23,8 @@ pub struct Ctx<'a> {
     pub memory_limit: usize,
     /// Prefix for `log` lines, e.g. `[slot 100 heartbeat] ` inside autonomous handlers.
     pub log_prefix: &'a str,
+    /// The simulated chain and its Program Scheduler, for the autonomous syscalls.
+    pub chain: &'a mut crate::chain::Chain,
 }
 
 pub type NativeFn = fn(&mut Ctx, &[Value]) -> Result<Value, Fault>;
@@ -30,21 +33,11 @@ pub type NativeFn = fn(&mut Ctx, &[Value]) -> Result<Value, Fault>;
 /// Prelude builtins get a function that reports the prelude missing (never reached: lowering
 /// resolves them to prelude globals).
 pub fn table() -> Vec<NativeFn> {
-    BUILTINS
-        .iter()
-        .map(|b| {
-            native(b.name)
-                .filter(|_| b.implementation == Implementation::Native)
-                .unwrap_or(missing)
-        })
-        .collect()
+    BUILTINS.iter().map(|b| native(b.name).filter(|_| b.implementation == Implementation::Native).unwrap_or(missing)).collect()
 }
 
 fn missing(_: &mut Ctx, _: &[Value]) -> Result<Value, Fault> {
-    Err(Fault::new(
-        "E0299",
-        "internal error: builtin has no native implementation",
-    ))
+    Err(Fault::new("E0299", "internal error: builtin has no native implementation"))
 }
 
 /// Looks up the native implementation of a builtin by name.
@@ -55,6 +48,7 @@ pub fn native(name: &str) -> Option<NativeFn> {
         .or_else(|| maps::lookup(name))
         .or_else(|| types::lookup(name))
         .or_else(|| output::lookup(name))
+        .or_else(|| syscalls::lookup(name))
 }
 
 /// Argument helpers shared by the families.
@@ -91,10 +85,7 @@ pub(crate) fn check_size(ctx: &Ctx, count: usize, what: &str) -> Result<(), Faul
     if bytes > ctx.memory_limit {
         return Err(Fault::fatal(
             "E0209",
-            format!(
-                "memory limit exceeded: {what} of {count} elements needs more than {} MiB",
-                ctx.memory_limit >> 20
-            ),
+            format!("memory limit exceeded: {what} of {count} elements needs more than {} MiB", ctx.memory_limit >> 20),
         ));
     }
     Ok(())

@@ -13,19 +13,11 @@ pub struct Fault {
 
 impl Fault {
     pub fn new(code: &'static str, message: impl Into<String>) -> Fault {
-        Fault {
-            code,
-            message: message.into(),
-            fatal: false,
-        }
+        Fault { code, message: message.into(), fatal: false }
     }
 
     pub fn fatal(code: &'static str, message: impl Into<String>) -> Fault {
-        Fault {
-            code,
-            message: message.into(),
-            fatal: true,
-        }
+        Fault { code, message: message.into(), fatal: true }
     }
 
     pub fn undefined_variable(name: &str) -> Fault {
@@ -33,10 +25,7 @@ impl Fault {
     }
 
     pub fn arity(name: &str, expected: &str, got: usize) -> Fault {
-        Fault::new(
-            "E0202",
-            format!("wrong number of arguments to `{name}`: expected {expected}, got {got}"),
-        )
+        Fault::new("E0202", format!("wrong number of arguments to `{name}`: expected {expected}, got {got}"))
     }
 
     pub fn type_error(message: impl Into<String>) -> Fault {
@@ -57,10 +46,7 @@ impl Fault {
     }
 
     pub fn index(idx: i64, len: usize, what: &str) -> Fault {
-        Fault::new(
-            "E0206",
-            format!("index {idx} out of range for {what} of length {len}"),
-        )
+        Fault::new("E0206", format!("index {idx} out of range for {what} of length {len}"))
     }
 
     pub fn user(message: impl Into<String>) -> Fault {
@@ -89,15 +75,9 @@ impl RuntimeError {
     pub fn to_diagnostic(&self, sources: &ovsm_lexer::Sources) -> Diagnostic {
         // Prelude code is an implementation detail: point at the user's call of it instead.
         let in_prelude = |span: &Span| sources.name(span.source) == "<prelude>";
-        let user = self
-            .trace
-            .iter()
-            .position(|(_, span)| !in_prelude(span) && !span.is_synthetic());
-        let primary = user
-            .and_then(|i| self.trace.get(i))
-            .map_or(self.span, |t| t.1);
-        let mut d = Diagnostic::error(self.fault.code, self.fault.message.clone())
-            .with_label(primary, self.fault.message.clone());
+        let user = self.trace.iter().position(|(_, span)| !in_prelude(span) && !span.is_synthetic());
+        let primary = user.and_then(|i| self.trace.get(i)).map_or(self.span, |t| t.1);
+        let mut d = Diagnostic::error(self.fault.code, self.fault.message.clone()).with_label(primary, self.fault.message.clone());
         if let Some((name, _)) = user.filter(|i| *i > 0).and_then(|i| self.trace.get(i - 1)) {
             d = d.with_note(format!("raised inside the builtin `{name}`"));
         }
@@ -110,23 +90,13 @@ impl RuntimeError {
             .take(8)
             .map(|(name, span)| {
                 let (line, col) = sources.line_col(span.source, span.start);
-                format!(
-                    "  called from `{name}` at {}:{line}:{col}",
-                    sources.name(span.source)
-                )
+                format!("  called from `{name}` at {}:{line}:{col}", sources.name(span.source))
             })
             .collect();
         if !shown.is_empty() {
             let more = self.trace.len().saturating_sub(shown.len() + 1);
-            let tail = if more > 0 {
-                format!("\n... and {more} more frames")
-            } else {
-                String::new()
-            };
-            d = d.with_note(format!(
-                "call trace, innermost first:\n{}{tail}",
-                shown.join("\n")
-            ));
+            let tail = if more > 0 { format!("\n... and {more} more frames") } else { String::new() };
+            d = d.with_note(format!("call trace, innermost first:\n{}{tail}", shown.join("\n")));
         }
         d
     }

@@ -19,9 +19,7 @@ pub struct StdoutHost {
 
 impl Default for StdoutHost {
     fn default() -> StdoutHost {
-        StdoutHost {
-            at_line_start: true,
-        }
+        StdoutHost { at_line_start: true }
     }
 }
 

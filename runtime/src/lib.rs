@@ -7,11 +7,13 @@
 
 pub mod alloc_meter;
 pub mod builtins;
+pub mod chain;
 mod fault;
 pub mod host;
 pub mod map;
 pub mod print;
 mod session;
+mod simulate;
 pub mod value;
 mod vm;
 
@@ -19,5 +21,6 @@ pub use alloc_meter::CountingAllocator;
 pub use fault::{Fault, RuntimeError};
 pub use host::{Host, RecordingHost, StdoutHost};
 pub use session::{Outcome, Session};
+pub use simulate::program_address;
 pub use value::Value;
 pub use vm::{Limits, Vm};

@@ -55,10 +55,7 @@ impl Map {
     }
 
     pub fn get(&self, key: &Key) -> Option<&Value> {
-        self.index
-            .get(key)
-            .and_then(|seq| self.entries.get(seq))
-            .map(|(_, v)| v)
+        self.index.get(key).and_then(|seq| self.entries.get(seq)).map(|(_, v)| v)
     }
 
     pub fn contains(&self, key: &Key) -> bool {
@@ -95,11 +92,6 @@ impl Map {
 
     /// Same keys with equal values, whatever the order.
     pub fn equal(&self, other: &Map) -> bool {
-        self.len() == other.len()
-            && self.iter().all(|(k, v)| {
-                Key::of(k)
-                    .and_then(|key| other.get(&key))
-                    .is_some_and(|w| equal(v, w))
-            })
+        self.len() == other.len() && self.iter().all(|(k, v)| Key::of(k).and_then(|key| other.get(&key)).is_some_and(|w| equal(v, w)))
     }
 }

@@ -61,11 +61,7 @@ fn write_value(value: &Value, program: &Program, out: &mut String, depth: usize)
         }
         Value::Closure(c) => {
             out.push_str("#<function ");
-            out.push_str(
-                program
-                    .function(c.func)
-                    .map_or("lambda", |f| f.name.as_str()),
-            );
+            out.push_str(program.function(c.func).map_or("lambda", |f| f.name.as_str()));
             out.push('>');
         }
         Value::Builtin(id) => {

@@ -10,7 +10,7 @@ use ovsm_lexer::{any_errors, Diagnostic, SourceId, Sources};
 
 pub struct Session {
     pub sources: Sources,
-    lowering: Lowering,
+    pub(crate) lowering: Lowering,
     pub vm: Vm,
     /// Functions that belong to the prelude, left out of IR dumps.
     prelude_functions: usize,
@@ -29,12 +29,7 @@ impl Session {
     pub fn new(host: Box<dyn Host>, limits: Limits) -> Session {
         let lowering = Lowering::new();
         let prelude_functions = lowering.program.functions.len();
-        let mut session = Session {
-            sources: Sources::new(),
-            lowering,
-            vm: Vm::new(host, limits),
-            prelude_functions,
-        };
+        let mut session = Session { sources: Sources::new(), lowering, vm: Vm::new(host, limits), prelude_functions };
         // The prelude's top level defines its functions; it cannot fail, and if it ever did,
         // the prelude builtins would report themselves undefined when called.
         let entries = session.lowering.program.entries.clone();
@@ -60,7 +55,7 @@ impl Session {
             Ok(v) => v,
             Err(e) => return Outcome::Failed(e),
         };
-        if let Err(e) = self.start_programs(programs_before) {
+        if let Err(e) = self.deploy_and_start(programs_before) {
             return Outcome::Failed(e);
         }
         Outcome::Value(value)
@@ -77,36 +72,43 @@ impl Session {
         if any_errors(&diagnostics) {
             return Err(diagnostics);
         }
-        self.lowering
-            .program
-            .entries
-            .last()
-            .copied()
-            .ok_or(diagnostics)
+        self.lowering.program.entries.last().copied().ok_or(diagnostics)
     }
 
-    /// Runs the `on-startup` clauses of programs declared since `first`, at slot 0, in order.
-    fn start_programs(&mut self, first: usize) -> Result<(), RuntimeError> {
-        let programs: Vec<_> = self
-            .lowering
-            .program
-            .programs
-            .iter()
-            .skip(first)
-            .cloned()
-            .collect();
-        for p in programs {
-            self.vm.log_prefix = format!("[slot 0 {}] ", p.name);
-            for thunk in &p.startup {
-                let result = self.vm.run(&self.lowering.program, *thunk);
-                if let Err(e) = result {
-                    self.vm.log_prefix.clear();
-                    return Err(e);
-                }
-            }
-            self.vm.log_prefix.clear();
+    /// A summary of the simulation for stderr, or None when no program was deployed.
+    pub fn summary(&self) -> Option<String> {
+        let chain = &self.vm.chain;
+        if chain.programs.is_empty() {
+            return None;
         }
-        Ok(())
+        let st = &chain.stats;
+        let mut cu = chain.slot_compute.clone();
+        cu.sort_unstable();
+        let pick = |q: f64| cu.get(((cu.len() as f64 - 1.0) * q).round() as usize).copied().unwrap_or(0);
+        Some(format!(
+            "summary: {} slots; events created {}, delivered {}, dead-lettered {}, cancelled {}, pending {}; deferrals {}, failed attempts {}, retries {}, circuit trips {}\n\
+             summary: compute units per busy slot: median {}, p99 {}, max {} ({} busy slots); subscriptions alive {}\n",
+            chain.slot,
+            st.created,
+            st.delivered,
+            st.dead_lettered,
+            st.cancelled,
+            chain.pending(),
+            st.deferrals,
+            st.failed_attempts,
+            st.retries,
+            st.breaker_trips,
+            pick(0.5),
+            pick(0.99),
+            cu.last().copied().unwrap_or(0),
+            cu.len(),
+            chain.live_subscriptions(),
+        ))
+    }
+
+    /// The trace as JSON lines.
+    pub fn trace_jsonl(&self) -> String {
+        self.vm.chain.trace.iter().map(|e| e.to_json() + "\n").collect()
     }
 
     pub fn printed(&self, value: &Value) -> String {
@@ -125,12 +127,7 @@ impl Session {
     /// The IR of a source, without running it (`ovsm check --emit ir`).
     pub fn lower_only(&mut self, name: &str, text: &str) -> Result<String, Vec<Diagnostic>> {
         let id = self.sources.add(name, text);
-        let before = self
-            .lowering
-            .program
-            .functions
-            .len()
-            .max(self.prelude_functions);
+        let before = self.lowering.program.functions.len().max(self.prelude_functions);
         self.compile(id)?;
         Ok(ovsm_ir::print_program(&self.lowering.program, before))
     }

@@ -106,13 +106,8 @@ pub fn equal(a: &Value, b: &Value) -> bool {
         (Value::Bool(x), Value::Bool(y)) => x == y,
         (Value::Int(x), Value::Int(y)) => x == y,
         (Value::Int(_) | Value::Float(_), Value::Int(_) | Value::Float(_)) => num_eq(a, b),
-        (Value::Str(x), Value::Str(y))
-        | (Value::Keyword(x), Value::Keyword(y))
-        | (Value::Program(x), Value::Program(y)) => x == y,
-        (Value::Array(x), Value::Array(y)) => {
-            Rc::ptr_eq(x, y)
-                || (x.len() == y.len() && x.iter().zip(y.iter()).all(|(p, q)| equal(p, q)))
-        }
+        (Value::Str(x), Value::Str(y)) | (Value::Keyword(x), Value::Keyword(y)) | (Value::Program(x), Value::Program(y)) => x == y,
+        (Value::Array(x), Value::Array(y)) => Rc::ptr_eq(x, y) || (x.len() == y.len() && x.iter().zip(y.iter()).all(|(p, q)| equal(p, q))),
         (Value::Map(x), Value::Map(y)) => Rc::ptr_eq(x, y) || x.equal(y),
         (Value::Closure(x), Value::Closure(y)) => Rc::ptr_eq(x, y),
         (Value::Builtin(x), Value::Builtin(y)) => x == y,
@@ -124,9 +119,7 @@ pub fn equal(a: &Value, b: &Value) -> bool {
 /// Numeric equality that is exact for every pair of i64 and f64 (no rounding of large ints).
 fn num_eq(a: &Value, b: &Value) -> bool {
     match (a, b) {
-        (Value::Int(i), Value::Float(f)) | (Value::Float(f), Value::Int(i)) => {
-            int_float_cmp(*i, *f) == Some(std::cmp::Ordering::Equal)
-        }
+        (Value::Int(i), Value::Float(f)) | (Value::Float(f), Value::Int(i)) => int_float_cmp(*i, *f) == Some(std::cmp::Ordering::Equal),
         (Value::Float(x), Value::Float(y)) => x == y,
         _ => false,
     }

@@ -29,11 +29,7 @@ pub struct Limits {
 
 impl Default for Limits {
     fn default() -> Limits {
-        Limits {
-            max_depth: 50_000,
-            memory_limit: 2 << 30,
-            compute_budget: u64::MAX,
-        }
+        Limits { max_depth: 50_000, memory_limit: 2 << 30, compute_budget: u64::MAX }
     }
 }
 
@@ -71,6 +67,8 @@ pub struct Vm {
     pub compute_used: u64,
     /// Prepended to `log` lines (set by the scheduler inside handlers).
     pub log_prefix: String,
+    /// The simulated chain the autonomous syscalls act on.
+    pub chain: crate::chain::Chain,
 }
 
 impl Vm {
@@ -86,6 +84,7 @@ impl Vm {
             host,
             compute_used: 0,
             log_prefix: String::new(),
+            chain: crate::chain::Chain::new(crate::chain::ChainConfig::default()),
         }
     }
 
@@ -107,22 +106,13 @@ impl Vm {
         let callee = self.stack.len() - 1;
         if let Err(fault) = self.enter(program, func, None, callee + 1, 0, callee) {
             self.stack.truncate(callee);
-            return Err(RuntimeError {
-                fault,
-                span: program.function(func).map_or(Span::SYNTHETIC, |f| f.span),
-                trace: Vec::new(),
-            });
+            return Err(RuntimeError { fault, span: program.function(func).map_or(Span::SYNTHETIC, |f| f.span), trace: Vec::new() });
         }
         self.execute(program, stop)
     }
 
     /// Calls a function value with arguments (a callback or an event handler).
-    pub fn call(
-        &mut self,
-        program: &Program,
-        callee: &Value,
-        args: &[Value],
-    ) -> Result<Value, RuntimeError> {
+    pub fn call(&mut self, program: &Program, callee: &Value, args: &[Value]) -> Result<Value, RuntimeError> {
         self.sync(program);
         let stop = self.frames.len();
         let base = self.stack.len();
@@ -134,11 +124,7 @@ impl Vm {
             Ok(false) => Ok(self.stack.pop().unwrap_or_default()),
             Err(fault) => {
                 self.stack.truncate(base);
-                Err(RuntimeError {
-                    fault,
-                    span: Span::SYNTHETIC,
-                    trace: Vec::new(),
-                })
+                Err(RuntimeError { fault, span: Span::SYNTHETIC, trace: Vec::new() })
             }
         }
     }
@@ -150,11 +136,7 @@ impl Vm {
                 Ok(value) => return Ok(value),
                 Err(fault) => {
                     let error = self.locate(program, fault, stop);
-                    let handler = self
-                        .handlers
-                        .last()
-                        .copied()
-                        .filter(|h| h.frames > stop && !error.fault.fatal);
+                    let handler = self.handlers.last().copied().filter(|h| h.frames > stop && !error.fault.fatal);
                     match handler {
                         Some(h) => {
                             self.handlers.pop();
@@ -177,10 +159,7 @@ impl Vm {
 
     /// Drops the frames, handlers and stack of an abandoned run.
     fn unwind_to(&mut self, stop: usize) {
-        let stack_floor = self
-            .frames
-            .get(stop)
-            .map_or(self.stack.len(), |f| f.base.saturating_sub(1));
+        let stack_floor = self.frames.get(stop).map_or(self.stack.len(), |f| f.base.saturating_sub(1));
         self.frames.truncate(stop);
         self.handlers.retain(|h| h.frames <= stop);
         self.stack.truncate(stack_floor);
@@ -194,11 +173,7 @@ impl Vm {
                 continue;
             };
             // `pc` has already moved past the instruction being executed.
-            let span = f
-                .spans
-                .get(frame.pc.saturating_sub(1))
-                .copied()
-                .unwrap_or(f.span);
+            let span = f.spans.get(frame.pc.saturating_sub(1)).copied().unwrap_or(f.span);
             trace.push((f.name.clone(), span));
         }
         let span = trace.first().map_or(Span::SYNTHETIC, |t| t.1);

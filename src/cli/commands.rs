@@ -1,6 +1,6 @@
 //! The subcommands' bodies: read input, drive a session, print, pick the exit status.
 
-use super::LimitArgs;
+use super::{LimitArgs, RunArgs};
 use ovsm_runtime::{Limits, Outcome, Session, StdoutHost};
 use std::io::IsTerminal;
 
@@ -9,11 +9,7 @@ fn color() -> bool {
 }
 
 fn limits(args: LimitArgs) -> Limits {
-    Limits {
-        max_depth: args.max_depth.max(1),
-        memory_limit: args.memory_limit_mb.saturating_mul(1 << 20),
-        ..Limits::default()
-    }
+    Limits { max_depth: args.max_depth.max(1), memory_limit: args.memory_limit_mb.saturating_mul(1 << 20), ..Limits::default() }
 }
 
 fn read(file: &str) -> Result<String, i32> {
@@ -24,50 +20,65 @@ fn read(file: &str) -> Result<String, i32> {
         })
         .and_then(|bytes| {
             String::from_utf8(bytes).map_err(|e| {
-                eprintln!(
-                    "error: `{file}` is not UTF-8 text (invalid byte at offset {})",
-                    e.utf8_error().valid_up_to()
-                );
+                eprintln!("error: `{file}` is not UTF-8 text (invalid byte at offset {})", e.utf8_error().valid_up_to());
                 1
             })
         })
 }
 
-/// Evaluates a source and prints its last value; returns the exit status.
-fn evaluate(name: &str, text: &str, limit_args: LimitArgs) -> i32 {
+/// Evaluates a source, simulates its autonomous programs, and prints its last value; returns
+/// the exit status.
+fn evaluate(name: &str, text: &str, limit_args: LimitArgs, run: Option<&RunArgs>) -> i32 {
     let mut session = Session::new(Box::new(StdoutHost::default()), limits(limit_args));
-    match session.eval(name, text) {
-        Outcome::Value(value) => {
-            let mut line = session.printed(&value);
-            if !session.vm.host.at_line_start() {
-                line.insert(0, '\n');
-            }
-            println!("{line}");
-            0
-        }
+    if let Some(run) = run {
+        let config = &mut session.vm.chain.config;
+        config.clock.slots_per_epoch = run.slots_per_epoch.max(1);
+        config.slot_budget = run.slot_budget;
+        config.ring_bytes = run.ring_buffer_bytes;
+    }
+    let value = match session.eval(name, text) {
+        Outcome::Value(value) => value,
         Outcome::Rejected(diagnostics) => {
             eprint!("{}", session.render(&diagnostics, color()));
-            1
+            return 1;
         }
         Outcome::Failed(error) => {
             if !session.vm.host.at_line_start() {
                 println!();
             }
             eprint!("{}", session.render_error(&error, color()));
-            1
+            return 1;
+        }
+    };
+    if let Some(run) = run {
+        session.simulate(run.slots);
+        if let Some(path) = &run.trace {
+            if let Err(e) = std::fs::write(path, session.trace_jsonl()) {
+                eprintln!("error: cannot write the trace to `{path}`: {e}");
+                return 1;
+            }
+        }
+        if let Some(summary) = session.summary() {
+            eprint!("{summary}");
         }
     }
+    let mut line = session.printed(&value);
+    if !session.vm.host.at_line_start() {
+        line.insert(0, '\n');
+    }
+    println!("{line}");
+    0
 }
 
-pub fn run(file: &str, _slots: u64, _slots_per_epoch: u64, limit_args: LimitArgs) -> i32 {
+pub fn run(file: &str, run: &RunArgs, limit_args: LimitArgs) -> i32 {
     match read(file) {
-        Ok(text) => evaluate(file, &text, limit_args),
+        Ok(text) => evaluate(file, &text, limit_args, Some(run)),
         Err(code) => code,
     }
 }
 
 pub fn eval(expr: &str, limit_args: LimitArgs) -> i32 {
-    evaluate("<eval>", expr, limit_args)
+    evaluate("<eval>", expr, limit_args, None)
 }
 
 pub fn check(file: &str, emit: Option<&str>) -> i32 {

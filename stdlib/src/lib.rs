@@ -28,6 +28,7 @@ pub enum Family {
     Host,
     Output,
     Errors,
+    Autonomous,
 }
 
 impl Family {
@@ -42,6 +43,7 @@ impl Family {
             Family::Host => "Host (non-deterministic)",
             Family::Output => "Output",
             Family::Errors => "Errors",
+            Family::Autonomous => "Autonomous programs (the simulated runtime)",
         }
     }
 }
@@ -94,11 +96,7 @@ pub struct Builtin {
 }
 
 pub fn lookup(name: &str) -> Option<BuiltinId> {
-    BUILTINS
-        .iter()
-        .position(|b| b.name == name)
-        .and_then(|i| u16::try_from(i).ok())
-        .map(BuiltinId)
+    BUILTINS.iter().position(|b| b.name == name).and_then(|i| u16::try_from(i).ok()).map(BuiltinId)
 }
 
 pub fn get(id: BuiltinId) -> Option<&'static Builtin> {
@@ -117,11 +115,11 @@ pub fn reference_markdown() -> String {
         }
     }
     for family in families {
-        out.push_str(&format!("\n## {}\n\n| builtin | arguments | cost (CU) | description | example |\n|---|---|---|---|---|\n", family.title()));
-        for b in BUILTINS
-            .iter()
-            .filter(|b| b.family == family && !b.name.starts_with('%'))
-        {
+        out.push_str(&format!(
+            "\n## {}\n\n| builtin | arguments | cost (CU) | description | example |\n|---|---|---|---|---|\n",
+            family.title()
+        ));
+        for b in BUILTINS.iter().filter(|b| b.family == family && !b.name.starts_with('%')) {
             out.push_str(&format!(
                 "| `{}` | {} | {} | {} | `{}` ⇒ `{}` |\n",
                 b.signature.replace('|', "\\|"),

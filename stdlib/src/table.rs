@@ -16,14 +16,7 @@ const fn entry(
     Builtin {
         name,
         family,
-        arity: Arity {
-            min: arity.0,
-            max: if arity.1 == VARIADIC {
-                None
-            } else {
-                Some(arity.1)
-            },
-        },
+        arity: Arity { min: arity.0, max: if arity.1 == VARIADIC { None } else { Some(arity.1) } },
         signature,
         doc,
         example: example.0,
@@ -35,17 +28,11 @@ const fn entry(
 }
 
 const fn prelude(b: Builtin) -> Builtin {
-    Builtin {
-        implementation: Implementation::Prelude,
-        ..b
-    }
+    Builtin { implementation: Implementation::Prelude, ..b }
 }
 
 const fn host(b: Builtin) -> Builtin {
-    Builtin {
-        deterministic: false,
-        ..b
-    }
+    Builtin { deterministic: false, ..b }
 }
 
 use Family::*;
@@ -131,4 +118,17 @@ pub static BUILTINS: &[Builtin] = &[
     entry("println", Output, (0, VARIADIC), "(println x ...)", "Like print, then a newline. Returns nil.", ("(println \"\")", "nil"), 5),
     // Errors
     entry("error", Errors, (1, VARIADIC), "(error msg [x ...])", "Raises an error whose message is msg, formatted like `format` when arguments follow.", ("(try (error \"boom\") (catch e e))", "\"boom\""), 1),
+    // Autonomous programs: the five syscalls of the design note, and the subscription controls.
+    entry("sol-subscribe-event", Autonomous, (2, VARIADIC), "(sol-subscribe-event :event-type T ... :callback F :compute-budget B)", "Subscribes the running program to a time event; returns the subscription.", ("(define-autonomous-program p (on-startup (sol-subscribe-event :event-type \"SLOT_INTERVAL\" :interval 10 :callback (lambda () nil) :compute-budget 1000)))", "#<program p>"), 100),
+    entry("sol-watch-account", Autonomous, (2, VARIADIC), "(sol-watch-account :account PUBKEY :criteria {...} :callback F :compute-budget B)", "Fires F with (old new) when a change to the account makes the criteria hold; returns the watcher.", ("(fn? sol-watch-account)", "true"), 100),
+    entry("sol-emit-event", Autonomous, (2, VARIADIC), "(sol-emit-event :event-id ID :data MAP)", "Delivers MAP to every `on-event` handler for ID, later in the same slot.", ("(define-autonomous-program p (on-startup (sol-emit-event :event-id \"HELLO\" :data {:n 1})))", "#<program p>"), 50),
+    entry("sol-schedule-execution", Autonomous, (2, VARIADIC), "(sol-schedule-execution :target-slot S :callback F :compute-budget B)", "Runs F once at slot S; returns the subscription.", ("(define-autonomous-program p (on-startup (sol-schedule-execution :target-slot 5 :callback (lambda () nil) :compute-budget 1000)))", "#<program p>"), 100),
+    entry("sol-query-subscriptions", Autonomous, (0, 1), "(sol-query-subscriptions [program-id])", "One map per live subscription of the program.", ("(define-autonomous-program p (on-startup (sol-query-subscriptions program-id)))", "#<program p>"), 50),
+    entry("sol-pause-subscription", Autonomous, (1, 1), "(sol-pause-subscription sub)", "Stops a subscription of the running program from firing until resumed.", ("(fn? sol-pause-subscription)", "true"), 20),
+    entry("sol-resume-subscription", Autonomous, (1, 1), "(sol-resume-subscription sub)", "Resumes a paused subscription.", ("(fn? sol-resume-subscription)", "true"), 20),
+    entry("sol-cancel-subscription", Autonomous, (1, 1), "(sol-cancel-subscription sub)", "Cancels a subscription of the running program for good.", ("(fn? sol-cancel-subscription)", "true"), 20),
+    entry("sol-update-subscription", Autonomous, (3, VARIADIC), "(sol-update-subscription sub :compute-budget B ...)", "Changes a subscription's compute budget or callback.", ("(fn? sol-update-subscription)", "true"), 20),
+    entry("get-current-slot", Autonomous, (0, 0), "(get-current-slot)", "The slot being processed (0 during startup and at top level).", ("(get-current-slot)", "0"), 1),
+    entry("get-current-epoch", Autonomous, (0, 0), "(get-current-epoch)", "The epoch of the slot being processed.", ("(get-current-epoch)", "0"), 1),
+    entry("%program-id", Autonomous, (0, 0), "program-id", "The running program's address, a base58 string; bound inside autonomous programs only.", ("(define-autonomous-program p (on-startup (string? program-id)))", "#<program p>"), 1),
 ];

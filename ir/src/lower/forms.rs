@@ -86,15 +86,8 @@ impl Cx<'_> {
         }
     }
 
-    pub fn error(
-        &mut self,
-        code: &'static str,
-        span: Span,
-        message: impl Into<String>,
-        label: impl Into<String>,
-    ) {
-        self.diagnostics
-            .push(Diagnostic::error(code, message).with_label(span, label));
+    pub fn error(&mut self, code: &'static str, span: Span, message: impl Into<String>, label: impl Into<String>) {
+        self.diagnostics.push(Diagnostic::error(code, message).with_label(span, label));
     }
 
     pub fn constant(&mut self, constant: Constant, span: Span) {
@@ -109,12 +102,7 @@ impl Cx<'_> {
             let mut names = Vec::new();
             super::scan::body_defines(forms, &mut names);
             for name in names {
-                if self
-                    .cur()
-                    .scopes
-                    .last()
-                    .is_some_and(|s| s.iter().any(|b| b.name == name))
-                {
+                if self.cur().scopes.last().is_some_and(|s| s.iter().any(|b| b.name == name)) {
                     continue;
                 }
                 let b = self.cur().bind(name);
@@ -153,20 +141,14 @@ impl Cx<'_> {
                     for item in items {
                         self.lower_expr(item, false);
                     }
-                    self.emit(
-                        Instr::MakeArray(u32::try_from(items.len()).unwrap_or(u32::MAX)),
-                        span,
-                    );
+                    self.emit(Instr::MakeArray(u32::try_from(items.len()).unwrap_or(u32::MAX)), span);
                 }
             },
             FormKind::Map(items) => {
                 for item in items {
                     self.lower_expr(item, false);
                 }
-                self.emit(
-                    Instr::MakeMap(u32::try_from(items.len() / 2).unwrap_or(u32::MAX)),
-                    span,
-                );
+                self.emit(Instr::MakeMap(u32::try_from(items.len() / 2).unwrap_or(u32::MAX)), span);
             }
             FormKind::List(items) => self.lower_list(form, items, tail),
         }
@@ -177,6 +159,14 @@ impl Cx<'_> {
             "true" => Instr::True,
             "false" => Instr::False,
             "nil" | "null" => Instr::Nil,
+            // `program-id` is bound by the runtime inside autonomous programs, unless the
+            // program binds the name itself.
+            "program-id" if !self.is_lexically_bound(name) && !self.lowering.is_user_global(name) => {
+                match ovsm_stdlib::lookup("%program-id") {
+                    Some(id) => Instr::CallBuiltin(id, 0),
+                    None => Instr::Nil,
+                }
+            }
             _ => match self.resolve(name) {
                 Var::Local { slot, boxed: false } => Instr::Local(slot),
                 Var::Local { slot, boxed: true } => Instr::LocalBoxed(slot),
@@ -244,21 +234,9 @@ impl Cx<'_> {
                     }
                     match u8::try_from(args.len()) {
                         Ok(argc) => {
-                            self.emit(
-                                if tail {
-                                    Instr::TailCallGlobal(g, argc)
-                                } else {
-                                    Instr::CallGlobal(g, argc)
-                                },
-                                span,
-                            );
+                            self.emit(if tail { Instr::TailCallGlobal(g, argc) } else { Instr::CallGlobal(g, argc) }, span);
                         }
-                        Err(_) => self.error(
-                            "E0120",
-                            span,
-                            "too many arguments in one call (at most 255)",
-                            "pass an array instead",
-                        ),
+                        Err(_) => self.error("E0120", span, "too many arguments in one call (at most 255)", "pass an array instead"),
                     }
                     return;
                 }
@@ -270,37 +248,16 @@ impl Cx<'_> {
             self.lower_expr(arg, false);
         }
         let Ok(argc) = u8::try_from(args.len()) else {
-            self.error(
-                "E0120",
-                span,
-                "too many arguments in one call (at most 255)",
-                "pass an array instead",
-            );
+            self.error("E0120", span, "too many arguments in one call (at most 255)", "pass an array instead");
             return;
         };
-        self.emit(
-            if tail {
-                Instr::TailCall(argc)
-            } else {
-                Instr::Call(argc)
-            },
-            span,
-        );
+        self.emit(if tail { Instr::TailCall(argc) } else { Instr::Call(argc) }, span);
     }
 
     /// Lowers a condition and a jump taken when it is false; returns the jump to patch.
     /// `(< x k)` with a literal k becomes one compare-and-jump.
     pub fn lower_condition(&mut self, test: &Form) -> usize {
-        if let (
-            Some("<"),
-            Some(
-                [_, x, Form {
-                    kind: FormKind::Int(k),
-                    ..
-                }],
-            ),
-        ) = (test.head(), test.list())
-        {
+        if let (Some("<"), Some([_, x, Form { kind: FormKind::Int(k), .. }])) = (test.head(), test.list()) {
             if !self.is_lexically_bound("<") && matches!(self.resolve("<"), Var::Builtin(_)) {
                 self.lower_expr(x, false);
                 return self.emit(Instr::JumpIfNotLtImm(*k, 0), test.span);
@@ -311,35 +268,13 @@ impl Cx<'_> {
     }
 
     fn is_lexically_bound(&self, name: &str) -> bool {
-        self.fns
-            .iter()
-            .any(|f| f.lookup_local(name).is_some() || f.lookup_capture(name).is_some())
+        self.fns.iter().any(|f| f.lookup_local(name).is_some() || f.lookup_capture(name).is_some())
     }
 
-    fn lower_builtin_call(
-        &mut self,
-        id: ovsm_stdlib::BuiltinId,
-        name: &str,
-        args: &[Form],
-        span: Span,
-    ) {
-        if let (
-            "+" | "-",
-            [x, Form {
-                kind: FormKind::Int(k),
-                ..
-            }],
-        ) = (name, args)
-        {
+    fn lower_builtin_call(&mut self, id: ovsm_stdlib::BuiltinId, name: &str, args: &[Form], span: Span) {
+        if let ("+" | "-", [x, Form { kind: FormKind::Int(k), .. }]) = (name, args) {
             self.lower_expr(x, false);
-            self.emit(
-                if name == "+" {
-                    Instr::AddImm(*k)
-                } else {
-                    Instr::SubImm(*k)
-                },
-                span,
-            );
+            self.emit(if name == "+" { Instr::AddImm(*k) } else { Instr::SubImm(*k) }, span);
             return;
         }
         for arg in args {
@@ -364,12 +299,7 @@ impl Cx<'_> {
             Ok(argc) => {
                 self.emit(Instr::CallBuiltin(id, argc), span);
             }
-            _ => self.error(
-                "E0120",
-                span,
-                "too many arguments in one call (at most 255)",
-                "pass an array instead",
-            ),
+            _ => self.error("E0120", span, "too many arguments in one call (at most 255)", "pass an array instead"),
         }
     }
 
@@ -388,10 +318,7 @@ impl Cx<'_> {
             return false;
         };
         let head = value.head().unwrap_or("");
-        if first.symbol() != Some(target)
-            || self.is_lexically_bound(head)
-            || !matches!(self.resolve(head), Var::Builtin(_))
-        {
+        if first.symbol() != Some(target) || self.is_lexically_bound(head) || !matches!(self.resolve(head), Var::Builtin(_)) {
             return false;
         }
         for form in rest {

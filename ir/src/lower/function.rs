@@ -50,17 +50,9 @@ impl FnCtx {
         });
         let boxed = self.usage.needs_box(name);
         if let Some(scope) = self.scopes.last_mut() {
-            scope.push(Binding {
-                name: name.to_string(),
-                slot,
-                boxed,
-            });
+            scope.push(Binding { name: name.to_string(), slot, boxed });
         }
-        Binding {
-            name: name.to_string(),
-            slot,
-            boxed,
-        }
+        Binding { name: name.to_string(), slot, boxed }
     }
 
     /// A slot for the compiler's own temporaries; never visible by name.
@@ -69,24 +61,14 @@ impl FnCtx {
     }
 
     pub fn lookup_local(&self, name: &str) -> Option<(u16, bool)> {
-        self.scopes
-            .iter()
-            .rev()
-            .flat_map(|s| s.iter().rev())
-            .find(|b| b.name == name)
-            .map(|b| (b.slot, b.boxed))
+        self.scopes.iter().rev().flat_map(|s| s.iter().rev()).find(|b| b.name == name).map(|b| (b.slot, b.boxed))
     }
 
     pub fn lookup_capture(&self, name: &str) -> Option<(u16, bool)> {
         self.captures
             .iter()
             .position(|(n, _, _)| n == name)
-            .map(|i| {
-                (
-                    u16::try_from(i).unwrap_or(u16::MAX),
-                    self.captures.get(i).is_some_and(|c| c.2),
-                )
-            })
+            .map(|i| (u16::try_from(i).unwrap_or(u16::MAX), self.captures.get(i).is_some_and(|c| c.2)))
     }
 
     pub fn add_capture(&mut self, name: &str, from: Capture, boxed: bool) -> u16 {

@@ -7,22 +7,7 @@ use rustc_hash::FxHashSet;
 /// Forms whose sub-forms belong to the same body (a `define` inside them defines a local of
 /// the enclosing body). `let`, `lambda` and friends start bodies of their own.
 fn is_transparent(head: &str) -> bool {
-    matches!(
-        head,
-        "do" | "progn"
-            | "begin"
-            | "if"
-            | "when"
-            | "unless"
-            | "cond"
-            | "case"
-            | "while"
-            | "for"
-            | "try"
-            | "catch"
-            | "and"
-            | "or"
-    )
+    matches!(head, "do" | "progn" | "begin" | "if" | "when" | "unless" | "cond" | "case" | "while" | "for" | "try" | "catch" | "and" | "or")
 }
 
 /// The name a `define`/`defun` form defines, if it is one.
@@ -50,9 +35,7 @@ pub fn body_defines<'a>(forms: &'a [Form], out: &mut Vec<&'a str>) {
             }
             // A define's value can itself contain defines only through transparent forms.
             if let Some(items) = form.list() {
-                if form.head() == Some("define")
-                    && matches!(items.get(1).map(|f| &f.kind), Some(FormKind::Symbol(_)))
-                {
+                if form.head() == Some("define") && matches!(items.get(1).map(|f| &f.kind), Some(FormKind::Symbol(_))) {
                     body_defines(items.get(2..).unwrap_or(&[]), out);
                 }
             }
@@ -95,9 +78,7 @@ impl Usage {
                 FormKind::List(items) => {
                     let head = form.head();
                     if matches!(head, Some("set!" | "define")) {
-                        if let Some(name) =
-                            defined_name(form).or_else(|| items.get(1).and_then(Form::symbol))
-                        {
+                        if let Some(name) = defined_name(form).or_else(|| items.get(1).and_then(Form::symbol)) {
                             usage.assigned.insert(name.to_string());
                         }
                     }
@@ -108,13 +89,10 @@ impl Usage {
                     }
                     let inner = nested
                         || head.is_some_and(is_function_form)
-                        || (head == Some("define")
-                            && matches!(items.get(1).map(|f| &f.kind), Some(FormKind::List(_))));
+                        || (head == Some("define") && matches!(items.get(1).map(|f| &f.kind), Some(FormKind::List(_))));
                     stack.extend(items.iter().map(|f| (f, inner)));
                 }
-                FormKind::Array(items) | FormKind::Map(items) => {
-                    stack.extend(items.iter().map(|f| (f, nested)))
-                }
+                FormKind::Array(items) | FormKind::Map(items) => stack.extend(items.iter().map(|f| (f, nested))),
                 FormKind::Quote(_) => {}
                 _ => {}
             }

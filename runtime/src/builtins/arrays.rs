@@ -9,20 +9,11 @@ use std::cmp::Ordering;
 pub fn lookup(name: &str) -> Option<NativeFn> {
     Some(match name {
         "nth" => nth,
-        "first" => |_, a| {
-            Ok(seq("first", arg(a, 0))?
-                .front()
-                .cloned()
-                .unwrap_or_default())
-        },
+        "first" => |_, a| Ok(seq("first", arg(a, 0))?.front().cloned().unwrap_or_default()),
         "last" => |_, a| Ok(seq("last", arg(a, 0))?.back().cloned().unwrap_or_default()),
         "rest" => |_, a| {
             let items = seq("rest", arg(a, 0))?;
-            Ok(Value::array(if items.is_empty() {
-                items
-            } else {
-                items.skip(1)
-            }))
+            Ok(Value::array(if items.is_empty() { items } else { items.skip(1) }))
         },
         "append" => |_, a| append(arg(a, 0), arg(a, 1)),
         "cons" => |_, a| {
@@ -60,11 +51,9 @@ fn seq(op: &str, v: &Value) -> Result<Array, Fault> {
 fn nth(_: &mut Ctx, a: &[Value]) -> Result<Value, Fault> {
     let i = int_arg("nth", arg(a, 1))?;
     match arg(a, 0) {
-        Value::Array(items) => usize::try_from(i)
-            .ok()
-            .and_then(|i| items.get(i))
-            .cloned()
-            .ok_or_else(|| Fault::index(i, items.len(), "array")),
+        Value::Array(items) => {
+            usize::try_from(i).ok().and_then(|i| items.get(i)).cloned().ok_or_else(|| Fault::index(i, items.len(), "array"))
+        }
         Value::Str(s) => {
             let n = s.chars().count();
             usize::try_from(i)
@@ -84,10 +73,7 @@ const MAX_ARRAY_LEN: usize = 1 << 32;
 
 fn check_len(a: usize, b: usize) -> Result<(), Fault> {
     if a.saturating_add(b) > MAX_ARRAY_LEN {
-        return Err(Fault::fatal(
-            "E0209",
-            format!("memory limit exceeded: an array of more than {MAX_ARRAY_LEN} elements"),
-        ));
+        return Err(Fault::fatal("E0209", format!("memory limit exceeded: an array of more than {MAX_ARRAY_LEN} elements")));
     }
     Ok(())
 }
@@ -119,11 +105,7 @@ fn range(ctx: &mut Ctx, a: &[Value]) -> Result<Value, Fault> {
     let (start, end, step) = match a {
         [n] => (0, int_arg("range", n)?, 1),
         [s, e] => (int_arg("range", s)?, int_arg("range", e)?, 1),
-        _ => (
-            int_arg("range", arg(a, 0))?,
-            int_arg("range", arg(a, 1))?,
-            int_arg("range", arg(a, 2))?,
-        ),
+        _ => (int_arg("range", arg(a, 0))?, int_arg("range", arg(a, 1))?, int_arg("range", arg(a, 2))?),
     };
     if step == 0 {
         return Err(Fault::value_error("`range` step must not be zero"));
@@ -135,11 +117,7 @@ fn range(ctx: &mut Ctx, a: &[Value]) -> Result<Value, Fault> {
     };
     let count = usize::try_from(count.max(0)).unwrap_or(usize::MAX);
     check_size(ctx, count, "range")?;
-    Ok(Value::array(
-        (0..count)
-            .map(|i| Value::Int((start as i128 + i as i128 * step as i128) as i64))
-            .collect(),
-    ))
+    Ok(Value::array((0..count).map(|i| Value::Int((start as i128 + i as i128 * step as i128) as i64)).collect()))
 }
 
 fn reverse(_: &mut Ctx, a: &[Value]) -> Result<Value, Fault> {
@@ -162,12 +140,7 @@ fn sort(_: &mut Ctx, a: &[Value]) -> Result<Value, Fault> {
     if let [only] = v.as_slice() {
         compare("sort", only, only)?;
     }
-    v.sort_by(|x, y| {
-        compare("sort", x, y)
-            .ok()
-            .flatten()
-            .unwrap_or(Ordering::Equal)
-    });
+    v.sort_by(|x, y| compare("sort", x, y).ok().flatten().unwrap_or(Ordering::Equal));
     Ok(Value::array(v.into_iter().collect()))
 }
 
@@ -183,7 +156,5 @@ fn slice(_: &mut Ctx, a: &[Value]) -> Result<Value, Fault> {
     if !ok(end) || end < start {
         return Err(Fault::index(end, len, "array"));
     }
-    Ok(Value::array(
-        items.clone().slice(start as usize..end as usize),
-    ))
+    Ok(Value::array(items.clone().slice(start as usize..end as usize)))
 }

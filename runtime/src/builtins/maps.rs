@@ -27,27 +27,9 @@ pub fn lookup(name: &str) -> Option<NativeFn> {
             }
             Ok(Value::Map(Rc::new(m)))
         },
-        "keys" => |_, a| {
-            Ok(Value::array(
-                map_arg("keys", arg(a, 0))?
-                    .iter()
-                    .map(|(k, _)| k.clone())
-                    .collect(),
-            ))
-        },
-        "values" => |_, a| {
-            Ok(Value::array(
-                map_arg("values", arg(a, 0))?
-                    .iter()
-                    .map(|(_, v)| v.clone())
-                    .collect(),
-            ))
-        },
-        "has-key?" => |_, a| {
-            Ok(Value::Bool(
-                map_arg("has-key?", arg(a, 0))?.contains(&key("has-key?", arg(a, 1))?),
-            ))
-        },
+        "keys" => |_, a| Ok(Value::array(map_arg("keys", arg(a, 0))?.iter().map(|(k, _)| k.clone()).collect())),
+        "values" => |_, a| Ok(Value::array(map_arg("values", arg(a, 0))?.iter().map(|(_, v)| v.clone()).collect())),
+        "has-key?" => |_, a| Ok(Value::Bool(map_arg("has-key?", arg(a, 0))?.contains(&key("has-key?", arg(a, 1))?))),
         _ => return None,
     })
 }
@@ -62,8 +44,7 @@ fn map_arg(op: &str, v: &Value) -> Result<Map, Fault> {
 }
 
 pub fn key(op: &str, v: &Value) -> Result<Key, Fault> {
-    Key::of(v)
-        .ok_or_else(|| Fault::expected(op, "a key (string, keyword, number, boolean or nil)", v))
+    Key::of(v).ok_or_else(|| Fault::expected(op, "a key (string, keyword, number, boolean or nil)", v))
 }
 
 /// Sets a key in a map the caller owns. The interpreter's in-place `UpdateOp::Assoc` uses this.
@@ -78,13 +59,7 @@ fn get(_: &mut Ctx, a: &[Value]) -> Result<Value, Fault> {
         Value::Map(m) => m.get(&key("get", arg(a, 1))?).cloned(),
         Value::Array(items) => match arg(a, 1) {
             Value::Int(i) => usize::try_from(*i).ok().and_then(|i| items.get(i)).cloned(),
-            other => {
-                return Err(Fault::expected(
-                    "get",
-                    "an integer index for an array",
-                    other,
-                ))
-            }
+            other => return Err(Fault::expected("get", "an integer index for an array", other)),
         },
         Value::Nil => None,
         other => return Err(Fault::expected("get", "a map or an array", other)),

@@ -28,11 +28,7 @@ pub fn lookup(name: &str) -> Option<NativeFn> {
         "ceil" => |_, a| to_int("ceil", arg(a, 0), f64::ceil),
         "round" => |_, a| to_int("round", arg(a, 0), f64::round),
         "not" => |_, a| Ok(Value::Bool(!arg(a, 0).is_truthy())),
-        "=" => |_, a| {
-            Ok(Value::Bool(
-                a.windows(2).all(|w| matches!(w, [x, y] if equal(x, y))),
-            ))
-        },
+        "=" => |_, a| Ok(Value::Bool(a.windows(2).all(|w| matches!(w, [x, y] if equal(x, y))))),
         "!=" => |_, a| Ok(Value::Bool(!equal(arg(a, 0), arg(a, 1)))),
         "<" => |_, a| chain(a, "<", |o| o == Ordering::Less),
         "<=" => |_, a| chain(a, "<=", |o| o != Ordering::Greater),
@@ -42,11 +38,7 @@ pub fn lookup(name: &str) -> Option<NativeFn> {
     })
 }
 
-fn fold(
-    args: &[Value],
-    init: Value,
-    op: fn(&Value, &Value) -> Result<Value, Fault>,
-) -> Result<Value, Fault> {
+fn fold(args: &[Value], init: Value, op: fn(&Value, &Value) -> Result<Value, Fault>) -> Result<Value, Fault> {
     match args {
         [single] => op(&init, single),
         _ => args.iter().try_fold(init, |acc, x| op(&acc, x)),
@@ -55,23 +47,13 @@ fn fold(
 
 /// Applies an int operation (checked) or a float operation, promoting ints when either side is a float.
 #[inline(always)]
-fn arith(
-    name: &str,
-    a: &Value,
-    b: &Value,
-    int: fn(i64, i64) -> Option<i64>,
-    float: fn(f64, f64) -> f64,
-) -> Result<Value, Fault> {
+fn arith(name: &str, a: &Value, b: &Value, int: fn(i64, i64) -> Option<i64>, float: fn(f64, f64) -> f64) -> Result<Value, Fault> {
     match (a, b) {
-        (Value::Int(x), Value::Int(y)) => int(*x, *y)
-            .map(Value::Int)
-            .ok_or_else(|| Fault::overflow(name)),
+        (Value::Int(x), Value::Int(y)) => int(*x, *y).map(Value::Int).ok_or_else(|| Fault::overflow(name)),
         (Value::Float(x), Value::Float(y)) => Ok(Value::Float(float(*x, *y))),
         (Value::Int(x), Value::Float(y)) => Ok(Value::Float(float(*x as f64, *y))),
         (Value::Float(x), Value::Int(y)) => Ok(Value::Float(float(*x, *y as f64))),
-        (Value::Int(_) | Value::Float(_), other) | (other, _) => {
-            Err(Fault::expected(name, "numbers", other))
-        }
+        (Value::Int(_) | Value::Float(_), other) | (other, _) => Err(Fault::expected(name, "numbers", other)),
     }
 }
 
@@ -92,10 +74,7 @@ pub fn mul(a: &Value, b: &Value) -> Result<Value, Fault> {
 
 fn neg(a: &Value) -> Result<Value, Fault> {
     match a {
-        Value::Int(x) => x
-            .checked_neg()
-            .map(Value::Int)
-            .ok_or_else(|| Fault::overflow("-")),
+        Value::Int(x) => x.checked_neg().map(Value::Int).ok_or_else(|| Fault::overflow("-")),
         Value::Float(x) => Ok(Value::Float(-x)),
         other => Err(Fault::expected("-", "a number", other)),
     }
@@ -118,21 +97,12 @@ fn rem(a: &Value, b: &Value) -> Result<Value, Fault> {
         return Err(Fault::division_by_zero());
     }
     // `%` keeps the sign of the dividend, like Rust's and C's. MIN % -1 is 0 mathematically.
-    arith(
-        "%",
-        a,
-        b,
-        |x, y| Some(x.checked_rem(y).unwrap_or(0)),
-        |x, y| x % y,
-    )
+    arith("%", a, b, |x, y| Some(x.checked_rem(y).unwrap_or(0)), |x, y| x % y)
 }
 
 fn abs(a: &Value) -> Result<Value, Fault> {
     match a {
-        Value::Int(x) => x
-            .checked_abs()
-            .map(Value::Int)
-            .ok_or_else(|| Fault::overflow("abs")),
+        Value::Int(x) => x.checked_abs().map(Value::Int).ok_or_else(|| Fault::overflow("abs")),
         Value::Float(x) => Ok(Value::Float(x.abs())),
         other => Err(Fault::expected("abs", "a number", other)),
     }
@@ -143,10 +113,7 @@ fn pow(base: &Value, exp: &Value) -> Result<Value, Fault> {
         (Value::Int(b), Value::Int(e)) if *e >= 0 => {
             let e = u32::try_from(*e).map_err(|_| Fault::overflow("pow"));
             match e {
-                Ok(e) => b
-                    .checked_pow(e)
-                    .map(Value::Int)
-                    .ok_or_else(|| Fault::overflow("pow")),
+                Ok(e) => b.checked_pow(e).map(Value::Int).ok_or_else(|| Fault::overflow("pow")),
                 // Exponents past u32 only fit for bases -1, 0 and 1.
                 Err(fault) => match b {
                     0 | 1 => Ok(Value::Int(*b)),
@@ -176,9 +143,7 @@ fn to_int(op: &str, v: &Value, f: fn(f64) -> f64) -> Result<Value, Fault> {
         Value::Int(n) => Ok(Value::Int(*n)),
         Value::Float(x) => {
             let r = f(*x);
-            if r.is_nan()
-                || !(-9_223_372_036_854_775_808.0..9_223_372_036_854_775_808.0).contains(&r)
-            {
+            if r.is_nan() || !(-9_223_372_036_854_775_808.0..9_223_372_036_854_775_808.0).contains(&r) {
                 return Err(Fault::overflow(op));
             }
             Ok(Value::Int(r as i64))

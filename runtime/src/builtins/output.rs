@@ -27,10 +27,7 @@ pub fn lookup(name: &str) -> Option<NativeFn> {
             Err(Fault::user(message))
         },
         "now" => |_, _| {
-            let secs = std::time::SystemTime::now()
-                .duration_since(std::time::UNIX_EPOCH)
-                .map(|d| d.as_secs())
-                .unwrap_or(0);
+            let secs = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_secs()).unwrap_or(0);
             Ok(Value::Int(i64::try_from(secs).unwrap_or(i64::MAX)))
         },
         "random" => |_, _| Ok(Value::Float(random_unit())),
@@ -39,10 +36,7 @@ pub fn lookup(name: &str) -> Option<NativeFn> {
 }
 
 fn joined(ctx: &Ctx, a: &[Value]) -> String {
-    a.iter()
-        .map(|v| display(v, ctx.program))
-        .collect::<Vec<_>>()
-        .join(" ")
+    a.iter().map(|v| display(v, ctx.program)).collect::<Vec<_>>().join(" ")
 }
 
 /// `(log :message "text" :k v ...)` prints `text k=v ...`; `(log x y ...)` prints display forms.
@@ -53,17 +47,9 @@ fn log(ctx: &mut Ctx, a: &[Value]) -> Result<Value, Fault> {
         let mut fields = Vec::new();
         for pair in a.chunks(2) {
             match pair {
-                [Value::Keyword(k), v] if &**k == "message" && message.is_none() => {
-                    message = Some(display(v, ctx.program))
-                }
+                [Value::Keyword(k), v] if &**k == "message" && message.is_none() => message = Some(display(v, ctx.program)),
                 [Value::Keyword(k), v] => fields.push(format!("{k}={}", printed(v, ctx.program))),
-                [other, ..] => {
-                    return Err(Fault::expected(
-                        "log",
-                        "keyword/value pairs after a leading keyword",
-                        other,
-                    ))
-                }
+                [other, ..] => return Err(Fault::expected("log", "keyword/value pairs after a leading keyword", other)),
                 [] => {}
             }
         }
@@ -83,12 +69,7 @@ fn log(ctx: &mut Ctx, a: &[Value]) -> Result<Value, Fault> {
 fn random_unit() -> f64 {
     use std::hash::{BuildHasher, Hasher};
     let mut h = std::collections::hash_map::RandomState::new().build_hasher();
-    h.write_u64(
-        std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .map(|d| d.as_nanos() as u64)
-            .unwrap_or(0),
-    );
+    h.write_u64(std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_nanos() as u64).unwrap_or(0));
     let mut z = h.finish().wrapping_add(0x9E37_79B9_7F4A_7C15);
     z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
     z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);

@@ -7,13 +7,7 @@ use crate::Fault;
 
 pub fn lookup(name: &str) -> Option<NativeFn> {
     Some(match name {
-        "str" => |ctx, a| {
-            Ok(Value::str(
-                &a.iter()
-                    .map(|v| display(v, ctx.program))
-                    .collect::<String>(),
-            ))
-        },
+        "str" => |ctx, a| Ok(Value::str(&a.iter().map(|v| display(v, ctx.program)).collect::<String>())),
         "length" => length,
         "substring" => substring,
         "to-upper" => |_, a| str_arg("to-upper", arg(a, 0)).map(|s| Value::str(&s.to_uppercase())),
@@ -50,22 +44,14 @@ fn substring(_: &mut Ctx, a: &[Value]) -> Result<Value, Fault> {
     if !in_range(end) || end < start {
         return Err(Fault::index(end, len, "string"));
     }
-    Ok(Value::str(
-        &s.chars()
-            .skip(start as usize)
-            .take((end - start) as usize)
-            .collect::<String>(),
-    ))
+    Ok(Value::str(&s.chars().skip(start as usize).take((end - start) as usize).collect::<String>()))
 }
 
 fn split(_: &mut Ctx, a: &[Value]) -> Result<Value, Fault> {
     let s = str_arg("split", arg(a, 0))?;
     let sep = str_arg("split", arg(a, 1))?;
-    let parts: crate::value::Array = if sep.is_empty() {
-        s.chars().map(|c| Value::str(&c.to_string())).collect()
-    } else {
-        s.split(sep).map(Value::str).collect()
-    };
+    let parts: crate::value::Array =
+        if sep.is_empty() { s.chars().map(|c| Value::str(&c.to_string())).collect() } else { s.split(sep).map(Value::str).collect() };
     Ok(Value::array(parts))
 }
 
@@ -74,38 +60,18 @@ fn join(ctx: &mut Ctx, a: &[Value]) -> Result<Value, Fault> {
         (Value::Array(items), None) => (items, ""),
         (Value::Array(items), Some(sep)) => (items, str_arg("join", sep)?),
         (Value::Str(sep), Some(Value::Array(items))) => (items, &**sep),
-        (other, _) => {
-            return Err(Fault::expected(
-                "join",
-                "an array and a separator string",
-                other,
-            ))
-        }
+        (other, _) => return Err(Fault::expected("join", "an array and a separator string", other)),
     };
-    Ok(Value::str(
-        &items
-            .iter()
-            .map(|v| display(v, ctx.program))
-            .collect::<Vec<_>>()
-            .join(sep),
-    ))
+    Ok(Value::str(&items.iter().map(|v| display(v, ctx.program)).collect::<Vec<_>>().join(sep)))
 }
 
 fn contains(_: &mut Ctx, a: &[Value]) -> Result<Value, Fault> {
     Ok(Value::Bool(match (arg(a, 0), arg(a, 1)) {
         (Value::Str(s), Value::Str(sub)) => s.contains(&**sub),
-        (Value::Str(_), other) => {
-            return Err(Fault::expected("contains?", "a string to look for", other))
-        }
+        (Value::Str(_), other) => return Err(Fault::expected("contains?", "a string to look for", other)),
         (Value::Array(items), x) => items.iter().any(|v| equal(v, x)),
         (Value::Map(m), k) => crate::map::Key::of(k).is_some_and(|k| m.contains(&k)),
-        (other, _) => {
-            return Err(Fault::expected(
-                "contains?",
-                "a string, array or map",
-                other,
-            ))
-        }
+        (other, _) => return Err(Fault::expected("contains?", "a string, array or map", other)),
     }))
 }
 
@@ -124,12 +90,7 @@ pub fn format(ctx: &mut Ctx, op: &str, a: &[Value]) -> Result<String, Fault> {
         chars.next();
         match rest.next() {
             Some(v) => out.push_str(&display(v, ctx.program)),
-            None => {
-                return Err(Fault::new(
-                    "E0202",
-                    format!("`{op}`: the format string has more placeholders than arguments"),
-                ))
-            }
+            None => return Err(Fault::new("E0202", format!("`{op}`: the format string has more placeholders than arguments"))),
         }
     }
     Ok(out)

@@ -17,7 +17,7 @@ fn env_of(c: &Rc<Closure>) -> Option<Rc<Closure>> {
 impl Vm {
     /// Pushes a frame for `func` whose `argc` arguments start at stack index `base`; on return
     /// the stack is cut back to `ret` and the result pushed.
-    #[inline]
+    #[inline(always)]
     pub(super) fn enter(
         &mut self,
         program: &Program,
@@ -28,19 +28,10 @@ impl Vm {
         ret: usize,
     ) -> Result<(), Fault> {
         let Some(f) = program.function(func) else {
-            return Err(Fault::new(
-                "E0299",
-                "internal error: call of a function that does not exist",
-            ));
+            return Err(Fault::new("E0299", "internal error: call of a function that does not exist"));
         };
         if self.frames.len() >= self.limits.max_depth {
-            return Err(Fault::fatal(
-                "E0208",
-                format!(
-                    "recursion depth limit ({}) exceeded in `{}`",
-                    self.limits.max_depth, f.name
-                ),
-            ));
+            return Err(Fault::fatal("E0208", format!("recursion depth limit ({}) exceeded in `{}`", self.limits.max_depth, f.name)));
         }
         let p = f.params;
         let (required, optional) = (p.required as usize, p.optional as usize);
@@ -54,11 +45,8 @@ impl Vm {
         }
         if p.rest {
             let fixed = required + optional;
-            let extra: crate::value::Array = if argc > fixed {
-                self.stack.drain(base + fixed..).collect()
-            } else {
-                crate::value::Array::new()
-            };
+            let extra: crate::value::Array =
+                if argc > fixed { self.stack.drain(base + fixed..).collect() } else { crate::value::Array::new() };
             self.stack.resize(base + fixed, Value::Nil);
             self.stack.push(Value::array(extra));
         }
@@ -66,24 +54,13 @@ impl Vm {
         while self.stack.len() < top {
             self.stack.push(Value::Nil);
         }
-        self.frames.push(Frame {
-            func,
-            pc: 0,
-            base,
-            ret,
-            closure: env,
-        });
+        self.frames.push(Frame { func, pc: 0, base, ret, closure: env });
         Ok(())
     }
 
     /// Calls the value at `callee` with the `argc` values above it.
     /// Returns true when a frame was pushed, false when a builtin already left its result.
-    pub(super) fn call_value(
-        &mut self,
-        program: &Program,
-        callee: usize,
-        argc: usize,
-    ) -> Result<bool, Fault> {
+    pub(super) fn call_value(&mut self, program: &Program, callee: usize, argc: usize) -> Result<bool, Fault> {
         match self.stack.get(callee) {
             Some(Value::Closure(c)) => {
                 let (func, env) = (c.func, env_of(c));
@@ -98,21 +75,13 @@ impl Vm {
                 Ok(false)
             }
             Some(other) => Err(not_callable(other)),
-            None => Err(Fault::new(
-                "E0299",
-                "internal error: call with an empty stack",
-            )),
+            None => Err(Fault::new("E0299", "internal error: call with an empty stack")),
         }
     }
 
     /// Calls the function in global `g` with the `argc` values on top of the stack.
-    #[inline]
-    pub(super) fn call_global(
-        &mut self,
-        program: &Program,
-        g: GlobalId,
-        argc: usize,
-    ) -> Result<bool, Fault> {
+    #[inline(always)]
+    pub(super) fn call_global(&mut self, program: &Program, g: GlobalId, argc: usize) -> Result<bool, Fault> {
         let first = self.stack.len() - argc;
         match self.globals.get(g.0 as usize) {
             Some(Some(Value::Closure(c))) => {
@@ -128,10 +97,7 @@ impl Vm {
                 Ok(false)
             }
             Some(Some(other)) => Err(not_callable(other)),
-            _ => Err(Fault::new(
-                "E0201",
-                format!("undefined function `{}`", program.global_name(g)),
-            )),
+            _ => Err(Fault::new("E0201", format!("undefined function `{}`", program.global_name(g)))),
         }
     }
 
@@ -146,10 +112,7 @@ impl Vm {
         has_callee: bool,
     ) -> Result<(), Fault> {
         let Some(current) = self.frames.pop() else {
-            return Err(Fault::new(
-                "E0299",
-                "internal error: tail call without a frame",
-            ));
+            return Err(Fault::new("E0299", "internal error: tail call without a frame"));
         };
         let dest = current.ret;
         let n = argc + usize::from(has_callee);
@@ -168,7 +131,7 @@ impl Vm {
 
     /// Pops the current frame, leaving its result where the call started.
     /// Returns true when that was the run's last frame.
-    #[inline]
+    #[inline(always)]
     pub(super) fn do_return(&mut self, stop: usize) -> bool {
         let result = self.stack.pop().unwrap_or_default();
         if let Some(f) = self.frames.pop() {
@@ -194,25 +157,10 @@ impl Vm {
         }
         self.compute_used = self.compute_used.saturating_add(u64::from(b.cost));
         self.check_memory()?;
-        let native = self
-            .natives
-            .get(id.0 as usize)
-            .copied()
-            .ok_or_else(|| Fault::new("E0299", "internal error: unknown builtin"))?;
-        let Vm {
-            stack,
-            host,
-            limits,
-            log_prefix,
-            ..
-        } = self;
+        let native = self.natives.get(id.0 as usize).copied().ok_or_else(|| Fault::new("E0299", "internal error: unknown builtin"))?;
+        let Vm { stack, host, limits, log_prefix, chain, .. } = self;
         let args = stack.get(first..first + argc).unwrap_or(&[]);
-        let mut ctx = Ctx {
-            program,
-            host: host.as_mut(),
-            memory_limit: limits.memory_limit,
-            log_prefix,
-        };
+        let mut ctx = Ctx { program, host: host.as_mut(), memory_limit: limits.memory_limit, log_prefix, chain };
         native(&mut ctx, args)
     }
 
@@ -221,11 +169,7 @@ impl Vm {
         if live > self.limits.memory_limit {
             return Err(Fault::fatal(
                 "E0209",
-                format!(
-                    "memory limit exceeded: {} MiB in use, the limit is {} MiB",
-                    live >> 20,
-                    self.limits.memory_limit >> 20
-                ),
+                format!("memory limit exceeded: {} MiB in use, the limit is {} MiB", live >> 20, self.limits.memory_limit >> 20),
             ));
         }
         Ok(())
@@ -233,8 +177,5 @@ impl Vm {
 }
 
 fn not_callable(v: &Value) -> Fault {
-    Fault::type_error(format!(
-        "cannot call a value of type {}: it is not a function",
-        v.type_name()
-    ))
+    Fault::type_error(format!("cannot call a value of type {}: it is not a function", v.type_name()))
 }

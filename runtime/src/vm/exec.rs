@@ -18,11 +18,7 @@ impl Vm {
     /// Executes instructions until the frame count drops to `stop`; returns that frame's value.
     /// On a fault, the faulting frame's `pc` is left just past the faulting instruction.
     pub(super) fn dispatch(&mut self, program: &Program, stop: usize) -> Result<Value, Fault> {
-        let (func, mut pc, mut base) = self
-            .frames
-            .last()
-            .map(|f| (f.func, f.pc, f.base))
-            .ok_or_else(|| ice("no frame to run"))?;
+        let (func, mut pc, mut base) = self.frames.last().map(|f| (f.func, f.pc, f.base)).ok_or_else(|| ice("no frame to run"))?;
         let mut code: &[Instr] = program.function(func).map_or(&[], |f| f.code.as_slice());
         let budget = self.limits.compute_budget;
         let mut steps: u64 = 0;
@@ -59,12 +55,7 @@ impl Vm {
         }
         macro_rules! captured {
             ($n:expr) => {
-                match self
-                    .frames
-                    .last()
-                    .and_then(|f| f.closure.as_ref())
-                    .and_then(|c| c.captures.get($n as usize))
-                {
+                match self.frames.last().and_then(|f| f.closure.as_ref()).and_then(|c| c.captures.get($n as usize)) {
                     Some(v) => v,
                     None => fail!(ice("bad capture")),
                 }
@@ -88,10 +79,7 @@ impl Vm {
         macro_rules! charge {
             () => {
                 if self.compute_used.saturating_add(steps) > budget {
-                    fail!(Fault::fatal(
-                        "E0210",
-                        format!("compute budget exceeded: {} compute units", budget)
-                    ));
+                    fail!(Fault::fatal("E0210", format!("compute budget exceeded: {} compute units", budget)));
                 }
             };
         }
@@ -109,9 +97,7 @@ impl Vm {
             }};
         }
         loop {
-            let Some(&instr) = code.get(pc) else {
-                fail!(ice("fell off the end of a function"))
-            };
+            let Some(&instr) = code.get(pc) else { fail!(ice("fell off the end of a function")) };
             pc += 1;
             steps += 1;
             match instr {
@@ -172,10 +158,7 @@ impl Vm {
                         Some(slot @ Some(_)) => *slot = Some(v),
                         _ => fail!(Fault::new(
                             "E0201",
-                            format!(
-                                "cannot `set!` undefined variable `{}`; define it first",
-                                program.global_name(g)
-                            )
+                            format!("cannot `set!` undefined variable `{}`; define it first", program.global_name(g))
                         )),
                     }
                 }
@@ -207,10 +190,7 @@ impl Vm {
                         Some(Some(v)) => try_!(update(v, op, &operands)),
                         _ => fail!(Fault::new(
                             "E0201",
-                            format!(
-                                "cannot `set!` undefined variable `{}`; define it first",
-                                program.global_name(g)
-                            )
+                            format!("cannot `set!` undefined variable `{}`; define it first", program.global_name(g))
                         )),
                     };
                     self.stack.push(updated);
@@ -257,9 +237,7 @@ impl Vm {
                     }
                 }
                 Instr::Closure(id) => {
-                    let Some(f) = program.function(id) else {
-                        fail!(ice("bad function"))
-                    };
+                    let Some(f) = program.function(id) else { fail!(ice("bad function")) };
                     let mut captures = Vec::with_capacity(f.captures.len());
                     for c in &f.captures {
                         captures.push(match c {
@@ -267,10 +245,7 @@ impl Vm {
                             Capture::Outer(n) => captured!(*n).clone(),
                         });
                     }
-                    self.stack.push(Value::Closure(Rc::new(Closure {
-                        func: id,
-                        captures: captures.into_boxed_slice(),
-                    })));
+                    self.stack.push(Value::Closure(Rc::new(Closure { func: id, captures: captures.into_boxed_slice() })));
                 }
                 Instr::Call(argc) => {
                     charge!();
@@ -358,11 +333,9 @@ impl Vm {
                     }
                     self.stack.push(Value::Map(Rc::new(m)));
                 }
-                Instr::TryBegin(t) => self.handlers.push(super::Handler {
-                    frames: self.frames.len(),
-                    stack: self.stack.len(),
-                    target: t as usize,
-                }),
+                Instr::TryBegin(t) => {
+                    self.handlers.push(super::Handler { frames: self.frames.len(), stack: self.stack.len(), target: t as usize })
+                }
                 Instr::TryEnd => {
                     self.handlers.pop();
                 }
@@ -390,27 +363,18 @@ impl Vm {
                     }
                 }
                 Instr::Add => binary!(|a: &Value, b: &Value| match (a, b) {
-                    (Value::Int(x), Value::Int(y)) => x
-                        .checked_add(*y)
-                        .map(Value::Int)
-                        .ok_or_else(|| Fault::overflow("+")),
+                    (Value::Int(x), Value::Int(y)) => x.checked_add(*y).map(Value::Int).ok_or_else(|| Fault::overflow("+")),
                     _ => numbers::add(a, b),
                 }),
                 Instr::Sub => binary!(|a: &Value, b: &Value| match (a, b) {
-                    (Value::Int(x), Value::Int(y)) => x
-                        .checked_sub(*y)
-                        .map(Value::Int)
-                        .ok_or_else(|| Fault::overflow("-")),
+                    (Value::Int(x), Value::Int(y)) => x.checked_sub(*y).map(Value::Int).ok_or_else(|| Fault::overflow("-")),
                     _ => numbers::sub(a, b),
                 }),
                 Instr::Mul => binary!(numbers::mul),
                 Instr::AddImm(k) => {
                     let a = pop!();
                     let r = match a {
-                        Value::Int(x) => x
-                            .checked_add(k)
-                            .map(Value::Int)
-                            .ok_or_else(|| Fault::overflow("+")),
+                        Value::Int(x) => x.checked_add(k).map(Value::Int).ok_or_else(|| Fault::overflow("+")),
                         other => numbers::add(&other, &Value::Int(k)),
                     };
                     self.stack.push(try_!(r));
@@ -418,23 +382,17 @@ impl Vm {
                 Instr::SubImm(k) => {
                     let a = pop!();
                     let r = match a {
-                        Value::Int(x) => x
-                            .checked_sub(k)
-                            .map(Value::Int)
-                            .ok_or_else(|| Fault::overflow("-")),
+                        Value::Int(x) => x.checked_sub(k).map(Value::Int).ok_or_else(|| Fault::overflow("-")),
                         other => numbers::sub(&other, &Value::Int(k)),
                     };
                     self.stack.push(try_!(r));
                 }
                 Instr::JumpIfNotLtImm(k, t) => {
                     let a = pop!();
-                    let less =
-                        match a {
-                            Value::Int(x) => x < k,
-                            other => try_!(numbers::compare2("<", &other, &Value::Int(k), |o| o
-                                == Ordering::Less))
-                            .is_truthy(),
-                        };
+                    let less = match a {
+                        Value::Int(x) => x < k,
+                        other => try_!(numbers::compare2("<", &other, &Value::Int(k), |o| o == Ordering::Less)).is_truthy(),
+                    };
                     if !less {
                         pc = t as usize;
                     }
@@ -443,19 +401,14 @@ impl Vm {
                     (Value::Int(x), Value::Int(y)) => Ok(Value::Bool(x < y)),
                     _ => numbers::compare2("<", a, b, |o| o == Ordering::Less),
                 }),
-                Instr::Le => binary!(|a: &Value, b: &Value| numbers::compare2("<=", a, b, |o| o
-                    != Ordering::Greater)),
+                Instr::Le => binary!(|a: &Value, b: &Value| numbers::compare2("<=", a, b, |o| o != Ordering::Greater)),
                 Instr::Gt => {
-                    binary!(|a: &Value, b: &Value| numbers::compare2(">", a, b, |o| o
-                        == Ordering::Greater))
+                    binary!(|a: &Value, b: &Value| numbers::compare2(">", a, b, |o| o == Ordering::Greater))
                 }
                 Instr::Ge => {
-                    binary!(|a: &Value, b: &Value| numbers::compare2(">=", a, b, |o| o
-                        != Ordering::Less))
+                    binary!(|a: &Value, b: &Value| numbers::compare2(">=", a, b, |o| o != Ordering::Less))
                 }
-                Instr::NumEq => binary!(|a: &Value, b: &Value| Ok::<Value, Fault>(Value::Bool(
-                    crate::value::equal(a, b)
-                ))),
+                Instr::NumEq => binary!(|a: &Value, b: &Value| Ok::<Value, Fault>(Value::Bool(crate::value::equal(a, b)))),
             }
         }
     }
@@ -497,13 +450,7 @@ fn update(target: &mut Value, op: UpdateOp, operands: &[Value]) -> Result<Value,
             crate::builtins::append_in_place(Rc::make_mut(items), more)?;
         }
         (UpdateOp::Assoc, Value::Map(m), [k, v]) => {
-            crate::map::Key::of(k).ok_or_else(|| {
-                Fault::expected(
-                    "assoc",
-                    "a key (string, keyword, number, boolean or nil)",
-                    k,
-                )
-            })?;
+            crate::map::Key::of(k).ok_or_else(|| Fault::expected("assoc", "a key (string, keyword, number, boolean or nil)", k))?;
             crate::builtins::assoc_in_place(Rc::make_mut(m), k, v)?;
         }
         (UpdateOp::Assoc, Value::Nil, [k, v]) => {
@@ -530,17 +477,7 @@ fn iterable(v: &Value) -> Result<Value, Fault> {
         Value::Array(_) => v.clone(),
         Value::Nil => Value::array(crate::value::Array::new()),
         Value::Str(s) => Value::array(s.chars().map(|c| Value::str(&c.to_string())).collect()),
-        Value::Map(m) => Value::array(
-            m.iter()
-                .map(|(k, v)| Value::array([k.clone(), v.clone()].into_iter().collect()))
-                .collect(),
-        ),
-        other => {
-            return Err(Fault::expected(
-                "for",
-                "an array, string or map to iterate",
-                other,
-            ))
-        }
+        Value::Map(m) => Value::array(m.iter().map(|(k, v)| Value::array([k.clone(), v.clone()].into_iter().collect())).collect()),
+        other => return Err(Fault::expected("for", "an array, string or map to iterate", other)),
     })
 }

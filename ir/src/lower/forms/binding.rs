@@ -27,14 +27,7 @@ impl Cx<'_> {
                 (b.slot, b.boxed)
             }
         };
-        self.emit(
-            if boxed {
-                Instr::SetLocalBoxed(slot)
-            } else {
-                Instr::SetLocal(slot)
-            },
-            span,
-        );
+        self.emit(if boxed { Instr::SetLocalBoxed(slot) } else { Instr::SetLocal(slot) }, span);
     }
 
     fn check_bindable(&mut self, form: &Form) -> Option<String> {
@@ -62,12 +55,7 @@ impl Cx<'_> {
                 // `(define (f x) body...)` is `(defun f (x) body...)`.
                 let sig = target.list().unwrap_or(&[]);
                 let Some((name_form, params)) = sig.split_first() else {
-                    self.error(
-                        "E0104",
-                        target.span,
-                        "`define` of a function needs a name",
-                        "write (define (name params...) body...)",
-                    );
+                    self.error("E0104", target.span, "`define` of a function needs a name", "write (define (name params...) body...)");
                     return;
                 };
                 let Some(name) = self.check_bindable(name_form) else {
@@ -89,32 +77,19 @@ impl Cx<'_> {
                 };
                 match &value.kind {
                     // A named lambda prints as `#<function NAME>`.
-                    FormKind::List(items)
-                        if matches!(value.head(), Some("lambda" | "fn"))
-                            && !self.is_shadowed(value.head()) =>
-                    {
+                    FormKind::List(items) if matches!(value.head(), Some("lambda" | "fn")) && !self.is_shadowed(value.head()) => {
                         let Some(params) = items.get(1).and_then(Form::list) else {
                             self.lower_expr(value, false);
                             self.store_defined(&name, form.span);
                             return;
                         };
-                        self.lower_function(
-                            &name,
-                            params,
-                            items.get(2..).unwrap_or(&[]),
-                            value.span,
-                        );
+                        self.lower_function(&name, params, items.get(2..).unwrap_or(&[]), value.span);
                     }
                     _ => self.lower_expr(value, false),
                 }
                 self.store_defined(&name, form.span);
             }
-            _ => self.error(
-                "E0105",
-                form.span,
-                "`define` takes a name and one value",
-                "write (define name value)",
-            ),
+            _ => self.error("E0105", form.span, "`define` takes a name and one value", "write (define name value)"),
         }
     }
 
@@ -124,24 +99,14 @@ impl Cx<'_> {
 
     pub fn lower_defun(&mut self, form: &Form, args: &[Form]) {
         let [name_form, params_form, body @ ..] = args else {
-            self.error(
-                "E0106",
-                form.span,
-                "`defun` needs a name, a parameter list and a body",
-                "write (defun name (params...) body...)",
-            );
+            self.error("E0106", form.span, "`defun` needs a name, a parameter list and a body", "write (defun name (params...) body...)");
             return;
         };
         let Some(name) = self.check_bindable(name_form) else {
             return;
         };
         let Some(params) = params_form.list() else {
-            self.error(
-                "E0107",
-                params_form.span,
-                "expected a parameter list",
-                "write the parameters in parentheses",
-            );
+            self.error("E0107", params_form.span, "expected a parameter list", "write the parameters in parentheses");
             return;
         };
         self.lower_function(&name, params, body, form.span);
@@ -150,23 +115,13 @@ impl Cx<'_> {
 
     pub fn lower_lambda(&mut self, form: &Form, args: &[Form]) {
         let Some((params_form, body)) = args.split_first() else {
-            self.error(
-                "E0106",
-                form.span,
-                "`lambda` needs a parameter list and a body",
-                "write (lambda (params...) body...)",
-            );
+            self.error("E0106", form.span, "`lambda` needs a parameter list and a body", "write (lambda (params...) body...)");
             return;
         };
         let params = match &params_form.kind {
             FormKind::List(p) | FormKind::Array(p) => p.as_slice(),
             _ => {
-                self.error(
-                    "E0107",
-                    params_form.span,
-                    "expected a parameter list",
-                    "write the parameters in parentheses",
-                );
+                self.error("E0107", params_form.span, "expected a parameter list", "write the parameters in parentheses");
                 return;
             }
         };
@@ -176,18 +131,10 @@ impl Cx<'_> {
     /// Lowers a function and emits the instruction that makes its closure.
     pub fn lower_function(&mut self, name: &str, params: &[Form], body: &[Form], span: Span) {
         let (body, doc) = match body {
-            [Form {
-                kind: FormKind::Str(doc),
-                ..
-            }, rest @ ..]
-                if !rest.is_empty() =>
-            {
-                (rest, Some(doc.clone()))
-            }
+            [Form { kind: FormKind::Str(doc), .. }, rest @ ..] if !rest.is_empty() => (rest, Some(doc.clone())),
             _ => (body, None),
         };
-        self.fns
-            .push(FnCtx::new(name, span, Usage::of(body), false));
+        self.fns.push(FnCtx::new(name, span, Usage::of(body), false));
         let mut sig = Params::default();
         let mut defaults: Vec<(u16, &Form)> = Vec::new();
         let mut mode = 0; // 0 required, 1 optional, 2 rest
@@ -207,12 +154,7 @@ impl Cx<'_> {
                     match mode {
                         0 => sig.required += 1,
                         1 => sig.optional += 1,
-                        _ if sig.rest => self.error(
-                            "E0108",
-                            param.span,
-                            "only one `&rest` parameter is allowed",
-                            "extra parameter",
-                        ),
+                        _ if sig.rest => self.error("E0108", param.span, "only one `&rest` parameter is allowed", "extra parameter"),
                         _ => sig.rest = true,
                     }
                     if let Some(d) = default {
@@ -228,14 +170,7 @@ impl Cx<'_> {
             self.emit(Instr::SetLocal(slot), default.span);
             self.patch(jump);
         }
-        let boxed: Vec<u16> = self
-            .cur()
-            .scopes
-            .iter()
-            .flatten()
-            .filter(|b| b.boxed)
-            .map(|b| b.slot)
-            .collect();
+        let boxed: Vec<u16> = self.cur().scopes.iter().flatten().filter(|b| b.boxed).map(|b| b.slot).collect();
         for slot in boxed {
             self.emit(Instr::BoxLocal(slot), span);
         }
@@ -243,12 +178,7 @@ impl Cx<'_> {
         self.emit(Instr::Return, span);
         let Some(f) = self.fns.pop() else { return };
         if f.overflowed {
-            self.error(
-                "E0121",
-                span,
-                "this function has too many local variables or captures (at most 65,535)",
-                "split it up",
-            );
+            self.error("E0121", span, "this function has too many local variables or captures (at most 65,535)", "split it up");
         }
         let id = self.lowering.push_function(f.finish(sig, doc));
         self.emit(Instr::Closure(id), span);
@@ -256,12 +186,7 @@ impl Cx<'_> {
 
     pub fn lower_set(&mut self, form: &Form, args: &[Form]) {
         let [target, value] = args else {
-            self.error(
-                "E0109",
-                form.span,
-                "`set!` takes a name and a value",
-                "write (set! name value)",
-            );
+            self.error("E0109", form.span, "`set!` takes a name and a value", "write (set! name value)");
             return;
         };
         let Some(name) = self.check_bindable(target) else {
@@ -297,12 +222,7 @@ impl Cx<'_> {
 
     pub fn lower_let(&mut self, form: &Form, args: &[Form], sequential: bool, tail: bool) {
         let Some((bindings_form, body)) = args.split_first() else {
-            self.error(
-                "E0110",
-                form.span,
-                "`let` needs a binding list and a body",
-                "write (let ((name value) ...) body...)",
-            );
+            self.error("E0110", form.span, "`let` needs a binding list and a body", "write (let ((name value) ...) body...)");
             return;
         };
         let pairs: Vec<(&Form, Option<&Form>)> = match &bindings_form.kind {
@@ -313,17 +233,9 @@ impl Cx<'_> {
                     _ => (b, None),
                 })
                 .collect(),
-            FormKind::Array(items) => items
-                .chunks(2)
-                .map(|c| (c.first().unwrap_or(bindings_form), c.get(1)))
-                .collect(),
+            FormKind::Array(items) => items.chunks(2).map(|c| (c.first().unwrap_or(bindings_form), c.get(1))).collect(),
             _ => {
-                self.error(
-                    "E0110",
-                    bindings_form.span,
-                    "expected a binding list",
-                    "write ((name value) ...)",
-                );
+                self.error("E0110", bindings_form.span, "expected a binding list", "write ((name value) ...)");
                 return;
             }
         };
@@ -378,54 +290,27 @@ impl Cx<'_> {
     pub fn lower_program(&mut self, form: &Form, args: &[Form]) {
         let cur = self.cur();
         if !(cur.is_toplevel && cur.scopes.len() == 1) {
-            self.error(
-                "E0111",
-                form.span,
-                "`define-autonomous-program` must be at the top level",
-                "move it out of this expression",
-            );
+            self.error("E0111", form.span, "`define-autonomous-program` must be at the top level", "move it out of this expression");
             return;
         }
         let Some((name_form, clauses)) = args.split_first() else {
-            self.error(
-                "E0112",
-                form.span,
-                "`define-autonomous-program` needs a name",
-                "write (define-autonomous-program NAME clauses...)",
-            );
+            self.error("E0112", form.span, "`define-autonomous-program` needs a name", "write (define-autonomous-program NAME clauses...)");
             return;
         };
         let Some(name) = self.check_bindable(name_form) else {
             return;
         };
-        let mut decl = ProgramDecl {
-            name: name.clone(),
-            span: form.span,
-            startup: Vec::new(),
-            handlers: Vec::new(),
-        };
+        let mut decl = ProgramDecl { name: name.clone(), span: form.span, startup: Vec::new(), handlers: Vec::new() };
         for clause in clauses {
             let items = clause.list().unwrap_or(&[]);
             match (clause.head(), items) {
                 (Some("on-startup"), [_, body @ ..]) => {
-                    if let Some(id) =
-                        self.lower_thunk(&format!("{name}/on-startup"), body, clause.span)
-                    {
+                    if let Some(id) = self.lower_thunk(&format!("{name}/on-startup"), body, clause.span) {
                         decl.startup.push(id);
                     }
                 }
-                (
-                    Some("on-event"),
-                    [_, Form {
-                        kind: FormKind::Str(event),
-                        ..
-                    }, handler],
-                ) => {
-                    if let Some(id) = self.lower_thunk(
-                        &format!("{name}/on-event {event}"),
-                        std::slice::from_ref(handler),
-                        clause.span,
-                    ) {
+                (Some("on-event"), [_, Form { kind: FormKind::Str(event), .. }, handler]) => {
+                    if let Some(id) = self.lower_thunk(&format!("{name}/on-event {event}"), std::slice::from_ref(handler), clause.span) {
                         decl.handlers.push((event.clone(), id, clause.span));
                     }
                 }

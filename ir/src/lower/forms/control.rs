@@ -35,12 +35,7 @@ impl Cx<'_> {
 
     pub fn lower_when(&mut self, form: &Form, args: &[Form], negate: bool, tail: bool) {
         let Some((test, body)) = args.split_first() else {
-            self.error(
-                "E0115",
-                form.span,
-                "`when`/`unless` need a condition",
-                "write (when test body...)",
-            );
+            self.error("E0115", form.span, "`when`/`unless` need a condition", "write (when test body...)");
             return;
         };
         self.lower_expr(test, false);
@@ -74,20 +69,14 @@ impl Cx<'_> {
     }
 
     fn is_else(form: &Form) -> bool {
-        matches!(form.symbol(), Some("else" | "true" | ":else"))
-            || matches!(&form.kind, ovsm_parser::FormKind::Keyword(k) if k == "else")
+        matches!(form.symbol(), Some("else" | "true" | ":else")) || matches!(&form.kind, ovsm_parser::FormKind::Keyword(k) if k == "else")
     }
 
     pub fn lower_cond(&mut self, form: &Form, clauses: &[Form], tail: bool) {
         let mut to_end = Vec::new();
         for clause in clauses {
             let Some((test, body)) = clause.list().and_then(<[Form]>::split_first) else {
-                self.error(
-                    "E0116",
-                    clause.span,
-                    "a `cond` clause is a list: (test body...)",
-                    "not a clause",
-                );
+                self.error("E0116", clause.span, "a `cond` clause is a list: (test body...)", "not a clause");
                 continue;
             };
             if Self::is_else(test) {
@@ -116,12 +105,7 @@ impl Cx<'_> {
 
     pub fn lower_case(&mut self, form: &Form, args: &[Form], tail: bool) {
         let Some((key, clauses)) = args.split_first() else {
-            self.error(
-                "E0117",
-                form.span,
-                "`case` needs a key expression",
-                "write (case key (value body...) ... (else body...))",
-            );
+            self.error("E0117", form.span, "`case` needs a key expression", "write (case key (value body...) ... (else body...))");
             return;
         };
         self.lower_expr(key, false);
@@ -130,12 +114,7 @@ impl Cx<'_> {
         let mut to_end = Vec::new();
         for clause in clauses {
             let Some((datums, body)) = clause.list().and_then(<[Form]>::split_first) else {
-                self.error(
-                    "E0116",
-                    clause.span,
-                    "a `case` clause is a list: (value body...)",
-                    "not a clause",
-                );
+                self.error("E0116", clause.span, "a `case` clause is a list: (value body...)", "not a clause");
                 continue;
             };
             if Self::is_else(datums) {
@@ -182,14 +161,7 @@ impl Cx<'_> {
         for (i, arg) in args.iter().enumerate() {
             self.lower_expr(arg, tail && i == last);
             if i != last {
-                to_end.push(self.emit(
-                    if is_and {
-                        Instr::JumpIfFalseKeep(0)
-                    } else {
-                        Instr::JumpIfTrueKeep(0)
-                    },
-                    arg.span,
-                ));
+                to_end.push(self.emit(if is_and { Instr::JumpIfFalseKeep(0) } else { Instr::JumpIfTrueKeep(0) }, arg.span));
             }
         }
         for j in to_end {
@@ -199,12 +171,7 @@ impl Cx<'_> {
 
     pub fn lower_while(&mut self, form: &Form, args: &[Form]) {
         let Some((test, body)) = args.split_first() else {
-            self.error(
-                "E0115",
-                form.span,
-                "`while` needs a condition",
-                "write (while test body...)",
-            );
+            self.error("E0115", form.span, "`while` needs a condition", "write (while test body...)");
             return;
         };
         let top = self.here();
@@ -218,12 +185,7 @@ impl Cx<'_> {
 
     pub fn lower_for(&mut self, form: &Form, args: &[Form]) {
         let Some((Some([var, coll]), body)) = args.split_first().map(|(h, b)| (h.list(), b)) else {
-            self.error(
-                "E0118",
-                form.span,
-                "`for` needs a binding: (for (x collection) body...)",
-                "write (for (x xs) body...)",
-            );
+            self.error("E0118", form.span, "`for` needs a binding: (for (x collection) body...)", "write (for (x xs) body...)");
             return;
         };
         let Some(name) = var.symbol().map(str::to_string) else {
@@ -263,12 +225,7 @@ impl Cx<'_> {
         match catch.and_then(Form::list) {
             Some([_, var, handler @ ..]) => {
                 let Some(name) = var.symbol().map(str::to_string) else {
-                    self.error(
-                        "E0119",
-                        var.span,
-                        "`catch` needs a variable name: (catch e handler...)",
-                        "not a name",
-                    );
+                    self.error("E0119", var.span, "`catch` needs a variable name: (catch e handler...)", "not a name");
                     return;
                 };
                 self.cur().scopes.push(Vec::new());
@@ -276,12 +233,7 @@ impl Cx<'_> {
                 self.scoped_body(handler, form, false);
                 self.cur().scopes.pop();
             }
-            Some(_) => self.error(
-                "E0119",
-                form.span,
-                "`catch` needs a variable name: (catch e handler...)",
-                "write (catch e handler...)",
-            ),
+            Some(_) => self.error("E0119", form.span, "`catch` needs a variable name: (catch e handler...)", "write (catch e handler...)"),
             None => {
                 // `(try body)` without a catch: an error gives nil.
                 self.emit(Instr::Pop, form.span);

@@ -1,0 +1,299 @@
+//! The simulated chain that autonomous programs run in: the clock, the deployed programs, and
+//! the Program Scheduler of the design note (2.4): subscriptions, a queue of due work keyed by
+//! slot, the async event ring buffer, per-slot compute budget, retries, circuit breakers and the
+//! dead-letter queue.
+//!
+//! Idle slots cost nothing: the queue holds one entry per live time subscription at its next due
+//! slot, and the simulator jumps from due work to due work.
+//! Every work item is accounted for: created = delivered + dead-lettered + cancelled + pending.
+
+pub mod clock;
+mod registry;
+pub mod trace;
+pub mod trigger;
+
+pub use clock::Clock;
+pub use registry::{check_budget as registry_check_budget, SubState, Subscription};
+pub use trace::TraceEvent;
+
+use crate::value::Value;
+use std::cmp::Reverse;
+use std::collections::{BTreeMap, BinaryHeap, VecDeque};
+
+/// Settings of the runtime; every limit of the design note is one of these.
+#[derive(Clone, Debug)]
+pub struct ChainConfig {
+    pub clock: Clock,
+    /// Compute units all autonomous work of one slot may reserve (design note 5.1).
+    pub slot_budget: u64,
+    /// Bytes the async event ring buffer holds.
+    pub ring_bytes: usize,
+    pub breaker_threshold: u32,
+    pub breaker_cooldown: u64,
+    /// Attempts after the first before a failing item goes to the dead-letter queue.
+    pub max_retries: u32,
+    pub max_emits_per_execution: usize,
+    pub max_event_bytes: usize,
+    /// Compute units reserved for an `on-event` handler invocation.
+    pub handler_budget: u64,
+}
+
+impl Default for ChainConfig {
+    fn default() -> ChainConfig {
+        ChainConfig {
+            clock: Clock::default(),
+            slot_budget: 400_000,
+            ring_bytes: 1 << 20,
+            breaker_threshold: 10,
+            breaker_cooldown: 100,
+            max_retries: 3,
+            max_emits_per_execution: 100,
+            max_event_bytes: 1024,
+            handler_budget: 100_000,
+        }
+    }
+}
+
+/// A deployed autonomous program.
+#[derive(Clone, Debug)]
+pub struct ProgramInfo {
+    pub name: String,
+    /// Base58 address derived from the name.
+    pub address: String,
+    /// `(on-event "ID" handler)` clauses: event id and handler function.
+    pub handlers: Vec<(String, Value)>,
+}
+
+/// What a work item does when it runs.
+#[derive(Clone, Debug)]
+pub enum Job {
+    /// A subscription fell due: call its callback.
+    Fire { sub: u64 },
+    /// An emitted event for one handler of one program.
+    Deliver { program: usize, event_id: String, data: Value, handler: Value },
+}
+
+#[derive(Clone, Debug)]
+pub struct WorkItem {
+    pub id: u64,
+    pub job: Job,
+    pub budget: u64,
+    pub attempts: u32,
+    /// Slot before which a retry must not run (backoff).
+    pub not_before: u64,
+}
+
+/// An event that could not be delivered, with why.
+#[derive(Clone, Debug)]
+pub struct DeadLetter {
+    pub item: u64,
+    pub slot: u64,
+    pub program: String,
+    pub subscription: Option<u64>,
+    pub reason: String,
+}
+
+/// Counters for the summary and the conservation invariant.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Stats {
+    pub created: u64,
+    pub delivered: u64,
+    pub dead_lettered: u64,
+    pub cancelled: u64,
+    /// Times an item was carried to the next slot for lack of budget.
+    pub deferrals: u64,
+    pub failed_attempts: u64,
+    pub retries: u64,
+    pub emitted: u64,
+    pub breaker_trips: u64,
+}
+
+pub struct Chain {
+    pub config: ChainConfig,
+    /// The slot being processed; 0 during evaluation and startup.
+    pub slot: u64,
+    pub programs: Vec<ProgramInfo>,
+    /// The program whose code is running, if any.
+    pub current: Option<usize>,
+    pub subs: BTreeMap<u64, Subscription>,
+    /// (due slot, sequence, subscription, generation): one entry per live time subscription.
+    queue: BinaryHeap<Reverse<(u64, u64, u64, u64)>>,
+    /// Work of the current slot, and work carried over from earlier slots, in order.
+    pub work: VecDeque<WorkItem>,
+    /// Events emitted by the running invocation, with their size in the ring.
+    pub ring: VecDeque<(String, Value, usize)>,
+    pub ring_used: usize,
+    pub emitted_this_execution: usize,
+    pub dead_letters: Vec<DeadLetter>,
+    pub stats: Stats,
+    pub trace: Vec<TraceEvent>,
+    /// Compute units consumed by autonomous work in each slot that had any.
+    pub slot_compute: Vec<u64>,
+    next_id: u64,
+    next_seq: u64,
+}
+
+impl Chain {
+    pub fn new(config: ChainConfig) -> Chain {
+        Chain {
+            config,
+            slot: 0,
+            programs: Vec::new(),
+            current: None,
+            subs: BTreeMap::new(),
+            queue: BinaryHeap::new(),
+            work: VecDeque::new(),
+            ring: VecDeque::new(),
+            ring_used: 0,
+            emitted_this_execution: 0,
+            dead_letters: Vec::new(),
+            stats: Stats::default(),
+            trace: Vec::new(),
+            slot_compute: Vec::new(),
+            next_id: 1,
+            next_seq: 0,
+        }
+    }
+
+    pub fn epoch(&self) -> u64 {
+        self.config.clock.epoch_of(self.slot)
+    }
+
+    fn fresh_id(&mut self) -> u64 {
+        let id = self.next_id;
+        self.next_id += 1;
+        id
+    }
+
+    /// Queues a subscription at its next due slot after `after`, if it has one.
+    pub(crate) fn arm(&mut self, sub: u64, after: u64) {
+        let Some(s) = self.subs.get_mut(&sub) else { return };
+        let due = s.trigger.as_ref().and_then(|t| t.next_due(after, s.last_due, &self.config.clock));
+        s.next_due = due;
+        if let Some(slot) = due {
+            let seq = self.next_seq;
+            self.next_seq += 1;
+            self.queue.push(Reverse((slot, seq, sub, s.generation)));
+        }
+    }
+
+    /// Queues a wake-up for a subscription whose breaker is open, at the end of its cool-down.
+    pub(crate) fn schedule_wakeup(&mut self, sub: u64, slot: u64) {
+        let Some(s) = self.subs.get(&sub) else { return };
+        let seq = self.next_seq;
+        self.next_seq += 1;
+        self.queue.push(Reverse((slot, seq, sub, s.generation)));
+    }
+
+    /// The earliest slot with queued work, if any.
+    pub fn next_due_slot(&self) -> Option<u64> {
+        self.queue.peek().map(|Reverse((slot, ..))| *slot)
+    }
+
+    /// Moves every subscription due at or before `slot` into the work list, re-arming recurring ones.
+    pub(crate) fn collect_due(&mut self, slot: u64) {
+        while let Some(Reverse((due, _, sub, generation))) = self.queue.peek().copied() {
+            if due > slot {
+                break;
+            }
+            self.queue.pop();
+            let Some(s) = self.subs.get_mut(&sub) else { continue };
+            if s.generation != generation {
+                continue;
+            }
+            if let SubState::BreakerOpen { until } = s.state {
+                // The cool-down is over: close the breaker and pick the schedule up again.
+                if due >= until {
+                    s.state = SubState::Active;
+                    s.consecutive_failures = 0;
+                    s.generation += 1;
+                    let program = s.program;
+                    self.record(TraceEvent::new(due, "circuit-closed", &self.programs, program).subscription(sub));
+                    self.arm(sub, due.saturating_sub(1));
+                }
+                continue;
+            }
+            if !matches!(s.state, SubState::Active) {
+                continue;
+            }
+            s.last_due = Some(due);
+            let recurring = s.trigger.as_ref().is_some_and(|t| t.is_recurring());
+            let budget = s.budget;
+            let program = s.program;
+            if !recurring {
+                s.state = SubState::Done;
+            }
+            let id = self.fresh_id();
+            self.stats.created += 1;
+            self.record(TraceEvent::new(slot, "due", &self.programs, program).subscription(sub).item(id));
+            self.work.push_back(WorkItem { id, job: Job::Fire { sub }, budget, attempts: 0, not_before: 0 });
+            if recurring {
+                self.arm(sub, due.max(slot));
+            }
+        }
+    }
+
+    /// Creates delivery items for an emitted event: one per `on-event` handler for its id.
+    pub(crate) fn route(&mut self, event_id: &str, data: Value) {
+        let mut deliveries = Vec::new();
+        for (p, program) in self.programs.iter().enumerate() {
+            for (id, handler) in &program.handlers {
+                if id == event_id {
+                    deliveries.push((p, handler.clone()));
+                }
+            }
+        }
+        for (program, handler) in deliveries {
+            let id = self.fresh_id();
+            self.stats.created += 1;
+            self.record(TraceEvent::new(self.slot, "routed", &self.programs, program).item(id).detail(event_id));
+            let budget = self.config.handler_budget;
+            self.work.push_back(WorkItem {
+                id,
+                job: Job::Deliver { program, event_id: event_id.to_string(), data: data.clone(), handler },
+                budget,
+                attempts: 0,
+                not_before: 0,
+            });
+        }
+    }
+
+    pub(crate) fn dead_letter(&mut self, item: &WorkItem, reason: String) {
+        let (program, subscription) = self.owner(item);
+        self.stats.dead_lettered += 1;
+        let name = program.and_then(|p| self.programs.get(p)).map_or_else(String::new, |p| p.name.clone());
+        self.record(
+            TraceEvent::new(self.slot, "dead-lettered", &self.programs, program.unwrap_or(usize::MAX))
+                .maybe_sub(subscription)
+                .item(item.id)
+                .detail(&reason),
+        );
+        self.dead_letters.push(DeadLetter { item: item.id, slot: self.slot, program: name, subscription, reason });
+    }
+
+    /// The program and subscription a work item belongs to.
+    pub fn owner(&self, item: &WorkItem) -> (Option<usize>, Option<u64>) {
+        match &item.job {
+            Job::Fire { sub } => (self.subs.get(sub).map(|s| s.program), Some(*sub)),
+            Job::Deliver { program, .. } => (Some(*program), None),
+        }
+    }
+
+    pub(crate) fn record(&mut self, event: TraceEvent) {
+        self.trace.push(event);
+    }
+
+    /// Work items not yet finished: carried over to a slot after the run's last.
+    pub fn pending(&self) -> u64 {
+        self.work.len() as u64
+    }
+
+    /// The conservation invariant: every created item is delivered, dead-lettered, cancelled or pending.
+    pub fn conserved(&self) -> bool {
+        self.stats.created == self.stats.delivered + self.stats.dead_lettered + self.stats.cancelled + self.pending()
+    }
+
+    pub fn live_subscriptions(&self) -> usize {
+        self.subs.values().filter(|s| s.is_live()).count()
+    }
+}

@@ -1,0 +1,190 @@
+//! The subscription registry: creating, pausing, resuming, updating and cancelling
+//! subscriptions, each by its own program only.
+
+use super::trigger::Trigger;
+use super::{Chain, Job, TraceEvent};
+use crate::fault::Fault;
+use crate::map::{Key, Map};
+use crate::value::Value;
+use std::rc::Rc;
+
+#[derive(Clone, Debug, PartialEq)]
+pub enum SubState {
+    Active,
+    Paused,
+    /// Consecutive failures opened the circuit breaker until this slot.
+    BreakerOpen {
+        until: u64,
+    },
+    /// A one-shot subscription that has fired.
+    Done,
+    Cancelled,
+}
+
+#[derive(Clone, Debug)]
+pub struct Subscription {
+    pub id: u64,
+    pub program: usize,
+    /// None for account watchers, which fire on changes instead of on time.
+    pub trigger: Option<Trigger>,
+    pub callback: Value,
+    pub budget: u64,
+    pub state: SubState,
+    pub consecutive_failures: u32,
+    pub next_due: Option<u64>,
+    pub last_due: Option<u64>,
+    /// Bumped whenever queued entries for this subscription must be ignored.
+    pub generation: u64,
+    pub created_slot: u64,
+}
+
+impl Subscription {
+    pub fn is_live(&self) -> bool {
+        matches!(self.state, SubState::Active | SubState::Paused | SubState::BreakerOpen { .. })
+    }
+
+    fn state_name(&self) -> &'static str {
+        match self.state {
+            SubState::Active => "active",
+            SubState::Paused => "paused",
+            SubState::BreakerOpen { .. } => "circuit-open",
+            SubState::Done => "done",
+            SubState::Cancelled => "cancelled",
+        }
+    }
+}
+
+pub fn check_budget(budget: &Value) -> Result<u64, Fault> {
+    match budget {
+        Value::Int(b) if (1..=1_400_000).contains(b) => Ok(*b as u64),
+        Value::Int(b) => Err(Fault::value_error(format!("compute budget {b} is out of range: it must lie in 1..1,400,000"))),
+        Value::Nil => Err(Fault::value_error("missing :compute-budget: every subscription states its compute budget (1..1,400,000)")),
+        other => Err(Fault::expected("compute budget", "an integer in 1..1,400,000", other)),
+    }
+}
+
+impl Chain {
+    fn running_program(&self, op: &str) -> Result<usize, Fault> {
+        self.current.ok_or_else(|| {
+            Fault::value_error(format!("`{op}` must be called from inside an autonomous program (on-startup, a handler or a callback)"))
+        })
+    }
+
+    /// Registers a time subscription for the running program and returns its id.
+    pub fn subscribe(&mut self, op: &str, trigger: Trigger, callback: Value, budget: u64) -> Result<u64, Fault> {
+        let program = self.running_program(op)?;
+        if !matches!(callback, Value::Closure(_) | Value::Builtin(_)) {
+            return Err(Fault::expected(op, "a function as :callback", &callback));
+        }
+        let id = self.fresh_id();
+        let kind = trigger.kind();
+        self.subs.insert(
+            id,
+            Subscription {
+                id,
+                program,
+                trigger: Some(trigger),
+                callback,
+                budget,
+                state: SubState::Active,
+                consecutive_failures: 0,
+                next_due: None,
+                last_due: None,
+                generation: 0,
+                created_slot: self.slot,
+            },
+        );
+        self.record(TraceEvent::new(self.slot, "subscribed", &self.programs, program).subscription(id).detail(kind));
+        self.arm(id, self.slot);
+        Ok(id)
+    }
+
+    /// The subscription `v` names, if it belongs to the running program.
+    fn own(&mut self, op: &str, v: &Value) -> Result<u64, Fault> {
+        let program = self.running_program(op)?;
+        let id = match v {
+            Value::Subscription(id) => *id,
+            other => return Err(Fault::expected(op, "a subscription", other)),
+        };
+        match self.subs.get(&id) {
+            Some(s) if s.program == program => Ok(id),
+            Some(_) => Err(Fault::value_error(format!("`{op}`: subscription {id} belongs to another program"))),
+            None => Err(Fault::value_error(format!("`{op}`: no subscription {id}"))),
+        }
+    }
+
+    pub fn pause(&mut self, v: &Value) -> Result<(), Fault> {
+        let id = self.own("sol-pause-subscription", v)?;
+        if let Some(s) = self.subs.get_mut(&id) {
+            if s.state == SubState::Active {
+                s.state = SubState::Paused;
+                s.generation += 1;
+            }
+        }
+        Ok(())
+    }
+
+    pub fn resume(&mut self, v: &Value) -> Result<(), Fault> {
+        let id = self.own("sol-resume-subscription", v)?;
+        let mut rearm = false;
+        if let Some(s) = self.subs.get_mut(&id) {
+            if matches!(s.state, SubState::Paused | SubState::BreakerOpen { .. }) {
+                s.state = SubState::Active;
+                s.consecutive_failures = 0;
+                s.generation += 1;
+                rearm = true;
+            }
+        }
+        if rearm {
+            self.arm(id, self.slot);
+        }
+        Ok(())
+    }
+
+    /// Cancels a subscription; its work still waiting in this slot is counted as cancelled.
+    pub fn cancel(&mut self, v: &Value) -> Result<(), Fault> {
+        let id = self.own("sol-cancel-subscription", v)?;
+        if let Some(s) = self.subs.get_mut(&id) {
+            s.state = SubState::Cancelled;
+            s.generation += 1;
+        }
+        let before = self.work.len();
+        self.work.retain(|w| !matches!(w.job, Job::Fire { sub } if sub == id));
+        self.stats.cancelled += (before - self.work.len()) as u64;
+        Ok(())
+    }
+
+    pub fn update(&mut self, v: &Value, budget: Option<u64>, callback: Option<Value>) -> Result<(), Fault> {
+        let id = self.own("sol-update-subscription", v)?;
+        if let Some(s) = self.subs.get_mut(&id) {
+            if let Some(b) = budget {
+                s.budget = b;
+            }
+            if let Some(c) = callback {
+                s.callback = c;
+            }
+        }
+        Ok(())
+    }
+
+    /// One map per live subscription of a program (by address, or the running program).
+    pub fn query(&self, address: Option<&str>) -> Result<Value, Fault> {
+        let program = match address {
+            Some(a) => self.programs.iter().position(|p| p.address == a),
+            None => self.current,
+        };
+        let Some(program) = program else { return Ok(Value::array(crate::value::Array::new())) };
+        let mut out = crate::value::Array::new();
+        for s in self.subs.values().filter(|s| s.program == program && s.is_live()) {
+            let mut m = Map::new();
+            let mut put = |k: &str, v: Value| m.insert(Key::Name(Rc::from(k)), Value::Keyword(Rc::from(k)), v);
+            put("id", Value::Subscription(s.id));
+            put("event-type", Value::str(s.trigger.as_ref().map_or("ACCOUNT_DATA_CHANGE", Trigger::kind)));
+            put("compute-budget", Value::Int(s.budget as i64));
+            put("state", Value::str(s.state_name()));
+            put("next-slot", s.next_due.map_or(Value::Nil, |d| Value::Int(d as i64)));
+            out.push_back(Value::Map(Rc::new(m)));
+        }
+        Ok(Value::array(out))
+    }
+}

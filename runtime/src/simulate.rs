@@ -1,0 +1,239 @@
+//! Running autonomous programs: deployment, startup at slot 0, and the slot loop that feeds due
+//! work through the interpreter under the Program Scheduler's rules.
+
+use crate::chain::{Job, ProgramInfo, SubState, TraceEvent, WorkItem};
+use crate::fault::RuntimeError;
+use crate::session::Session;
+use crate::value::Value;
+use sha2::{Digest, Sha256};
+
+/// `on-startup` runs under the largest per-transaction budget (contract section 6).
+const STARTUP_BUDGET: u64 = 1_400_000;
+
+/// A base58 address derived from a program's name, so runs are reproducible.
+pub fn program_address(name: &str) -> String {
+    let digest = Sha256::digest(format!("ovsm:program:{name}").as_bytes());
+    bs58::encode(digest).into_string()
+}
+
+impl Session {
+    /// Deploys the programs declared since `first` and runs their `on-startup` code at slot 0,
+    /// then delivers what startup emitted.
+    pub(crate) fn deploy_and_start(&mut self, first: usize) -> Result<(), RuntimeError> {
+        let decls: Vec<_> = self.program().programs.iter().skip(first).cloned().collect();
+        for decl in &decls {
+            let index = self.vm.chain.programs.len();
+            self.vm.chain.programs.push(ProgramInfo {
+                name: decl.name.clone(),
+                address: program_address(&decl.name),
+                handlers: Vec::new(),
+            });
+            self.vm.chain.current = Some(index);
+            for (event, thunk, span) in &decl.handlers {
+                let handler = self.run_in_program(index, *thunk, STARTUP_BUDGET)?;
+                if !matches!(handler, Value::Closure(_) | Value::Builtin(_)) {
+                    return Err(RuntimeError {
+                        fault: crate::Fault::type_error(format!(
+                            "the handler for \"{event}\" must be a function, got {}",
+                            handler.type_name()
+                        )),
+                        span: *span,
+                        trace: Vec::new(),
+                    });
+                }
+                if let Some(p) = self.vm.chain.programs.get_mut(index) {
+                    p.handlers.push((event.clone(), handler));
+                }
+            }
+        }
+        for (offset, decl) in decls.iter().enumerate() {
+            let index = self.vm.chain.programs.len() - decls.len() + offset;
+            for thunk in &decl.startup {
+                self.run_in_program(index, *thunk, STARTUP_BUDGET)?;
+                self.flush_ring();
+            }
+        }
+        if !decls.is_empty() {
+            self.process_slot(0);
+        }
+        Ok(())
+    }
+
+    /// Runs a function of no arguments as code of program `index`.
+    fn run_in_program(&mut self, index: usize, func: ovsm_ir::FuncId, budget: u64) -> Result<Value, RuntimeError> {
+        self.enter_program(index, budget);
+        let result = self.vm.run(&self.lowering.program, func);
+        self.leave_program();
+        result
+    }
+
+    fn enter_program(&mut self, index: usize, budget: u64) {
+        let chain = &mut self.vm.chain;
+        chain.current = Some(index);
+        chain.emitted_this_execution = 0;
+        let name = chain.programs.get(index).map_or("?", |p| p.name.as_str());
+        self.vm.log_prefix = format!("[slot {} {}] ", chain.slot, name);
+        self.vm.limits.compute_budget = budget;
+        self.vm.compute_used = 0;
+    }
+
+    fn leave_program(&mut self) {
+        self.vm.chain.current = None;
+        self.vm.log_prefix.clear();
+        self.vm.limits.compute_budget = u64::MAX;
+    }
+
+    /// Turns what the last invocation emitted into deliveries.
+    fn flush_ring(&mut self) {
+        let events: Vec<_> = self.vm.chain.ring.drain(..).collect();
+        self.vm.chain.ring_used = 0;
+        for (event_id, data, _) in events {
+            self.vm.chain.stats.emitted += 1;
+            self.vm.chain.route(&event_id, data);
+        }
+    }
+
+    /// Simulates slots 1..=`slots`, jumping over slots with nothing due.
+    pub fn simulate(&mut self, slots: u64) {
+        let mut slot = self.vm.chain.slot;
+        loop {
+            let next = if self.vm.chain.work.is_empty() {
+                match self.vm.chain.next_due_slot() {
+                    Some(due) => due.max(slot + 1),
+                    None => break,
+                }
+            } else {
+                slot + 1
+            };
+            if next > slots {
+                break;
+            }
+            slot = next;
+            self.vm.chain.slot = slot;
+            self.vm.chain.collect_due(slot);
+            self.process_slot(slot);
+        }
+        self.vm.chain.slot = slots.max(self.vm.chain.slot);
+    }
+
+    /// Runs the slot's work in order within the per-slot budget; what does not fit waits.
+    fn process_slot(&mut self, slot: u64) {
+        self.vm.chain.slot = slot;
+        let budget = self.vm.chain.config.slot_budget;
+        let mut reserved = 0u64;
+        let mut consumed = 0u64;
+        let mut full = false;
+        let mut carry = std::collections::VecDeque::new();
+        while let Some(item) = self.vm.chain.work.pop_front() {
+            if item.not_before > slot {
+                carry.push_back(item);
+                continue;
+            }
+            if item.budget > budget {
+                self.vm
+                    .chain
+                    .dead_letter(&item, format!("its compute budget {} exceeds the per-slot autonomous budget {budget}", item.budget));
+                continue;
+            }
+            // Scheduling rests on declared reservations, never on what invocations consumed,
+            // so both back ends decide alike.
+            if full || reserved + item.budget > budget {
+                full = true;
+                self.vm.chain.stats.deferrals += 1;
+                let (program, sub) = self.vm.chain.owner(&item);
+                let event =
+                    TraceEvent::new(slot, "deferred", &self.vm.chain.programs, program.unwrap_or(usize::MAX)).maybe_sub(sub).item(item.id);
+                self.vm.chain.record(event);
+                carry.push_back(item);
+                continue;
+            }
+            reserved += item.budget;
+            consumed += self.run_item(item, slot);
+        }
+        self.vm.chain.work = carry;
+        if consumed > 0 {
+            self.vm.chain.slot_compute.push(consumed);
+        }
+    }
+
+    /// Runs one work item; returns the compute units it consumed.
+    fn run_item(&mut self, mut item: WorkItem, slot: u64) -> u64 {
+        let (program, callee, args) = match &item.job {
+            Job::Fire { sub } => match self.vm.chain.subs.get(sub) {
+                Some(s) => (s.program, s.callback.clone(), Vec::new()),
+                None => return 0,
+            },
+            Job::Deliver { program, data, handler, .. } => (*program, handler.clone(), vec![data.clone()]),
+        };
+        let sub = match item.job {
+            Job::Fire { sub } => Some(sub),
+            Job::Deliver { .. } => None,
+        };
+        self.enter_program(program, item.budget);
+        let result = self.vm.call(&self.lowering.program, &callee, &args);
+        let used = self.vm.compute_used.min(item.budget);
+        self.leave_program();
+        match result {
+            Ok(_) => {
+                self.flush_ring();
+                let chain = &mut self.vm.chain;
+                chain.stats.delivered += 1;
+                if let Some(s) = sub.and_then(|id| chain.subs.get_mut(&id)) {
+                    s.consecutive_failures = 0;
+                }
+                let event = TraceEvent::new(slot, "delivered", &chain.programs, program).maybe_sub(sub).item(item.id).cu(used);
+                chain.record(event);
+            }
+            Err(error) => {
+                // A failed invocation's emissions are rolled back with it.
+                self.vm.chain.ring.clear();
+                self.vm.chain.ring_used = 0;
+                self.fail(&mut item, program, sub, slot, used, &error);
+            }
+        }
+        used
+    }
+
+    /// Counts a failure: retry with backoff, trip the breaker, or dead-letter the item.
+    fn fail(&mut self, item: &mut WorkItem, program: usize, sub: Option<u64>, slot: u64, used: u64, error: &RuntimeError) {
+        let name = self.vm.chain.programs.get(program).map_or_else(String::new, |p| p.name.clone());
+        let message = error.message().to_string();
+        self.vm.host.write(&format!("[slot {slot} {name}] error: callback failed (attempt {}): {message}\n", item.attempts + 1));
+        let chain = &mut self.vm.chain;
+        chain.stats.failed_attempts += 1;
+        let event = TraceEvent::new(slot, "failed", &chain.programs, program).maybe_sub(sub).item(item.id).cu(used).detail(&message);
+        chain.record(event);
+        let mut tripped = false;
+        if let Some(s) = sub.and_then(|id| chain.subs.get_mut(&id)) {
+            s.consecutive_failures += 1;
+            if s.consecutive_failures >= chain.config.breaker_threshold && s.is_live() {
+                s.state = SubState::BreakerOpen { until: slot + chain.config.breaker_cooldown };
+                s.generation += 1;
+                tripped = true;
+            }
+        }
+        if tripped {
+            chain.stats.breaker_trips += 1;
+            let until = slot + chain.config.breaker_cooldown;
+            let event =
+                TraceEvent::new(slot, "circuit-open", &chain.programs, program).maybe_sub(sub).detail(&format!("until slot {until}"));
+            chain.record(event);
+            if let Some(id) = sub {
+                chain.schedule_wakeup(id, until);
+            }
+            chain.dead_letter(
+                item,
+                format!("circuit breaker opened after {} consecutive failures: {message}", chain.config.breaker_threshold),
+            );
+            return;
+        }
+        item.attempts += 1;
+        if item.attempts > chain.config.max_retries {
+            chain.dead_letter(item, format!("failed {} times: {message}", item.attempts));
+            return;
+        }
+        chain.stats.retries += 1;
+        item.not_before = slot + (1u64 << (item.attempts - 1).min(32));
+        chain.work.push_back(item.clone());
+    }
+}
