@@ -23,18 +23,21 @@ pub struct LimitArgs {
 
 #[derive(clap::Args, Clone)]
 pub struct RunArgs {
-    /// Slots to simulate after startup.
-    #[arg(long, default_value_t = 1000)]
-    pub slots: u64,
-    /// Slots per epoch.
-    #[arg(long, default_value_t = 432_000)]
-    pub slots_per_epoch: u64,
+    /// Slots to simulate after startup [default: the scenario's, else 1000].
+    #[arg(long)]
+    pub slots: Option<u64>,
+    /// Slots per epoch [default: the scenario's, else 432000].
+    #[arg(long)]
+    pub slots_per_epoch: Option<u64>,
     /// Compute units all autonomous work of one slot may reserve.
     #[arg(long, default_value_t = 400_000)]
     pub slot_budget: u64,
     /// Size of the async event ring buffer, in bytes.
     #[arg(long, default_value_t = 1 << 20)]
     pub ring_buffer_bytes: usize,
+    /// Accounts and user transactions to run against (TOML).
+    #[arg(long)]
+    pub scenario: Option<String>,
     /// Write one JSON object per runtime event to this file.
     #[arg(long)]
     pub trace: Option<String>,

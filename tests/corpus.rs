@@ -11,21 +11,34 @@ use std::process::Command;
 
 const STDOUT_MARK: &str = ";; ---- expect: stdout ----";
 const ERROR_MARK: &str = ";; ---- expect: error ----";
+const STDERR_MARK: &str = ";; ---- expect: stderr ----";
 
 struct Case {
     program: String,
     stdout: Option<String>,
+    /// What a successful run printed on stderr (the simulation summary), when checked.
+    stderr: Option<String>,
     error: Option<String>,
     contains: Vec<String>,
+    /// Extra `ovsm run` arguments from `;; args:` lines.
+    args: Vec<String>,
 }
 
 fn parse_case(text: &str) -> Case {
     let mut program = String::new();
     let mut stdout: Option<String> = None;
     let mut error: Option<String> = None;
+    let mut stderr: Option<String> = None;
     let mut current: Option<&mut Option<String>> = None;
     let mut contains = Vec::new();
+    let mut args = Vec::new();
     for line in text.lines() {
+        if line.trim_end() == STDERR_MARK {
+            stderr = Some(String::new());
+            current = None;
+            current = current.or(Some(&mut stderr));
+            continue;
+        }
         if line.trim_end() == STDOUT_MARK {
             stdout = Some(String::new());
             current = None;
@@ -49,12 +62,15 @@ fn parse_case(text: &str) -> Case {
                 if let Some(word) = line.strip_prefix(";; contains:") {
                     contains.push(word.trim().to_string());
                 }
+                if let Some(more) = line.strip_prefix(";; args:") {
+                    args.extend(more.split_whitespace().map(str::to_string));
+                }
                 program.push_str(line);
                 program.push('\n');
             }
         }
     }
-    Case { program, stdout, error, contains }
+    Case { program, stdout, stderr, error, contains, args }
 }
 
 fn block(mark: &str, body: &str) -> String {
@@ -102,8 +118,14 @@ fn run_dir(sub: &str) {
         let copy = scratch.join(rel);
         std::fs::create_dir_all(copy.parent().unwrap()).unwrap();
         std::fs::write(&copy, &case.program).unwrap();
-        let output =
-            Command::new(env!("CARGO_BIN_EXE_ovsm")).current_dir(&scratch).arg("run").arg(rel).env("NO_COLOR", "1").output().unwrap();
+        let output = Command::new(env!("CARGO_BIN_EXE_ovsm"))
+            .current_dir(&scratch)
+            .arg("run")
+            .arg(rel)
+            .args(&case.args)
+            .env("NO_COLOR", "1")
+            .output()
+            .unwrap();
         let stdout = String::from_utf8_lossy(&output.stdout).into_owned();
         let stderr = String::from_utf8_lossy(&output.stderr).into_owned();
         let code = output.status.code();
@@ -115,6 +137,8 @@ fn run_dir(sub: &str) {
             }
             if code != Some(0) {
                 new.push_str(&block(ERROR_MARK, &stderr));
+            } else if !stderr.is_empty() {
+                new.push_str(&block(STDERR_MARK, &stderr));
             }
             if new != text {
                 std::fs::write(path, new).unwrap();
@@ -133,6 +157,11 @@ fn run_dir(sub: &str) {
         }
         if let Some(expected) = &case.error {
             if expected.trim() != "(to be blessed)" && &stderr != expected {
+                problems.push(format!("stderr differs\n--- expected\n{expected}--- actual\n{stderr}"));
+            }
+        }
+        if let (None, Some(expected)) = (&case.error, &case.stderr) {
+            if &stderr != expected {
                 problems.push(format!("stderr differs\n--- expected\n{expected}--- actual\n{stderr}"));
             }
         }
@@ -161,4 +190,9 @@ fn corpus_errors() {
 #[test]
 fn corpus_parse() {
     run_dir("parse");
+}
+
+#[test]
+fn corpus_runtime() {
+    run_dir("runtime");
 }

@@ -1,4 +1,5 @@
-//! Every `examples/*.ovsm` runs through the real binary and prints exactly `examples/NAME.expected`.
+//! Every `examples/*.ovsm` runs through the real binary (with `NAME.scenario.toml` when there is
+//! one) and prints exactly `examples/NAME.expected`.
 //! `OVSM_BLESS=1` rewrites the expected files.
 
 #![allow(clippy::unwrap_used, clippy::panic)]
@@ -14,7 +15,13 @@ fn examples_print_their_expected_output() {
     entries.sort();
     for path in entries.iter().filter(|p| p.extension().is_some_and(|e| e == "ovsm")) {
         let rel = path.strip_prefix(root).unwrap();
-        let output = Command::new(env!("CARGO_BIN_EXE_ovsm")).current_dir(root).arg("run").arg(rel).output().unwrap();
+        let mut command = Command::new(env!("CARGO_BIN_EXE_ovsm"));
+        command.current_dir(root).arg("run").arg(rel);
+        let scenario = path.with_extension("scenario.toml");
+        if scenario.exists() {
+            command.arg("--scenario").arg(scenario.strip_prefix(root).unwrap());
+        }
+        let output = command.output().unwrap();
         assert!(output.status.success(), "{} failed:\n{}", rel.display(), String::from_utf8_lossy(&output.stderr));
         let expected_path = path.with_extension("expected");
         let actual = String::from_utf8_lossy(&output.stdout).into_owned();

@@ -91,6 +91,11 @@ impl Lowering {
         diagnostics
     }
 
+    /// The global for `name`, made if needed: for values the host binds before any source runs.
+    pub fn define_global(&mut self, name: &str) -> GlobalId {
+        self.global(name)
+    }
+
     /// Whether some unit defines `name` at top level.
     fn is_user_global(&self, name: &str) -> bool {
         self.user_globals.contains(name)

@@ -1,5 +1,6 @@
 //! Native implementations of the builtins in the stdlib table, one file per family.
 
+mod accounts;
 mod arrays;
 pub use arrays::append_in_place;
 pub use maps::assoc_in_place;
@@ -49,6 +50,7 @@ pub fn native(name: &str) -> Option<NativeFn> {
         .or_else(|| types::lookup(name))
         .or_else(|| output::lookup(name))
         .or_else(|| syscalls::lookup(name))
+        .or_else(|| accounts::lookup(name))
 }
 
 /// Argument helpers shared by the families.

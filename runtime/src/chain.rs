@@ -7,10 +7,12 @@
 //! slot, and the simulator jumps from due work to due work.
 //! Every work item is accounted for: created = delivered + dead-lettered + cancelled + pending.
 
+pub mod bank;
 pub mod clock;
 mod registry;
 pub mod trace;
 pub mod trigger;
+pub mod watch;
 
 pub use clock::Clock;
 pub use registry::{check_budget as registry_check_budget, SubState, Subscription};
@@ -67,8 +69,8 @@ pub struct ProgramInfo {
 /// What a work item does when it runs.
 #[derive(Clone, Debug)]
 pub enum Job {
-    /// A subscription fell due: call its callback.
-    Fire { sub: u64 },
+    /// A subscription fell due (or a watcher fired): call its callback with these arguments.
+    Fire { sub: u64, args: Vec<Value> },
     /// An emitted event for one handler of one program.
     Deliver { program: usize, event_id: String, data: Value, handler: Value },
 }
@@ -129,6 +131,17 @@ pub struct Chain {
     pub trace: Vec<TraceEvent>,
     /// Compute units consumed by autonomous work in each slot that had any.
     pub slot_compute: Vec<u64>,
+    /// Account watchers by watched address, for evaluation in proportion to changed accounts.
+    pub watchers: BTreeMap<String, Vec<u64>>,
+    /// The bank, created on first use so runs without accounts stay cheap.
+    bank: Option<bank::Bank>,
+    /// Data sizes of the scenario's accounts, for checking watcher offsets.
+    pub account_sizes: BTreeMap<String, usize>,
+    /// Scenario user transactions not yet applied, in slot order.
+    pub pending_transactions: VecDeque<(u64, String, crate::scenario::Change)>,
+    /// Accounts the running invocation wrote, with their state before it: for rollback on
+    /// failure and for watcher evaluation on success.
+    pub touched: Vec<(String, Option<bank::AccountView>)>,
     next_id: u64,
     next_seq: u64,
 }
@@ -150,6 +163,11 @@ impl Chain {
             stats: Stats::default(),
             trace: Vec::new(),
             slot_compute: Vec::new(),
+            watchers: BTreeMap::new(),
+            bank: None,
+            account_sizes: BTreeMap::new(),
+            pending_transactions: VecDeque::new(),
+            touched: Vec::new(),
             next_id: 1,
             next_seq: 0,
         }
@@ -226,7 +244,7 @@ impl Chain {
             let id = self.fresh_id();
             self.stats.created += 1;
             self.record(TraceEvent::new(slot, "due", &self.programs, program).subscription(sub).item(id));
-            self.work.push_back(WorkItem { id, job: Job::Fire { sub }, budget, attempts: 0, not_before: 0 });
+            self.work.push_back(WorkItem { id, job: Job::Fire { sub, args: Vec::new() }, budget, attempts: 0, not_before: 0 });
             if recurring {
                 self.arm(sub, due.max(slot));
             }
@@ -274,13 +292,103 @@ impl Chain {
     /// The program and subscription a work item belongs to.
     pub fn owner(&self, item: &WorkItem) -> (Option<usize>, Option<u64>) {
         match &item.job {
-            Job::Fire { sub } => (self.subs.get(sub).map(|s| s.program), Some(*sub)),
+            Job::Fire { sub, .. } => (self.subs.get(sub).map(|s| s.program), Some(*sub)),
             Job::Deliver { program, .. } => (Some(*program), None),
         }
     }
 
     pub(crate) fn record(&mut self, event: TraceEvent) {
         self.trace.push(event);
+    }
+
+    /// The bank, created on first use.
+    pub fn bank(&mut self) -> &mut bank::Bank {
+        let clock = self.config.clock;
+        let slot = self.slot;
+        self.bank.get_or_insert_with(|| {
+            let mut b = bank::Bank::new(clock);
+            b.warp(slot);
+            b
+        })
+    }
+
+    /// Moves the bank's clock, if there is a bank.
+    pub(crate) fn warp(&mut self, slot: u64) {
+        if let Some(b) = self.bank.as_mut() {
+            b.warp(slot);
+        }
+    }
+
+    /// Records an account's state before the running invocation first writes it.
+    pub(crate) fn touch(&mut self, address: &str) {
+        if !self.touched.iter().any(|(a, _)| a == address) {
+            let old = self.bank().account(address);
+            self.touched.push((address.to_string(), old));
+        }
+    }
+
+    /// Restores every account the failed invocation wrote.
+    pub(crate) fn roll_back(&mut self) {
+        let touched = std::mem::take(&mut self.touched);
+        for (address, old) in touched.into_iter().rev() {
+            let view = old.unwrap_or(bank::AccountView { lamports: 0, owner: bank::SYSTEM_PROGRAM.into(), data: Vec::new() });
+            let _ = self.bank().set_account(&address, view);
+        }
+    }
+
+    /// The next slot with a user transaction to apply.
+    pub fn next_transaction_slot(&self) -> Option<u64> {
+        self.pending_transactions.front().map(|(slot, ..)| *slot)
+    }
+
+    /// Applies the user transactions of `slot` and returns the accounts they changed, each with
+    /// its state before the slot.
+    pub(crate) fn apply_user_transactions(&mut self, slot: u64) -> Vec<(String, Option<bank::AccountView>)> {
+        let mut before: Vec<(String, Option<bank::AccountView>)> = Vec::new();
+        while self.pending_transactions.front().is_some_and(|(s, ..)| *s <= slot) {
+            let Some((_, address, change)) = self.pending_transactions.pop_front() else { break };
+            let mut addresses = vec![address.clone()];
+            if let crate::scenario::Change::Transfer { to, .. } = &change {
+                addresses.push(to.clone());
+            }
+            for a in &addresses {
+                if !before.iter().any(|(b, _)| b == a) {
+                    let old = self.bank().account(a);
+                    before.push((a.clone(), old));
+                }
+            }
+            if let Err(why) = apply_change(self.bank(), &address, &change) {
+                self.record(TraceEvent::new(slot, "transaction-failed", &[], usize::MAX).detail(&why));
+            } else {
+                self.record(TraceEvent::new(slot, "transaction", &[], usize::MAX).detail(&address));
+            }
+        }
+        before
+    }
+
+    /// Creates work for every watcher on the changed accounts whose criteria the change makes hold.
+    pub(crate) fn evaluate_watchers(&mut self, changes: &[(String, Option<bank::AccountView>)]) {
+        for (address, old) in changes {
+            let Some(ids) = self.watchers.get(address).cloned() else { continue };
+            let new = self.bank().account(address);
+            for id in ids {
+                let Some(s) = self.subs.get(&id) else { continue };
+                if s.state != SubState::Active {
+                    continue;
+                }
+                let Some(w) = &s.watch else { continue };
+                let (o, n) = (w.read(old.as_ref()), w.read(new.as_ref()));
+                if !w.fires(o.as_ref(), n.as_ref()) {
+                    continue;
+                }
+                let args = vec![o.map_or(Value::Nil, |r| r.to_value()), n.map_or(Value::Nil, |r| r.to_value())];
+                let (budget, program) = (s.budget, s.program);
+                let item = self.fresh_id();
+                self.stats.created += 1;
+                self.record(TraceEvent::new(self.slot, "watch-fired", &self.programs, program).subscription(id).item(item).detail(address));
+                self.work.push_back(WorkItem { id: item, job: Job::Fire { sub: id, args }, budget, attempts: 0, not_before: 0 });
+            }
+        }
     }
 
     /// Work items not yet finished: carried over to a slot after the run's last.
@@ -295,5 +403,36 @@ impl Chain {
 
     pub fn live_subscriptions(&self) -> usize {
         self.subs.values().filter(|s| s.is_live()).count()
+    }
+}
+
+/// Applies one user-transaction change to the bank.
+pub fn apply_change(bank: &mut bank::Bank, address: &str, change: &crate::scenario::Change) -> Result<(), String> {
+    use crate::scenario::Change;
+    let mut account =
+        bank.account(address).unwrap_or(bank::AccountView { lamports: 0, owner: bank::SYSTEM_PROGRAM.into(), data: Vec::new() });
+    match change {
+        Change::Field { offset, ty, value } => {
+            let bytes = ty.encode(*value)?;
+            let end = offset + bytes.len();
+            let slot = account.data.get_mut(*offset..end).ok_or_else(|| format!("field at {offset} is past the end of `{address}`"))?;
+            slot.copy_from_slice(&bytes);
+            bank.set_account(address, account)
+        }
+        Change::SetLamports(l) => {
+            account.lamports = *l;
+            bank.set_account(address, account)
+        }
+        Change::Transfer { to, lamports } => {
+            let mut dest =
+                bank.account(to).unwrap_or(bank::AccountView { lamports: 0, owner: bank::SYSTEM_PROGRAM.into(), data: Vec::new() });
+            account.lamports = account
+                .lamports
+                .checked_sub(*lamports)
+                .ok_or_else(|| format!("`{address}` has {} lamports, cannot send {lamports}", account.lamports))?;
+            dest.lamports = dest.lamports.checked_add(*lamports).ok_or("lamport overflow")?;
+            bank.set_account(address, account)?;
+            bank.set_account(to, dest)
+        }
     }
 }

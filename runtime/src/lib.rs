@@ -12,6 +12,7 @@ mod fault;
 pub mod host;
 pub mod map;
 pub mod print;
+pub mod scenario;
 mod session;
 mod simulate;
 pub mod value;

@@ -39,6 +39,18 @@ impl Session {
         session
     }
 
+    /// Binds a global before any source runs (scenario account names).
+    pub fn define_global(&mut self, name: &str, value: Value) {
+        let id = self.lowering.define_global(name);
+        let index = id.0 as usize;
+        if self.vm.globals.len() <= index {
+            self.vm.globals.resize(index + 1, None);
+        }
+        if let Some(slot) = self.vm.globals.get_mut(index) {
+            *slot = Some(value);
+        }
+    }
+
     pub fn program(&self) -> &ovsm_ir::Program {
         &self.lowering.program
     }

@@ -49,14 +49,49 @@ impl Session {
         for (offset, decl) in decls.iter().enumerate() {
             let index = self.vm.chain.programs.len() - decls.len() + offset;
             for thunk in &decl.startup {
+                self.vm.chain.touched.clear();
                 self.run_in_program(index, *thunk, STARTUP_BUDGET)?;
                 self.flush_ring();
+                let touched = std::mem::take(&mut self.vm.chain.touched);
+                self.vm.chain.evaluate_watchers(&touched);
             }
         }
         if !decls.is_empty() {
             self.process_slot(0);
         }
         Ok(())
+    }
+
+    /// Loads a scenario: its accounts into the bank, their names as globals, its transactions
+    /// into the schedule, its run defaults into the settings.
+    pub fn load_scenario(&mut self, name: &str, text: &str) -> Result<crate::scenario::RunDefaults, Vec<ovsm_lexer::Diagnostic>> {
+        let id = self.sources.add(name, text);
+        let plan = crate::scenario::load(text, id)?;
+        if let Some(spe) = plan.defaults.slots_per_epoch {
+            self.vm.chain.config.clock.slots_per_epoch = spe.max(1);
+        }
+        if let Some(b) = plan.defaults.slot_budget {
+            self.vm.chain.config.slot_budget = b;
+        }
+        let mut errors = Vec::new();
+        for (account_name, address, view) in &plan.accounts {
+            let size = view.data.len();
+            let mut view = view.clone();
+            // `owner = "program:NAME"` gives the account to a program of the run.
+            if let Some(program) = view.owner.strip_prefix("program:") {
+                view.owner = program_address(program);
+            }
+            if let Err(why) = self.vm.chain.bank().set_account(address, view) {
+                errors.push(ovsm_lexer::Diagnostic::error("E0402", format!("account `{account_name}`: {why}")));
+            }
+            self.vm.chain.account_sizes.insert(address.clone(), size);
+            self.define_global(account_name, Value::str(address));
+        }
+        if !errors.is_empty() {
+            return Err(errors);
+        }
+        self.vm.chain.pending_transactions = plan.transactions.into_iter().collect();
+        Ok(plan.defaults)
     }
 
     /// Runs a function of no arguments as code of program `index`.
@@ -97,20 +132,20 @@ impl Session {
     pub fn simulate(&mut self, slots: u64) {
         let mut slot = self.vm.chain.slot;
         loop {
-            let next = if self.vm.chain.work.is_empty() {
-                match self.vm.chain.next_due_slot() {
-                    Some(due) => due.max(slot + 1),
-                    None => break,
-                }
-            } else {
-                slot + 1
-            };
+            let chain = &self.vm.chain;
+            let due = [chain.next_due_slot(), chain.next_transaction_slot(), (!chain.work.is_empty()).then_some(slot + 1)];
+            let Some(next) = due.into_iter().flatten().min().map(|n| n.max(slot + 1)) else { break };
             if next > slots {
                 break;
             }
             slot = next;
-            self.vm.chain.slot = slot;
-            self.vm.chain.collect_due(slot);
+            let chain = &mut self.vm.chain;
+            chain.slot = slot;
+            chain.warp(slot);
+            // User transactions run before autonomous work in each slot.
+            let changed = chain.apply_user_transactions(slot);
+            chain.collect_due(slot);
+            chain.evaluate_watchers(&changed);
             self.process_slot(slot);
         }
         self.vm.chain.slot = slots.max(self.vm.chain.slot);
@@ -159,23 +194,26 @@ impl Session {
     /// Runs one work item; returns the compute units it consumed.
     fn run_item(&mut self, mut item: WorkItem, slot: u64) -> u64 {
         let (program, callee, args) = match &item.job {
-            Job::Fire { sub } => match self.vm.chain.subs.get(sub) {
-                Some(s) => (s.program, s.callback.clone(), Vec::new()),
+            Job::Fire { sub, args } => match self.vm.chain.subs.get(sub) {
+                Some(s) => (s.program, s.callback.clone(), args.clone()),
                 None => return 0,
             },
             Job::Deliver { program, data, handler, .. } => (*program, handler.clone(), vec![data.clone()]),
         };
         let sub = match item.job {
-            Job::Fire { sub } => Some(sub),
+            Job::Fire { sub, .. } => Some(sub),
             Job::Deliver { .. } => None,
         };
         self.enter_program(program, item.budget);
+        self.vm.chain.touched.clear();
         let result = self.vm.call(&self.lowering.program, &callee, &args);
         let used = self.vm.compute_used.min(item.budget);
         self.leave_program();
         match result {
             Ok(_) => {
                 self.flush_ring();
+                let touched = std::mem::take(&mut self.vm.chain.touched);
+                self.vm.chain.evaluate_watchers(&touched);
                 let chain = &mut self.vm.chain;
                 chain.stats.delivered += 1;
                 if let Some(s) = sub.and_then(|id| chain.subs.get_mut(&id)) {
@@ -185,9 +223,10 @@ impl Session {
                 chain.record(event);
             }
             Err(error) => {
-                // A failed invocation's emissions are rolled back with it.
+                // A failed invocation's emissions and account writes are rolled back with it.
                 self.vm.chain.ring.clear();
                 self.vm.chain.ring_used = 0;
+                self.vm.chain.roll_back();
                 self.fail(&mut item, program, sub, slot, used, &error);
             }
         }

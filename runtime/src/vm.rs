@@ -89,7 +89,7 @@ impl Vm {
     }
 
     /// Brings globals and constants up to date with a program that may have grown.
-    fn sync(&mut self, program: &Program) {
+    pub(crate) fn sync(&mut self, program: &Program) {
         if self.globals.len() < program.globals.len() {
             self.globals.resize(program.globals.len(), None);
         }

@@ -30,11 +30,28 @@ fn read(file: &str) -> Result<String, i32> {
 /// the exit status.
 fn evaluate(name: &str, text: &str, limit_args: LimitArgs, run: Option<&RunArgs>) -> i32 {
     let mut session = Session::new(Box::new(StdoutHost::default()), limits(limit_args));
+    let mut slots = run.and_then(|r| r.slots);
     if let Some(run) = run {
         let config = &mut session.vm.chain.config;
-        config.clock.slots_per_epoch = run.slots_per_epoch.max(1);
         config.slot_budget = run.slot_budget;
         config.ring_bytes = run.ring_buffer_bytes;
+        if let Some(path) = &run.scenario {
+            let text = match read(path) {
+                Ok(text) => text,
+                Err(code) => return code,
+            };
+            match session.load_scenario(path, &text) {
+                // Settings given on the command line win over the scenario's defaults.
+                Ok(defaults) => slots = slots.or(defaults.slots),
+                Err(diagnostics) => {
+                    eprint!("{}", session.render(&diagnostics, color()));
+                    return 1;
+                }
+            }
+        }
+        if let Some(spe) = run.slots_per_epoch {
+            session.vm.chain.config.clock.slots_per_epoch = spe.max(1);
+        }
     }
     let value = match session.eval(name, text) {
         Outcome::Value(value) => value,
@@ -51,7 +68,7 @@ fn evaluate(name: &str, text: &str, limit_args: LimitArgs, run: Option<&RunArgs>
         }
     };
     if let Some(run) = run {
-        session.simulate(run.slots);
+        session.simulate(slots.unwrap_or(1000));
         if let Some(path) = &run.trace {
             if let Err(e) = std::fs::write(path, session.trace_jsonl()) {
                 eprintln!("error: cannot write the trace to `{path}`: {e}");

@@ -4,6 +4,7 @@
 use super::{Ctx, NativeFn};
 use crate::chain::registry_check_budget as check_budget;
 use crate::chain::trigger::Trigger;
+use crate::chain::watch::{parse_criteria, Source};
 use crate::print::printed;
 use crate::value::Value;
 use crate::Fault;
@@ -13,9 +14,7 @@ pub fn lookup(name: &str) -> Option<NativeFn> {
         "sol-subscribe-event" => subscribe_event,
         "sol-schedule-execution" => schedule_execution,
         "sol-emit-event" => emit_event,
-        "sol-watch-account" => {
-            |_, _| Err(Fault::value_error("`sol-watch-account`: account watchers need the simulated bank, which is not implemented yet"))
-        }
+        "sol-watch-account" => watch_account,
         "sol-query-subscriptions" => |ctx, a| match a.first() {
             Some(Value::Str(addr)) => ctx.chain.query(Some(addr)),
             Some(Value::Nil) | None => ctx.chain.query(None),
@@ -148,6 +147,15 @@ fn subscribe_event(ctx: &mut Ctx, a: &[Value]) -> Result<Value, Fault> {
         Some(other) => return Err(Fault::expected(OP, "an event type string", other)),
         None => return Err(Fault::value_error(format!("`{OP}` needs :event-type (one of {})", EVENT_TYPES.join(", ")))),
     };
+    let source = match event_type.as_str() {
+        "ACCOUNT_DATA_CHANGE" => Some(Source::Data { offset: 0, ty: crate::scenario::FieldType::I64, mask: u64::MAX }),
+        "ACCOUNT_BALANCE_CHANGE" => Some(Source::Lamports),
+        "ACCOUNT_OWNER_CHANGE" => Some(Source::Owner),
+        _ => None,
+    };
+    if let Some(source) = source {
+        return watch(ctx, OP, &kw, source);
+    }
     let trigger = match event_type.as_str() {
         "SLOT_INTERVAL" => Trigger::SlotInterval {
             interval: positive(OP, "interval", get(&kw, "interval"))?,
@@ -263,4 +271,25 @@ fn update_subscription(ctx: &mut Ctx, a: &[Value]) -> Result<Value, Fault> {
         }
     }
     ctx.chain.update(sub, budget, callback).map(|()| Value::Nil)
+}
+
+fn watch_account(ctx: &mut Ctx, a: &[Value]) -> Result<Value, Fault> {
+    const OP: &str = "sol-watch-account";
+    let kw = kwargs(OP, a, &["account", "criteria", "callback", "compute-budget"])?;
+    watch(ctx, OP, &kw, Source::Data { offset: 0, ty: crate::scenario::FieldType::I64, mask: u64::MAX })
+}
+
+/// Registers a watcher from `:account`, `:criteria`, `:callback` and `:compute-budget`.
+fn watch(ctx: &mut Ctx, op: &str, kw: &[(&str, &Value)], source: Source) -> Result<Value, Fault> {
+    let account = match get(kw, "account") {
+        Some(Value::Str(s)) => s.to_string(),
+        Some(other) => return Err(Fault::expected(op, "an account address string as :account", other)),
+        None => return Err(Fault::value_error(format!("`{op}` needs :account"))),
+    };
+    crate::chain::bank::address(&account).map_err(|why| Fault::value_error(format!("`{op}`: {why}")))?;
+    let size = ctx.chain.account_sizes.get(&account).copied();
+    let watch = parse_criteria(op, account, get(kw, "criteria").unwrap_or(&Value::Nil), source, size)?;
+    let budget = check_budget(get(kw, "compute-budget").unwrap_or(&Value::Nil))?;
+    let callback = get(kw, "callback").cloned().unwrap_or_default();
+    ctx.chain.watch(op, watch, callback, budget).map(Value::Subscription)
 }

@@ -36,6 +36,8 @@ pub struct Subscription {
     /// Bumped whenever queued entries for this subscription must be ignored.
     pub generation: u64,
     pub created_slot: u64,
+    /// Set for account watchers.
+    pub watch: Option<super::watch::Watch>,
 }
 
 impl Subscription {
@@ -92,10 +94,41 @@ impl Chain {
                 last_due: None,
                 generation: 0,
                 created_slot: self.slot,
+                watch: None,
             },
         );
         self.record(TraceEvent::new(self.slot, "subscribed", &self.programs, program).subscription(id).detail(kind));
         self.arm(id, self.slot);
+        Ok(id)
+    }
+
+    /// Registers an account watcher for the running program and returns its id.
+    pub fn watch(&mut self, op: &str, watch: super::watch::Watch, callback: Value, budget: u64) -> Result<u64, Fault> {
+        let program = self.running_program(op)?;
+        if !matches!(callback, Value::Closure(_) | Value::Builtin(_)) {
+            return Err(Fault::expected(op, "a function as :callback", &callback));
+        }
+        let id = self.fresh_id();
+        let account = watch.account.clone();
+        self.subs.insert(
+            id,
+            Subscription {
+                id,
+                program,
+                trigger: None,
+                callback,
+                budget,
+                state: SubState::Active,
+                consecutive_failures: 0,
+                next_due: None,
+                last_due: None,
+                generation: 0,
+                created_slot: self.slot,
+                watch: Some(watch),
+            },
+        );
+        self.watchers.entry(account.clone()).or_default().push(id);
+        self.record(TraceEvent::new(self.slot, "watching", &self.programs, program).subscription(id).detail(&account));
         Ok(id)
     }
 
@@ -149,7 +182,7 @@ impl Chain {
             s.generation += 1;
         }
         let before = self.work.len();
-        self.work.retain(|w| !matches!(w.job, Job::Fire { sub } if sub == id));
+        self.work.retain(|w| !matches!(w.job, Job::Fire { sub, .. } if sub == id));
         self.stats.cancelled += (before - self.work.len()) as u64;
         Ok(())
     }
@@ -179,7 +212,19 @@ impl Chain {
             let mut m = Map::new();
             let mut put = |k: &str, v: Value| m.insert(Key::Name(Rc::from(k)), Value::Keyword(Rc::from(k)), v);
             put("id", Value::Subscription(s.id));
-            put("event-type", Value::str(s.trigger.as_ref().map_or("ACCOUNT_DATA_CHANGE", Trigger::kind)));
+            let kind = match (&s.trigger, &s.watch) {
+                (Some(t), _) => t.kind(),
+                (None, Some(w)) => match w.source {
+                    super::watch::Source::Lamports => "ACCOUNT_BALANCE_CHANGE",
+                    super::watch::Source::Owner => "ACCOUNT_OWNER_CHANGE",
+                    super::watch::Source::Data { .. } => "ACCOUNT_DATA_CHANGE",
+                },
+                (None, None) => "UNKNOWN",
+            };
+            put("event-type", Value::str(kind));
+            if let Some(w) = &s.watch {
+                put("account", Value::str(&w.account));
+            }
             put("compute-budget", Value::Int(s.budget as i64));
             put("state", Value::str(s.state_name()));
             put("next-slot", s.next_due.map_or(Value::Nil, |d| Value::Int(d as i64)));

@@ -1,0 +1,67 @@
+//! The bank: account state in LiteSVM, the real agave runtime in process, so that the compiled
+//! back end sees the same accounts through real transactions. The slot clock moves the Clock
+//! sysvar.
+
+use super::clock::Clock;
+use litesvm::LiteSVM;
+use solana_account::Account;
+use solana_address::Address;
+
+/// An account as programs and watchers see it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct AccountView {
+    pub lamports: u64,
+    pub owner: String,
+    pub data: Vec<u8>,
+}
+
+pub struct Bank {
+    svm: LiteSVM,
+    clock: Clock,
+}
+
+/// Parses a base58 address.
+pub fn address(text: &str) -> Result<Address, String> {
+    text.parse::<Address>().map_err(|e| format!("`{text}` is not a valid base58 address: {e}"))
+}
+
+/// The system program's address, the owner of plain accounts.
+pub const SYSTEM_PROGRAM: &str = "11111111111111111111111111111111";
+
+impl Bank {
+    pub fn new(clock: Clock) -> Bank {
+        let mut bank = Bank { svm: LiteSVM::new(), clock };
+        bank.warp(0);
+        bank
+    }
+
+    /// Moves the Clock sysvar to `slot`: its epoch and unix time follow the simulated clock.
+    pub fn warp(&mut self, slot: u64) {
+        self.svm.warp_to_slot(slot);
+        let mut sysvar = self.svm.get_sysvar::<solana_clock::Clock>();
+        let epoch = self.clock.epoch_of(slot);
+        sysvar.slot = slot;
+        sysvar.epoch = epoch;
+        sysvar.leader_schedule_epoch = epoch + 1;
+        sysvar.unix_timestamp = self.clock.unix_at(slot);
+        sysvar.epoch_start_timestamp = self.clock.unix_at(epoch * self.clock.slots_per_epoch);
+        self.svm.set_sysvar(&sysvar);
+    }
+
+    pub fn slot(&self) -> u64 {
+        self.svm.get_sysvar::<solana_clock::Clock>().slot
+    }
+
+    pub fn account(&self, addr: &str) -> Option<AccountView> {
+        let a = address(addr).ok()?;
+        self.svm.get_account(&a).map(|acc| AccountView { lamports: acc.lamports, owner: acc.owner.to_string(), data: acc.data })
+    }
+
+    /// Writes an account outright, as a user transaction or a scenario would leave it.
+    pub fn set_account(&mut self, addr: &str, view: AccountView) -> Result<(), String> {
+        let a = address(addr)?;
+        let owner = address(&view.owner)?;
+        let account = Account { lamports: view.lamports, data: view.data, owner, executable: false, rent_epoch: u64::MAX };
+        self.svm.set_account(a, account).map_err(|e| format!("the bank refused account `{addr}`: {e:?}"))
+    }
+}
