@@ -51,7 +51,7 @@ impl Default for ChainConfig {
             max_retries: 3,
             max_emits_per_execution: 100,
             max_event_bytes: 1024,
-            handler_budget: 100_000,
+            handler_budget: 10_000,
         }
     }
 }
@@ -236,6 +236,15 @@ impl Chain {
             }
             s.last_due = Some(due);
             let recurring = s.trigger.as_ref().is_some_and(|t| t.is_recurring());
+            let skippable = s.trigger.as_ref().is_some_and(|t| t.is_skippable());
+            // A skippable trigger whose previous firing still waits (deferred) skips this one:
+            // nothing is created, so nothing is lost.
+            if skippable && self.work.iter().any(|w| matches!(w.job, Job::Fire { sub: id, .. } if id == sub)) {
+                let program = s.program;
+                self.record(TraceEvent::new(slot, "skipped", &self.programs, program).subscription(sub));
+                self.arm(sub, due.max(slot));
+                continue;
+            }
             let budget = s.budget;
             let program = s.program;
             if !recurring {

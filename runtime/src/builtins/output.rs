@@ -26,13 +26,28 @@ pub fn lookup(name: &str) -> Option<NativeFn> {
             };
             Err(Fault::user(message))
         },
-        "now" => |_, _| {
+        "now" => |ctx, _| {
+            refuse_in_program(ctx, "now")?;
             let secs = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_secs()).unwrap_or(0);
             Ok(Value::Int(i64::try_from(secs).unwrap_or(i64::MAX)))
         },
-        "random" => |_, _| Ok(Value::Float(random_unit())),
+        "random" => |ctx, _| {
+            refuse_in_program(ctx, "random")?;
+            Ok(Value::Float(random_unit()))
+        },
         _ => return None,
     })
+}
+
+/// Autonomous code must be deterministic: every validator replaying a slot must compute the
+/// same result, so wall-clock time and randomness are refused there.
+fn refuse_in_program(ctx: &Ctx, name: &str) -> Result<(), Fault> {
+    if ctx.chain.current.is_some() {
+        return Err(Fault::value_error(format!(
+            "`{name}` is non-deterministic and not allowed inside autonomous programs; use (get-current-slot) or scenario data instead"
+        )));
+    }
+    Ok(())
 }
 
 fn joined(ctx: &Ctx, a: &[Value]) -> String {

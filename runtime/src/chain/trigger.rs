@@ -38,6 +38,11 @@ impl Trigger {
         }
     }
 
+    /// Whether firings missed while an earlier one is still waiting are dropped.
+    pub fn is_skippable(&self) -> bool {
+        matches!(self, Trigger::Interval { skippable: true, .. })
+    }
+
     pub fn is_recurring(&self) -> bool {
         matches!(self, Trigger::SlotInterval { .. } | Trigger::EpochBoundary { .. } | Trigger::Interval { .. } | Trigger::Cron { .. })
     }
@@ -52,14 +57,14 @@ impl Trigger {
                 from.div_ceil(k).checked_mul(k)
             }
             Trigger::EpochBoundary { offset } => {
-                let spe = clock.slots_per_epoch;
-                // The first boundary e >= 1 with e * spe + offset > after.
-                let e = (after.saturating_sub(*offset) / spe + 1).max(1);
-                let mut slot = e.checked_mul(spe)?.checked_add(*offset)?;
-                if slot <= after {
-                    slot = slot.checked_add(spe)?;
-                }
-                Some(slot)
+                let spe = clock.slots_per_epoch.max(1);
+                // Every epoch boundary after the subscription: the first boundary strictly after
+                // the subscription's slot, then the one after each firing's own boundary.
+                let e = match last {
+                    Some(l) => l.saturating_sub(*offset) / spe + 1,
+                    None => after / spe + 1,
+                };
+                e.checked_mul(spe)?.checked_add(*offset)
             }
             Trigger::Timestamp { unix } => Some(clock.first_slot_at(*unix).max(after + 1)),
             Trigger::Slot { slot } => (*slot > after).then_some(*slot),
