@@ -71,8 +71,16 @@ enum Command {
         #[arg(short, long)]
         output: Option<String>,
     },
-    /// Start the interactive REPL.
-    Repl,
+    /// Start the interactive REPL (reads a pipe without prompts, too).
+    Repl {
+        /// A file to load first.
+        file: Option<String>,
+        /// Keep no history file (the default is ~/.ovsm_history).
+        #[arg(long)]
+        no_history: bool,
+        #[command(flatten)]
+        limits: LimitArgs,
+    },
     /// Write the builtin reference (docs/stdlib.md) to stdout.
     #[command(hide = true)]
     DocStdlib,
@@ -112,10 +120,11 @@ fn dispatch(cli: Cli) -> i32 {
             eprintln!("error: `ovsm build {file}`: the sBPF back end is not implemented yet; only the interpreter runs programs");
             1
         }
-        Command::Repl => {
-            eprintln!("error: the REPL is not implemented yet; use `ovsm eval` or `ovsm run`");
-            1
-        }
+        Command::Repl { file, no_history, limits } => ovsm_repl::run(ovsm_repl::Options {
+            file,
+            history: if no_history { None } else { ovsm_repl::default_history() },
+            limits: commands::limits(limits),
+        }),
         Command::DocStdlib => {
             print!("{}", ovsm_stdlib::reference_markdown());
             0

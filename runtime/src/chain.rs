@@ -38,6 +38,8 @@ pub struct ChainConfig {
     pub max_event_bytes: usize,
     /// Compute units reserved for an `on-event` handler invocation.
     pub handler_budget: u64,
+    /// Whether to keep the trace (benchmarks of a million subscriptions turn it off).
+    pub record_trace: bool,
 }
 
 impl Default for ChainConfig {
@@ -52,6 +54,7 @@ impl Default for ChainConfig {
             max_emits_per_execution: 100,
             max_event_bytes: 1024,
             handler_budget: 10_000,
+            record_trace: true,
         }
     }
 }
@@ -137,6 +140,10 @@ pub struct Chain {
     bank: Option<bank::Bank>,
     /// Data sizes of the scenario's accounts, for checking watcher offsets.
     pub account_sizes: BTreeMap<String, usize>,
+    /// The scenario's account names and their addresses, in file order.
+    pub account_names: Vec<(String, String)>,
+    /// Typed fields of the scenario's accounts, by address: name -> (offset, type).
+    pub account_fields: BTreeMap<String, BTreeMap<String, (usize, crate::scenario::FieldType)>>,
     /// Scenario user transactions not yet applied, in slot order.
     pub pending_transactions: VecDeque<(u64, String, crate::scenario::Change)>,
     /// Accounts the running invocation wrote, with their state before it: for rollback on
@@ -166,6 +173,8 @@ impl Chain {
             watchers: BTreeMap::new(),
             bank: None,
             account_sizes: BTreeMap::new(),
+            account_names: Vec::new(),
+            account_fields: BTreeMap::new(),
             pending_transactions: VecDeque::new(),
             touched: Vec::new(),
             next_id: 1,
@@ -209,7 +218,7 @@ impl Chain {
     }
 
     /// Moves every subscription due at or before `slot` into the work list, re-arming recurring ones.
-    pub(crate) fn collect_due(&mut self, slot: u64) {
+    pub fn collect_due(&mut self, slot: u64) {
         while let Some(Reverse((due, _, sub, generation))) = self.queue.peek().copied() {
             if due > slot {
                 break;
@@ -307,7 +316,9 @@ impl Chain {
     }
 
     pub(crate) fn record(&mut self, event: TraceEvent) {
-        self.trace.push(event);
+        if self.config.record_trace {
+            self.trace.push(event);
+        }
     }
 
     /// The bank, created on first use.
@@ -376,7 +387,7 @@ impl Chain {
     }
 
     /// Creates work for every watcher on the changed accounts whose criteria the change makes hold.
-    pub(crate) fn evaluate_watchers(&mut self, changes: &[(String, Option<bank::AccountView>)]) {
+    pub fn evaluate_watchers(&mut self, changes: &[(String, Option<bank::AccountView>)]) {
         for (address, old) in changes {
             let Some(ids) = self.watchers.get(address).cloned() else { continue };
             let new = self.bank().account(address);

@@ -57,7 +57,8 @@ impl Session {
             }
         }
         if !decls.is_empty() {
-            self.process_slot(0);
+            // Programs deployed later (from the REPL) start in the current slot, not at slot 0.
+            self.process_slot(self.vm.chain.slot);
         }
         Ok(())
     }
@@ -85,13 +86,34 @@ impl Session {
                 errors.push(ovsm_lexer::Diagnostic::error("E0402", format!("account `{account_name}`: {why}")));
             }
             self.vm.chain.account_sizes.insert(address.clone(), size);
+            self.vm.chain.account_names.push((account_name.clone(), address.clone()));
             self.define_global(account_name, Value::str(address));
         }
         if !errors.is_empty() {
             return Err(errors);
         }
+        self.vm.chain.account_fields.extend(plan.fields.clone());
         self.vm.chain.pending_transactions = plan.transactions.into_iter().collect();
         Ok(plan.defaults)
+    }
+
+    /// Applies a user transaction now (the REPL's `:set-account` and `:set-field`), then runs the
+    /// work it triggers in the current slot.
+    pub fn user_transaction(&mut self, address: &str, change: crate::scenario::Change) -> Result<(), String> {
+        let slot = self.vm.chain.slot;
+        self.vm.chain.pending_transactions.push_front((slot, address.to_string(), change));
+        let changed = self.vm.chain.apply_user_transactions(slot);
+        self.vm.chain.evaluate_watchers(&changed);
+        self.process_slot(slot);
+        Ok(())
+    }
+
+    /// Delivers an event as if a program had emitted it now (the REPL's `:emit`).
+    pub fn inject_event(&mut self, event_id: &str, data: Value) {
+        let slot = self.vm.chain.slot;
+        self.vm.chain.stats.emitted += 1;
+        self.vm.chain.route(event_id, data);
+        self.process_slot(slot);
     }
 
     /// Runs a function of no arguments as code of program `index`.

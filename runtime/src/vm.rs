@@ -69,6 +69,8 @@ pub struct Vm {
     pub log_prefix: String,
     /// The simulated chain the autonomous syscalls act on.
     pub chain: crate::chain::Chain,
+    /// Set from another thread (a Ctrl-C handler) to stop the running evaluation.
+    pub interrupt: Option<std::sync::Arc<std::sync::atomic::AtomicBool>>,
 }
 
 impl Vm {
@@ -85,6 +87,7 @@ impl Vm {
             compute_used: 0,
             log_prefix: String::new(),
             chain: crate::chain::Chain::new(crate::chain::ChainConfig::default()),
+            interrupt: None,
         }
     }
 

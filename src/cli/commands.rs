@@ -8,7 +8,7 @@ fn color() -> bool {
     std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none()
 }
 
-fn limits(args: LimitArgs) -> Limits {
+pub fn limits(args: LimitArgs) -> Limits {
     Limits { max_depth: args.max_depth.max(1), memory_limit: args.memory_limit_mb.saturating_mul(1 << 20), ..Limits::default() }
 }
 

@@ -81,6 +81,11 @@ impl Vm {
                 if self.compute_used.saturating_add(steps) > budget {
                     fail!(Fault::fatal("E0210", format!("compute budget exceeded: {} compute units", budget)));
                 }
+                // Loops and calls are where a long evaluation spends its time, so a Ctrl-C is
+                // noticed here. One relaxed load per back-edge or call.
+                if self.interrupt.as_ref().is_some_and(|f| f.load(std::sync::atomic::Ordering::Relaxed)) {
+                    fail!(Fault::fatal("E0212", "interrupted"));
+                }
             };
         }
         // Switches the loop's cached state to the frame now on top.
