@@ -67,9 +67,10 @@ fn due_events(c: &mut Criterion) {
     group.bench_function("indexed queue: collect 1,000 due", |b| {
         b.iter_batched(
             || subscribed(SUBSCRIPTIONS, |i| if i % 1000 == 0 { (1000, 0) } else { (1_000_000_000, 0) }),
+            // The chain is returned so that dropping a million subscriptions is not timed.
             |mut chain| {
                 chain.collect_due(1000);
-                black_box(chain.work.len())
+                chain
             },
             BatchSize::PerIteration,
         )
