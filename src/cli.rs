@@ -75,7 +75,10 @@ enum Command {
     Repl {
         /// A file to load first.
         file: Option<String>,
-        /// Keep no history file (the default is ~/.ovsm_history).
+        /// Where to keep the history [default: $OVSM_HISTORY, else ~/.ovsm_history].
+        #[arg(long)]
+        history: Option<std::path::PathBuf>,
+        /// Keep no history file.
         #[arg(long)]
         no_history: bool,
         #[command(flatten)]
@@ -120,9 +123,9 @@ fn dispatch(cli: Cli) -> i32 {
             eprintln!("error: `ovsm build {file}`: the sBPF back end is not implemented yet; only the interpreter runs programs");
             1
         }
-        Command::Repl { file, no_history, limits } => ovsm_repl::run(ovsm_repl::Options {
+        Command::Repl { file, history, no_history, limits } => ovsm_repl::run(ovsm_repl::Options {
             file,
-            history: if no_history { None } else { ovsm_repl::default_history() },
+            history: if no_history { None } else { history.or_else(ovsm_repl::default_history) },
             limits: commands::limits(limits),
         }),
         Command::DocStdlib => {

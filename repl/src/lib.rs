@@ -28,8 +28,11 @@ pub struct Options {
     pub limits: ovsm_runtime::Limits,
 }
 
-/// The default history file: `~/.ovsm_history`.
+/// The default history file: `$OVSM_HISTORY`, else `~/.ovsm_history`.
 pub fn default_history() -> Option<std::path::PathBuf> {
+    if let Some(path) = std::env::var_os("OVSM_HISTORY") {
+        return Some(path.into());
+    }
     std::env::var_os("HOME").map(|home| std::path::PathBuf::from(home).join(".ovsm_history"))
 }
 

@@ -15,12 +15,11 @@ pub mod trigger;
 pub mod watch;
 
 pub use clock::Clock;
-pub use registry::{check_budget as registry_check_budget, SubState, Subscription};
+pub use registry::{check_budget as registry_check_budget, SubState, SubTable, Subscription};
 pub use trace::TraceEvent;
 
 use crate::value::Value;
-use std::cmp::Reverse;
-use std::collections::{BTreeMap, BinaryHeap, VecDeque};
+use std::collections::{BTreeMap, VecDeque};
 
 /// Settings of the runtime; every limit of the design note is one of these.
 #[derive(Clone, Debug)]
@@ -120,9 +119,11 @@ pub struct Chain {
     pub programs: Vec<ProgramInfo>,
     /// The program whose code is running, if any.
     pub current: Option<usize>,
-    pub subs: BTreeMap<u64, Subscription>,
-    /// (due slot, sequence, subscription, generation): one entry per live time subscription.
-    queue: BinaryHeap<Reverse<(u64, u64, u64, u64)>>,
+    pub subs: SubTable,
+    /// Due slot -> (subscription, generation) in arming order: one entry per live time
+    /// subscription. A bucket per slot makes falling due O(1) per subscription and an idle slot
+    /// one look at the first key.
+    queue: BTreeMap<u64, Vec<(u64, u64)>>,
     /// Work of the current slot, and work carried over from earlier slots, in order.
     pub work: VecDeque<WorkItem>,
     /// Events emitted by the running invocation, with their size in the ring.
@@ -150,7 +151,6 @@ pub struct Chain {
     /// failure and for watcher evaluation on success.
     pub touched: Vec<(String, Option<bank::AccountView>)>,
     next_id: u64,
-    next_seq: u64,
 }
 
 impl Chain {
@@ -160,8 +160,8 @@ impl Chain {
             slot: 0,
             programs: Vec::new(),
             current: None,
-            subs: BTreeMap::new(),
-            queue: BinaryHeap::new(),
+            subs: SubTable::default(),
+            queue: BTreeMap::new(),
             work: VecDeque::new(),
             ring: VecDeque::new(),
             ring_used: 0,
@@ -178,7 +178,6 @@ impl Chain {
             pending_transactions: VecDeque::new(),
             touched: Vec::new(),
             next_id: 1,
-            next_seq: 0,
         }
     }
 
@@ -198,35 +197,39 @@ impl Chain {
         let due = s.trigger.as_ref().and_then(|t| t.next_due(after, s.last_due, &self.config.clock));
         s.next_due = due;
         if let Some(slot) = due {
-            let seq = self.next_seq;
-            self.next_seq += 1;
-            self.queue.push(Reverse((slot, seq, sub, s.generation)));
+            self.queue.entry(slot).or_default().push((sub, s.generation));
         }
     }
 
     /// Queues a wake-up for a subscription whose breaker is open, at the end of its cool-down.
     pub(crate) fn schedule_wakeup(&mut self, sub: u64, slot: u64) {
         let Some(s) = self.subs.get(&sub) else { return };
-        let seq = self.next_seq;
-        self.next_seq += 1;
-        self.queue.push(Reverse((slot, seq, sub, s.generation)));
+        self.queue.entry(slot).or_default().push((sub, s.generation));
     }
 
     /// The earliest slot with queued work, if any.
     pub fn next_due_slot(&self) -> Option<u64> {
-        self.queue.peek().map(|Reverse((slot, ..))| *slot)
+        self.queue.first_key_value().map(|(slot, _)| *slot)
     }
 
     /// Moves every subscription due at or before `slot` into the work list, re-arming recurring ones.
     pub fn collect_due(&mut self, slot: u64) {
-        while let Some(Reverse((due, _, sub, generation))) = self.queue.peek().copied() {
-            if due > slot {
-                break;
+        // Re-arming can add to a bucket at or before `slot` (a breaker closing), so look again
+        // after each bucket.
+        while let Some(entry) = self.queue.first_entry().filter(|e| *e.key() <= slot) {
+            let (due, bucket) = entry.remove_entry();
+            for (sub, generation) in bucket {
+                self.take_due(slot, due, sub, generation);
             }
-            self.queue.pop();
-            let Some(s) = self.subs.get_mut(&sub) else { continue };
+        }
+    }
+
+    /// One queued entry falling due: creates its work item unless the subscription moved on.
+    fn take_due(&mut self, slot: u64, due: u64, sub: u64, generation: u64) {
+        {
+            let Some(s) = self.subs.get_mut(&sub) else { return };
             if s.generation != generation {
-                continue;
+                return;
             }
             if let SubState::BreakerOpen { until } = s.state {
                 // The cool-down is over: close the breaker and pick the schedule up again.
@@ -238,10 +241,10 @@ impl Chain {
                     self.record(TraceEvent::new(due, "circuit-closed", &self.programs, program).subscription(sub));
                     self.arm(sub, due.saturating_sub(1));
                 }
-                continue;
+                return;
             }
             if !matches!(s.state, SubState::Active) {
-                continue;
+                return;
             }
             s.last_due = Some(due);
             let recurring = s.trigger.as_ref().is_some_and(|t| t.is_recurring());
@@ -252,7 +255,7 @@ impl Chain {
                 let program = s.program;
                 self.record(TraceEvent::new(slot, "skipped", &self.programs, program).subscription(sub));
                 self.arm(sub, due.max(slot));
-                continue;
+                return;
             }
             let budget = s.budget;
             let program = s.program;

@@ -56,6 +56,49 @@ impl Subscription {
     }
 }
 
+/// Subscriptions by id. Ids are dense (1, 2, 3...), so lookups index a vector: the scheduler's
+/// cost per due event stays flat however many subscriptions exist.
+#[derive(Clone, Debug, Default)]
+pub struct SubTable {
+    items: Vec<Subscription>,
+}
+
+impl SubTable {
+    pub fn next_id(&self) -> u64 {
+        self.items.len() as u64 + 1
+    }
+
+    fn index(id: u64) -> Option<usize> {
+        usize::try_from(id.checked_sub(1)?).ok()
+    }
+
+    pub fn get(&self, id: &u64) -> Option<&Subscription> {
+        Self::index(*id).and_then(|i| self.items.get(i))
+    }
+
+    pub fn get_mut(&mut self, id: &u64) -> Option<&mut Subscription> {
+        Self::index(*id).and_then(|i| self.items.get_mut(i))
+    }
+
+    /// Adds a subscription; its id must be [`SubTable::next_id`].
+    pub fn push(&mut self, sub: Subscription) {
+        self.items.push(sub);
+    }
+
+    /// All subscriptions in id order.
+    pub fn values(&self) -> impl Iterator<Item = &Subscription> {
+        self.items.iter()
+    }
+
+    pub fn len(&self) -> usize {
+        self.items.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.items.is_empty()
+    }
+}
+
 pub fn check_budget(budget: &Value) -> Result<u64, Fault> {
     match budget {
         Value::Int(b) if (1..=1_400_000).contains(b) => Ok(*b as u64),
@@ -78,25 +121,22 @@ impl Chain {
         if !matches!(callback, Value::Closure(_) | Value::Builtin(_)) {
             return Err(Fault::expected(op, "a function as :callback", &callback));
         }
-        let id = self.fresh_id();
+        let id = self.subs.next_id();
         let kind = trigger.kind();
-        self.subs.insert(
+        self.subs.push(Subscription {
             id,
-            Subscription {
-                id,
-                program,
-                trigger: Some(trigger),
-                callback,
-                budget,
-                state: SubState::Active,
-                consecutive_failures: 0,
-                next_due: None,
-                last_due: None,
-                generation: 0,
-                created_slot: self.slot,
-                watch: None,
-            },
-        );
+            program,
+            trigger: Some(trigger),
+            callback,
+            budget,
+            state: SubState::Active,
+            consecutive_failures: 0,
+            next_due: None,
+            last_due: None,
+            generation: 0,
+            created_slot: self.slot,
+            watch: None,
+        });
         self.record(TraceEvent::new(self.slot, "subscribed", &self.programs, program).subscription(id).detail(kind));
         self.arm(id, self.slot);
         Ok(id)
@@ -108,25 +148,22 @@ impl Chain {
         if !matches!(callback, Value::Closure(_) | Value::Builtin(_)) {
             return Err(Fault::expected(op, "a function as :callback", &callback));
         }
-        let id = self.fresh_id();
+        let id = self.subs.next_id();
         let account = watch.account.clone();
-        self.subs.insert(
+        self.subs.push(Subscription {
             id,
-            Subscription {
-                id,
-                program,
-                trigger: None,
-                callback,
-                budget,
-                state: SubState::Active,
-                consecutive_failures: 0,
-                next_due: None,
-                last_due: None,
-                generation: 0,
-                created_slot: self.slot,
-                watch: Some(watch),
-            },
-        );
+            program,
+            trigger: None,
+            callback,
+            budget,
+            state: SubState::Active,
+            consecutive_failures: 0,
+            next_due: None,
+            last_due: None,
+            generation: 0,
+            created_slot: self.slot,
+            watch: Some(watch),
+        });
         self.watchers.entry(account.clone()).or_default().push(id);
         self.record(TraceEvent::new(self.slot, "watching", &self.programs, program).subscription(id).detail(&account));
         Ok(id)
