@@ -17,7 +17,13 @@ const SUBSCRIPTIONS: u64 = 1_000_000;
 
 fn chain() -> Chain {
     let mut chain = Chain::new(ChainConfig { record_trace: false, ..ChainConfig::default() });
-    chain.programs.push(ProgramInfo { name: "bench".into(), address: ovsm_runtime::program_address("bench"), handlers: Vec::new() });
+    chain.programs.push(ProgramInfo {
+        name: "bench".into(),
+        address: ovsm_runtime::program_address("bench"),
+        handlers: Vec::new(),
+        state_address: ovsm_runtime::program_address("state:bench"),
+        state_globals: Default::default(),
+    });
     chain.current = Some(0);
     chain
 }

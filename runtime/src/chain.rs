@@ -39,6 +39,8 @@ pub struct ChainConfig {
     pub handler_budget: u64,
     /// Whether to keep the trace (benchmarks of a million subscriptions turn it off).
     pub record_trace: bool,
+    /// Bytes a program's state account may hold.
+    pub state_bytes_limit: usize,
 }
 
 impl Default for ChainConfig {
@@ -54,6 +56,7 @@ impl Default for ChainConfig {
             max_event_bytes: 1024,
             handler_budget: 10_000,
             record_trace: true,
+            state_bytes_limit: 64 * 1024,
         }
     }
 }
@@ -66,6 +69,10 @@ pub struct ProgramInfo {
     pub address: String,
     /// `(on-event "ID" handler)` clauses: event id and handler function.
     pub handlers: Vec<(String, Value)>,
+    /// The account holding the program's state: the top-level variables its code has written.
+    pub state_address: String,
+    /// Those variables, by global id.
+    pub state_globals: std::collections::BTreeSet<u32>,
 }
 
 /// What a work item does when it runs.

@@ -27,6 +27,8 @@ impl Session {
                 name: decl.name.clone(),
                 address: program_address(&decl.name),
                 handlers: Vec::new(),
+                state_address: program_address(&format!("state:{}", decl.name)),
+                state_globals: Default::default(),
             });
             self.vm.chain.current = Some(index);
             for (event, thunk, span) in &decl.handlers {
@@ -119,9 +121,42 @@ impl Session {
     /// Runs a function of no arguments as code of program `index`.
     fn run_in_program(&mut self, index: usize, func: ovsm_ir::FuncId, budget: u64) -> Result<Value, RuntimeError> {
         self.enter_program(index, budget);
+        self.vm.journal = Some(Vec::new());
         let result = self.vm.run(&self.lowering.program, func);
+        let journal = self.vm.journal.take().unwrap_or_default();
         self.leave_program();
-        result
+        let value = result?;
+        if let Err(why) = self.persist_state(index, &journal) {
+            self.vm.restore_journal(journal);
+            return Err(RuntimeError { fault: crate::Fault::value_error(why), span: ovsm_lexer::Span::SYNTHETIC, trace: Vec::new() });
+        }
+        Ok(value)
+    }
+
+    /// Writes the program's state (every top-level variable its code has written) to its state
+    /// account, as on chain, where programs are stateless and state lives in accounts.
+    fn persist_state(&mut self, index: usize, journal: &[(ovsm_ir::GlobalId, Option<Value>)]) -> Result<(), String> {
+        let Some(p) = self.vm.chain.programs.get_mut(index) else { return Ok(()) };
+        if journal.is_empty() {
+            return Ok(());
+        }
+        p.state_globals.extend(journal.iter().map(|(g, _)| g.0));
+        let (address, owner) = (p.state_address.clone(), p.address.clone());
+        let mut data = String::new();
+        for g in &p.state_globals {
+            let name = self.lowering.program.global_name(ovsm_ir::GlobalId(*g));
+            let value = self.vm.globals.get(*g as usize).cloned().flatten().unwrap_or_default();
+            data.push_str(name);
+            data.push(' ');
+            data.push_str(&crate::print::printed(&value, &self.lowering.program));
+            data.push('\n');
+        }
+        let limit = self.vm.chain.config.state_bytes_limit;
+        if data.len() > limit {
+            return Err(format!("program state of {} bytes exceeds the state account limit of {limit} bytes", data.len()));
+        }
+        let view = crate::chain::bank::AccountView { lamports: 1_000_000, owner, data: data.into_bytes() };
+        self.vm.chain.bank().set_account(&address, view)
     }
 
     fn enter_program(&mut self, index: usize, budget: u64) {
@@ -152,6 +187,12 @@ impl Session {
 
     /// Simulates slots 1..=`slots`, jumping over slots with nothing due.
     pub fn simulate(&mut self, slots: u64) {
+        self.simulate_with(slots, &mut |_| {});
+    }
+
+    /// Like [`Session::simulate`], calling `progress` with each slot it processes (the CLI draws
+    /// a progress bar from it).
+    pub fn simulate_with(&mut self, slots: u64, progress: &mut dyn FnMut(u64)) {
         let mut slot = self.vm.chain.slot;
         loop {
             let chain = &self.vm.chain;
@@ -169,6 +210,7 @@ impl Session {
             chain.collect_due(slot);
             chain.evaluate_watchers(&changed);
             self.process_slot(slot);
+            progress(slot);
         }
         self.vm.chain.slot = slots.max(self.vm.chain.slot);
     }
@@ -228,9 +270,20 @@ impl Session {
         };
         self.enter_program(program, item.budget);
         self.vm.chain.touched.clear();
-        let result = self.vm.call(&self.lowering.program, &callee, &args);
+        self.vm.journal = Some(Vec::new());
+        let mut result = self.vm.call(&self.lowering.program, &callee, &args);
+        let journal = self.vm.journal.take().unwrap_or_default();
         let used = self.vm.compute_used.min(item.budget);
         self.leave_program();
+        if result.is_ok() {
+            if let Err(why) = self.persist_state(program, &journal) {
+                result = Err(RuntimeError { fault: crate::Fault::value_error(why), span: ovsm_lexer::Span::SYNTHETIC, trace: Vec::new() });
+            }
+        }
+        if result.is_err() {
+            // Program state lives in its state account: a failed invocation leaves it as it was.
+            self.vm.restore_journal(journal);
+        }
         match result {
             Ok(_) => {
                 self.flush_ring();

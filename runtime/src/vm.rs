@@ -71,6 +71,9 @@ pub struct Vm {
     pub chain: crate::chain::Chain,
     /// Set from another thread (a Ctrl-C handler) to stop the running evaluation.
     pub interrupt: Option<std::sync::Arc<std::sync::atomic::AtomicBool>>,
+    /// While an autonomous invocation runs: each global it writes, with its value before, so a
+    /// failed invocation's state changes can be undone and a successful one's persisted.
+    pub journal: Option<Vec<(ovsm_ir::GlobalId, Option<Value>)>>,
 }
 
 impl Vm {
@@ -88,6 +91,7 @@ impl Vm {
             log_prefix: String::new(),
             chain: crate::chain::Chain::new(crate::chain::ChainConfig::default()),
             interrupt: None,
+            journal: None,
         }
     }
 
@@ -181,6 +185,26 @@ impl Vm {
         }
         let span = trace.first().map_or(Span::SYNTHETIC, |t| t.1);
         RuntimeError { fault, span, trace }
+    }
+
+    /// Records a global's value before its first write in the journaled invocation.
+    #[inline]
+    fn journal_global(&mut self, g: ovsm_ir::GlobalId) {
+        if let Some(journal) = &mut self.journal {
+            if !journal.iter().any(|(id, _)| *id == g) {
+                let old = self.globals.get(g.0 as usize).cloned().flatten();
+                journal.push((g, old));
+            }
+        }
+    }
+
+    /// Undoes the journaled writes, newest first.
+    pub fn restore_journal(&mut self, journal: Vec<(ovsm_ir::GlobalId, Option<Value>)>) {
+        for (g, old) in journal.into_iter().rev() {
+            if let Some(slot) = self.globals.get_mut(g.0 as usize) {
+                *slot = old;
+            }
+        }
     }
 
     pub fn depth(&self) -> usize {

@@ -68,7 +68,10 @@ fn evaluate(name: &str, text: &str, limit_args: LimitArgs, run: Option<&RunArgs>
         }
     };
     if let Some(run) = run {
-        session.simulate(slots.unwrap_or(1000));
+        let last = slots.unwrap_or(1000);
+        let mut bar = Progress::new(last);
+        session.simulate_with(last, &mut |slot| bar.at(slot));
+        bar.finish();
         if let Some(path) = &run.trace {
             if let Err(e) = std::fs::write(path, session.trace_jsonl()) {
                 eprintln!("error: cannot write the trace to `{path}`: {e}");
@@ -124,6 +127,43 @@ pub fn check(file: &str, emit: Option<&str>) -> i32 {
         Err(diagnostics) => {
             eprint!("{}", session.render(&diagnostics, color()));
             1
+        }
+    }
+}
+
+/// A progress bar on stderr for runs longer than a second, only when stderr is a terminal.
+/// It reads the wall clock, which is fine here: it never touches stdout or the trace.
+struct Progress {
+    total: u64,
+    started: std::time::Instant,
+    bar: Option<indicatif::ProgressBar>,
+    enabled: bool,
+}
+
+impl Progress {
+    fn new(total: u64) -> Progress {
+        Progress { total, started: std::time::Instant::now(), bar: None, enabled: std::io::stderr().is_terminal() }
+    }
+
+    fn at(&mut self, slot: u64) {
+        if !self.enabled {
+            return;
+        }
+        if self.bar.is_none() && self.started.elapsed() > std::time::Duration::from_secs(1) {
+            let bar = indicatif::ProgressBar::with_draw_target(Some(self.total), indicatif::ProgressDrawTarget::stderr());
+            if let Ok(style) = indicatif::ProgressStyle::with_template("{bar:40} slot {pos}/{len} ({per_sec})") {
+                bar.set_style(style);
+            }
+            self.bar = Some(bar);
+        }
+        if let Some(bar) = &self.bar {
+            bar.set_position(slot);
+        }
+    }
+
+    fn finish(&mut self) {
+        if let Some(bar) = self.bar.take() {
+            bar.finish_and_clear();
         }
     }
 }

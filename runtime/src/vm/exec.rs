@@ -158,6 +158,7 @@ impl Vm {
                     _ => fail!(undefined(program, g)),
                 },
                 Instr::SetGlobal(g) => {
+                    self.journal_global(g);
                     let v = pop!();
                     match self.globals.get_mut(g.0 as usize) {
                         Some(slot @ Some(_)) => *slot = Some(v),
@@ -168,6 +169,7 @@ impl Vm {
                     }
                 }
                 Instr::DefineGlobal(g) => {
+                    self.journal_global(g);
                     let v = pop!();
                     match self.globals.get_mut(g.0 as usize) {
                         Some(slot) => *slot = Some(v),
@@ -190,6 +192,7 @@ impl Vm {
                     self.stack.push(updated);
                 }
                 Instr::UpdateGlobal(g, op) => {
+                    self.journal_global(g);
                     let operands = self.pop_operands(op);
                     let updated = match self.globals.get_mut(g.0 as usize) {
                         Some(Some(v)) => try_!(update(v, op, &operands)),
