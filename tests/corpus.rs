@@ -85,6 +85,14 @@ fn block(mark: &str, body: &str) -> String {
     out
 }
 
+/// Scenario files named in `;; args:` are relative to the workspace; the case runs elsewhere.
+fn resolve(root: &Path, arg: &str) -> String {
+    if arg.ends_with(".toml") && Path::new(arg).is_relative() {
+        return root.join(arg).display().to_string();
+    }
+    arg.to_string()
+}
+
 fn files(dir: &Path, out: &mut Vec<PathBuf>) {
     let Ok(entries) = std::fs::read_dir(dir) else {
         return;
@@ -122,7 +130,7 @@ fn run_dir(sub: &str) {
             .current_dir(&scratch)
             .arg("run")
             .arg(rel)
-            .args(&case.args)
+            .args(case.args.iter().map(|a| resolve(root, a)))
             .env("NO_COLOR", "1")
             .output()
             .unwrap();

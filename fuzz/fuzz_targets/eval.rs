@@ -8,11 +8,7 @@ use ovsm_runtime::{Limits, RecordingHost, Session};
 #[global_allocator]
 static ALLOCATOR: ovsm_runtime::CountingAllocator = ovsm_runtime::CountingAllocator;
 
-const LIMITS: Limits = Limits {
-    max_depth: 2_000,
-    memory_limit: 256 << 20,
-    compute_budget: 2_000_000,
-};
+const LIMITS: Limits = Limits { max_depth: 2_000, memory_limit: 256 << 20, compute_budget: 2_000_000 };
 
 fuzz_target!(|data: &[u8]| {
     if let Ok(text) = std::str::from_utf8(data) {

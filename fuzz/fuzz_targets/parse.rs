@@ -31,11 +31,7 @@ fn check(text: &str) {
         "printed program does not parse again\n--- printed ---\n{printed}\n--- diagnostics ---\n{rediagnostics:#?}"
     );
     let reparsed = reparsed.expect("printed program parsed without errors but gave no tree");
-    assert_eq!(
-        program.forms.len(),
-        reparsed.forms.len(),
-        "form count changed on round trip\n--- printed ---\n{printed}"
-    );
+    assert_eq!(program.forms.len(), reparsed.forms.len(), "form count changed on round trip\n--- printed ---\n{printed}");
     for (a, b) in program.forms.iter().zip(&reparsed.forms) {
         assert!(
             a.same_shape(b),

@@ -21,6 +21,21 @@ fn is_closer(token: &Token) -> bool {
     matches!(token, Token::RParen | Token::RBracket | Token::RBrace)
 }
 
+/// The deepest nesting of delimiters and quotes in a token stream.
+pub fn depth(tokens: &[(Token, Span)]) -> usize {
+    let (mut depth, mut max, mut quotes) = (0usize, 0usize, 0usize);
+    for (token, _) in tokens {
+        quotes = if *token == Token::Quote { quotes + 1 } else { 0 };
+        if closer_for(token).is_some() {
+            depth += 1;
+        } else if is_closer(token) {
+            depth = depth.saturating_sub(1);
+        }
+        max = max.max(depth + quotes);
+    }
+    max
+}
+
 pub fn check(tokens: &[(Token, Span)]) -> Vec<Diagnostic> {
     let mut open: Vec<(Token, Token, Span)> = Vec::new();
     let mut diagnostics = Vec::new();

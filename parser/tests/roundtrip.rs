@@ -73,3 +73,11 @@ fn deep_nesting_is_an_error_not_a_crash() {
     let (_, diagnostics) = parse(&text, SourceId(0));
     assert!(diagnostics.iter().any(|d| d.message.contains("nested")));
 }
+
+#[test]
+fn deepest_legal_nesting_parses_on_a_small_stack() {
+    // Test threads have 2 MiB stacks; 1000 levels needs about 10 MiB in a debug build.
+    let text = format!("{}1{}", "(".repeat(ovsm_parser::MAX_NESTING), ")".repeat(ovsm_parser::MAX_NESTING));
+    let worker = std::thread::Builder::new().stack_size(2 << 20).spawn(move || parse(&text, SourceId(0)).1.len()).unwrap();
+    assert_eq!(worker.join().unwrap(), 0);
+}

@@ -23,7 +23,17 @@ fn chain() -> Chain {
         handlers: Vec::new(),
         state_address: ovsm_runtime::program_address("state:bench"),
         state_globals: Default::default(),
+        fee_address: ovsm_runtime::program_address("fees:bench"),
+        stake_lamports: 0,
+        suspended: false,
     });
+    // Funded so that a million subscription fees can be paid.
+    let fees = ovsm_runtime::chain::bank::AccountView {
+        lamports: u64::MAX / 2,
+        owner: ovsm_runtime::chain::bank::SYSTEM_PROGRAM.into(),
+        data: Vec::new(),
+    };
+    let _ = chain.bank().set_account(&ovsm_runtime::program_address("fees:bench"), fees);
     chain.current = Some(0);
     chain
 }

@@ -41,6 +41,12 @@ pub struct ChainConfig {
     pub record_trace: bool,
     /// Bytes a program's state account may hold.
     pub state_bytes_limit: usize,
+    /// Lamports a program pays for each subscription, watcher or scheduled execution (0.01 SOL).
+    pub subscription_fee: u64,
+    /// Lamports a program pays for each event it emits.
+    pub event_fee: u64,
+    /// What a program's fee account holds when the scenario does not fund it.
+    pub default_fee_lamports: u64,
 }
 
 impl Default for ChainConfig {
@@ -57,6 +63,9 @@ impl Default for ChainConfig {
             handler_budget: 10_000,
             record_trace: true,
             state_bytes_limit: 64 * 1024,
+            subscription_fee: 10_000_000,
+            event_fee: 100,
+            default_fee_lamports: 10_000_000_000,
         }
     }
 }
@@ -73,6 +82,12 @@ pub struct ProgramInfo {
     pub state_address: String,
     /// Those variables, by global id.
     pub state_globals: std::collections::BTreeSet<u32>,
+    /// The account the program's fees are paid from (design note 5).
+    pub fee_address: String,
+    /// Lamports staked for compute: 1 SOL reserves 1,000 CU per slot.
+    pub stake_lamports: u64,
+    /// Set while the fee account cannot pay: the program's subscriptions are suspended.
+    pub suspended: bool,
 }
 
 /// What a work item does when it runs.
@@ -154,6 +169,10 @@ pub struct Chain {
     pub account_fields: BTreeMap<String, BTreeMap<String, (usize, crate::scenario::FieldType)>>,
     /// Scenario user transactions not yet applied, in slot order.
     pub pending_transactions: VecDeque<(u64, String, crate::scenario::Change)>,
+    /// Fee and stake lamports per program name, from the scenario's `[[program]]` tables.
+    pub funding: BTreeMap<String, (u64, u64)>,
+    /// Lines for the log that the runtime itself writes (suspensions), drained by the simulator.
+    pub notices: Vec<String>,
     /// Accounts the running invocation wrote, with their state before it: for rollback on
     /// failure and for watcher evaluation on success.
     pub touched: Vec<(String, Option<bank::AccountView>)>,
@@ -184,6 +203,8 @@ impl Chain {
             account_fields: BTreeMap::new(),
             pending_transactions: VecDeque::new(),
             touched: Vec::new(),
+            notices: Vec::new(),
+            funding: BTreeMap::new(),
             next_id: 1,
         }
     }
@@ -340,6 +361,77 @@ impl Chain {
             b.warp(slot);
             b
         })
+    }
+
+    /// Pays a fee from the program's fee account. Fees are not refunded when the invocation
+    /// fails. A program that cannot pay is suspended.
+    pub fn charge(&mut self, program: usize, lamports: u64, what: &str) -> Result<(), crate::Fault> {
+        let Some(address) = self.programs.get(program).map(|p| p.fee_address.clone()) else { return Ok(()) };
+        let mut account = self.bank().account(&address).unwrap_or(bank::AccountView {
+            lamports: 0,
+            owner: bank::SYSTEM_PROGRAM.into(),
+            data: Vec::new(),
+        });
+        if account.lamports < lamports {
+            let have = account.lamports;
+            self.suspend(program, &format!("{what} of {lamports} lamports exceeds the fee account's {have}"));
+            return Err(crate::Fault::value_error(format!(
+                "insufficient funds: {what} is {lamports} lamports and the program's fee account holds {have}"
+            )));
+        }
+        account.lamports -= lamports;
+        self.bank().set_account(&address, account).map_err(crate::Fault::value_error)
+    }
+
+    /// Suspends every live subscription of a program and dead-letters its waiting work.
+    pub(crate) fn suspend(&mut self, program: usize, why: &str) {
+        let Some(p) = self.programs.get_mut(program) else { return };
+        if p.suspended {
+            return;
+        }
+        p.suspended = true;
+        let name = p.name.clone();
+        let ids: Vec<u64> = self.subs.values().filter(|s| s.program == program && s.is_live()).map(|s| s.id).collect();
+        for id in ids {
+            if let Some(s) = self.subs.get_mut(&id) {
+                s.state = SubState::Suspended;
+                s.generation += 1;
+            }
+        }
+        let (mine, rest): (VecDeque<WorkItem>, VecDeque<WorkItem>) =
+            std::mem::take(&mut self.work).into_iter().partition(|w| self.owner(w).0 == Some(program));
+        self.work = rest;
+        for item in mine {
+            self.dead_letter(&item, format!("program `{name}` is out of funds"));
+        }
+        self.notices.push(format!("[slot {} {name}] suspended: out of funds ({why})\n", self.slot));
+        self.record(TraceEvent::new(self.slot, "suspended", &self.programs, program).detail(why));
+    }
+
+    /// Resumes suspended programs whose fee accounts can pay again.
+    pub(crate) fn resume_funded(&mut self) {
+        for program in 0..self.programs.len() {
+            let Some(p) = self.programs.get(program).filter(|p| p.suspended) else { continue };
+            let (address, name) = (p.fee_address.clone(), p.name.clone());
+            let balance = self.bank().account(&address).map_or(0, |a| a.lamports);
+            if balance < self.config.subscription_fee {
+                continue;
+            }
+            if let Some(p) = self.programs.get_mut(program) {
+                p.suspended = false;
+            }
+            let ids: Vec<u64> =
+                self.subs.values().filter(|s| s.program == program && s.state == SubState::Suspended).map(|s| s.id).collect();
+            for id in ids {
+                if let Some(s) = self.subs.get_mut(&id) {
+                    s.state = SubState::Active;
+                    s.generation += 1;
+                }
+                self.arm(id, self.slot);
+            }
+            self.notices.push(format!("[slot {} {name}] resumed: the fee account holds {balance} lamports\n", self.slot));
+            self.record(TraceEvent::new(self.slot, "resumed", &self.programs, program));
+        }
     }
 
     /// Moves the bank's clock, if there is a bank.

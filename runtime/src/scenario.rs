@@ -128,6 +128,20 @@ pub struct Scenario {
     pub tx: Vec<TxSpec>,
     #[serde(default)]
     pub path: Vec<PathSpec>,
+    #[serde(default)]
+    pub program: Vec<ProgramSpec>,
+}
+
+/// `[[program]]`: how a program's fee account is funded and how much it stakes for compute.
+#[derive(Deserialize, Debug, Clone)]
+#[serde(deny_unknown_fields)]
+pub struct ProgramSpec {
+    pub name: String,
+    /// Lamports in the program's fee account.
+    pub fees: u64,
+    /// Lamports staked for compute (1 SOL reserves 1,000 CU per slot).
+    #[serde(default)]
+    pub stake: u64,
 }
 
 /// One change a user transaction makes.
@@ -215,11 +229,22 @@ pub struct Plan {
     pub fields: BTreeMap<String, BTreeMap<String, (usize, FieldType)>>,
     /// (slot, account address, change), sorted by slot, file order within a slot.
     pub transactions: Vec<(u64, String, Change)>,
+    /// (program name, fee lamports, stake lamports).
+    pub programs: Vec<(String, u64, u64)>,
 }
 
 impl Plan {
-    pub fn address_of(&self, name: &str) -> Option<&str> {
-        self.accounts.iter().find(|(n, a, _)| n == name || a == name).map(|(_, a, _)| a.as_str())
+    /// The address of a scenario account (by name or address), or of a program's own account:
+    /// `fees:NAME` (its fee account), `state:NAME` (its state account), `program:NAME`.
+    pub fn address_of(&self, name: &str) -> Option<String> {
+        if let Some(found) = self.accounts.iter().find(|(n, a, _)| n == name || a == name) {
+            return Some(found.1.clone());
+        }
+        match name.split_once(':') {
+            Some(("fees" | "state", program)) if !program.is_empty() => Some(crate::simulate::program_address(name)),
+            Some(("program", program)) if !program.is_empty() => Some(crate::simulate::program_address(program)),
+            _ => None,
+        }
     }
 
     pub fn size_of(&self, address: &str) -> Option<usize> {
@@ -302,7 +327,7 @@ pub fn load(text: &str, source: SourceId) -> Result<Plan, Vec<Diagnostic>> {
         plan.accounts.push((name, address, AccountView { lamports: spec.lamports, owner, data }));
     }
     for tx in &scenario.tx {
-        let Some(address) = plan.address_of(tx.account.get_ref()).map(str::to_string) else {
+        let Some(address) = plan.address_of(tx.account.get_ref()) else {
             errors.push(error(
                 source,
                 Some(tx.account.span()),
@@ -332,6 +357,7 @@ pub fn load(text: &str, source: SourceId) -> Result<Plan, Vec<Diagnostic>> {
             }
         }
     }
+    plan.programs = scenario.program.iter().map(|p| (p.name.clone(), p.fees, p.stake)).collect();
     generate_paths(&scenario, &mut plan, source, &mut errors);
     if !errors.is_empty() {
         return Err(errors);
@@ -366,7 +392,7 @@ fn generate_paths(scenario: &Scenario, plan: &mut Plan, source: SourceId, errors
     // Each path's value per slot, so a follower can track its leader.
     let mut walks: BTreeMap<String, BTreeMap<u64, i128>> = BTreeMap::new();
     for p in &scenario.path {
-        let Some(address) = plan.address_of(p.account.get_ref()).map(str::to_string) else {
+        let Some(address) = plan.address_of(p.account.get_ref()) else {
             errors.push(error(source, Some(p.account.span()), format!("unknown account `{}`", p.account.get_ref())));
             continue;
         };
@@ -385,7 +411,7 @@ fn generate_paths(scenario: &Scenario, plan: &mut Plan, source: SourceId, errors
             .and_then(|(_, _, v)| v.data.get(offset..offset + 8))
             .and_then(|b| <[u8; 8]>::try_from(b).ok())
             .map_or(0, |b| i128::from(i64::from_le_bytes(b)));
-        let leader = p.follows.as_ref().and_then(|f| plan.address_of(f)).and_then(|a| walks.get(a)).cloned();
+        let leader = p.follows.as_ref().and_then(|f| plan.address_of(f)).and_then(|a| walks.get(&a)).cloned();
         let to = p.to_slot.unwrap_or(scenario.run.slots.unwrap_or(1000));
         let mut rng = SplitMix(p.seed);
         let mut value = start;

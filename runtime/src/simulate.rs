@@ -29,7 +29,11 @@ impl Session {
                 handlers: Vec::new(),
                 state_address: program_address(&format!("state:{}", decl.name)),
                 state_globals: Default::default(),
+                fee_address: program_address(&format!("fees:{}", decl.name)),
+                stake_lamports: 0,
+                suspended: false,
             });
+            self.fund(index);
             self.vm.chain.current = Some(index);
             for (event, thunk, span) in &decl.handlers {
                 let handler = self.run_in_program(index, *thunk, STARTUP_BUDGET)?;
@@ -95,6 +99,19 @@ impl Session {
             return Err(errors);
         }
         self.vm.chain.account_fields.extend(plan.fields.clone());
+        let total_stake: u64 = plan.programs.iter().map(|(_, _, stake)| stake / 1_000_000_000 * 1000).sum();
+        if total_stake > self.vm.chain.config.slot_budget {
+            return Err(vec![ovsm_lexer::Diagnostic::error(
+                "E0403",
+                format!(
+                    "the scenario's stakes reserve {total_stake} CU per slot, more than the slot budget of {}",
+                    self.vm.chain.config.slot_budget
+                ),
+            )]);
+        }
+        for (program, fees, stake) in &plan.programs {
+            self.vm.chain.funding.insert(program.clone(), (*fees, *stake));
+        }
         self.vm.chain.pending_transactions = plan.transactions.into_iter().collect();
         Ok(plan.defaults)
     }
@@ -118,6 +135,26 @@ impl Session {
         self.process_slot(slot);
     }
 
+    /// Creates a program's fee account with what the scenario funds it with (or the default).
+    fn fund(&mut self, index: usize) {
+        let chain = &mut self.vm.chain;
+        let Some(p) = chain.programs.get(index) else { return };
+        let (fees, stake) = chain.funding.get(&p.name).copied().unwrap_or((chain.config.default_fee_lamports, 0));
+        let address = p.fee_address.clone();
+        if let Some(p) = chain.programs.get_mut(index) {
+            p.stake_lamports = stake;
+        }
+        let view = crate::chain::bank::AccountView { lamports: fees, owner: crate::chain::bank::SYSTEM_PROGRAM.into(), data: Vec::new() };
+        let _ = chain.bank().set_account(&address, view);
+    }
+
+    /// Writes what the runtime itself has to say (suspensions, resumptions) to the log.
+    fn drain_notices(&mut self) {
+        for line in std::mem::take(&mut self.vm.chain.notices) {
+            self.vm.host.write(&line);
+        }
+    }
+
     /// Runs a function of no arguments as code of program `index`.
     fn run_in_program(&mut self, index: usize, func: ovsm_ir::FuncId, budget: u64) -> Result<Value, RuntimeError> {
         self.enter_program(index, budget);
@@ -125,6 +162,7 @@ impl Session {
         let result = self.vm.run(&self.lowering.program, func);
         let journal = self.vm.journal.take().unwrap_or_default();
         self.leave_program();
+        self.drain_notices();
         let value = result?;
         if let Err(why) = self.persist_state(index, &journal) {
             self.vm.restore_journal(journal);
@@ -209,6 +247,8 @@ impl Session {
             let changed = chain.apply_user_transactions(slot);
             chain.collect_due(slot);
             chain.evaluate_watchers(&changed);
+            chain.resume_funded();
+            self.drain_notices();
             self.process_slot(slot);
             progress(slot);
         }
@@ -275,6 +315,7 @@ impl Session {
         let journal = self.vm.journal.take().unwrap_or_default();
         let used = self.vm.compute_used.min(item.budget);
         self.leave_program();
+        self.drain_notices();
         if result.is_ok() {
             if let Err(why) = self.persist_state(program, &journal) {
                 result = Err(RuntimeError { fault: crate::Fault::value_error(why), span: ovsm_lexer::Span::SYNTHETIC, trace: Vec::new() });
@@ -342,6 +383,10 @@ impl Session {
             return;
         }
         item.attempts += 1;
+        if chain.programs.get(program).is_some_and(|p| p.suspended) {
+            chain.dead_letter(item, format!("program `{name}` is out of funds: {message}"));
+            return;
+        }
         if item.attempts > chain.config.max_retries {
             chain.dead_letter(item, format!("failed {} times: {message}", item.attempts));
             return;

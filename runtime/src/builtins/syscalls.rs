@@ -253,6 +253,10 @@ fn emit_event(ctx: &mut Ctx, a: &[Value]) -> Result<Value, Fault> {
             ctx.chain.ring_used, config.ring_bytes
         )));
     }
+    if let Some(program) = ctx.chain.current {
+        let fee = ctx.chain.config.event_fee;
+        ctx.chain.charge(program, fee, "the event fee")?;
+    }
     ctx.chain.ring_used += size + 8;
     ctx.chain.emitted_this_execution += 1;
     ctx.chain.ring.push_back((event_id, data, size + 8));

@@ -19,6 +19,8 @@ pub enum SubState {
     /// A one-shot subscription that has fired.
     Done,
     Cancelled,
+    /// Its program ran out of funds; it resumes when the fee account is funded again.
+    Suspended,
 }
 
 #[derive(Clone, Debug)]
@@ -42,7 +44,7 @@ pub struct Subscription {
 
 impl Subscription {
     pub fn is_live(&self) -> bool {
-        matches!(self.state, SubState::Active | SubState::Paused | SubState::BreakerOpen { .. })
+        matches!(self.state, SubState::Active | SubState::Paused | SubState::BreakerOpen { .. } | SubState::Suspended)
     }
 
     fn state_name(&self) -> &'static str {
@@ -52,6 +54,7 @@ impl Subscription {
             SubState::BreakerOpen { .. } => "circuit-open",
             SubState::Done => "done",
             SubState::Cancelled => "cancelled",
+            SubState::Suspended => "suspended",
         }
     }
 }
@@ -121,6 +124,7 @@ impl Chain {
         if !matches!(callback, Value::Closure(_) | Value::Builtin(_)) {
             return Err(Fault::expected(op, "a function as :callback", &callback));
         }
+        self.charge(program, self.config.subscription_fee, "the subscription fee")?;
         let id = self.subs.next_id();
         let kind = trigger.kind();
         self.subs.push(Subscription {
@@ -148,6 +152,7 @@ impl Chain {
         if !matches!(callback, Value::Closure(_) | Value::Builtin(_)) {
             return Err(Fault::expected(op, "a function as :callback", &callback));
         }
+        self.charge(program, self.config.subscription_fee, "the subscription fee")?;
         let id = self.subs.next_id();
         let account = watch.account.clone();
         self.subs.push(Subscription {
