@@ -9,6 +9,7 @@
 
 pub mod bank;
 pub mod clock;
+mod queue;
 mod registry;
 pub mod trace;
 pub mod trigger;
@@ -145,7 +146,7 @@ pub struct Chain {
     /// Due slot -> (subscription, generation) in arming order: one entry per live time
     /// subscription. A bucket per slot makes falling due O(1) per subscription and an idle slot
     /// one look at the first key.
-    queue: BTreeMap<u64, Vec<(u64, u64)>>,
+    queue: queue::DueQueue,
     /// Work of the current slot, and work carried over from earlier slots, in order.
     pub work: VecDeque<WorkItem>,
     /// Events emitted by the running invocation, with their size in the ring.
@@ -187,7 +188,7 @@ impl Chain {
             programs: Vec::new(),
             current: None,
             subs: SubTable::default(),
-            queue: BTreeMap::new(),
+            queue: queue::DueQueue::default(),
             work: VecDeque::new(),
             ring: VecDeque::new(),
             ring_used: 0,
@@ -225,27 +226,26 @@ impl Chain {
         let due = s.trigger.as_ref().and_then(|t| t.next_due(after, s.last_due, &self.config.clock));
         s.next_due = due;
         if let Some(slot) = due {
-            self.queue.entry(slot).or_default().push((sub, s.generation));
+            self.queue.push(slot, (sub, s.generation));
         }
     }
 
     /// Queues a wake-up for a subscription whose breaker is open, at the end of its cool-down.
     pub(crate) fn schedule_wakeup(&mut self, sub: u64, slot: u64) {
         let Some(s) = self.subs.get(&sub) else { return };
-        self.queue.entry(slot).or_default().push((sub, s.generation));
+        self.queue.push(slot, (sub, s.generation));
     }
 
     /// The earliest slot with queued work, if any.
     pub fn next_due_slot(&self) -> Option<u64> {
-        self.queue.first_key_value().map(|(slot, _)| *slot)
+        self.queue.first_slot()
     }
 
     /// Moves every subscription due at or before `slot` into the work list, re-arming recurring ones.
     pub fn collect_due(&mut self, slot: u64) {
         // Re-arming can add to a bucket at or before `slot` (a breaker closing), so look again
         // after each bucket.
-        while let Some(entry) = self.queue.first_entry().filter(|e| *e.key() <= slot) {
-            let (due, bucket) = entry.remove_entry();
+        while let Some((due, bucket)) = self.queue.pop_due(slot) {
             for (sub, generation) in bucket {
                 self.take_due(slot, due, sub, generation);
             }
@@ -292,7 +292,10 @@ impl Chain {
             }
             let id = self.fresh_id();
             self.stats.created += 1;
-            self.record(TraceEvent::new(slot, "due", &self.programs, program).subscription(sub).item(id));
+            // The hottest trace record: skip building it when nobody keeps the trace.
+            if self.config.record_trace {
+                self.record(TraceEvent::new(slot, "due", &self.programs, program).subscription(sub).item(id));
+            }
             self.work.push_back(WorkItem { id, job: Job::Fire { sub, args: Vec::new() }, budget, attempts: 0, not_before: 0 });
             if recurring {
                 self.arm(sub, due.max(slot));
