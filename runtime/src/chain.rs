@@ -16,7 +16,7 @@ pub mod trigger;
 pub mod watch;
 
 pub use clock::Clock;
-pub use registry::{check_budget as registry_check_budget, SubState, SubTable, Subscription};
+pub use registry::{check_budget as registry_check_budget, matches_filter, Route, SubState, SubTable, Subscription};
 pub use trace::TraceEvent;
 
 use crate::value::Value;
@@ -304,7 +304,29 @@ impl Chain {
     }
 
     /// Creates delivery items for an emitted event: one per `on-event` handler for its id.
-    pub(crate) fn route(&mut self, event_id: &str, data: Value) {
+    pub(crate) fn route(&mut self, event_id: &str, data: Value, source: Option<usize>) {
+        let source_address = source.and_then(|p| self.programs.get(p)).map(|p| p.address.clone());
+        self.fire_routes(&data, |r| match r {
+            Route::ProgramEvent { event_id: id, source, filter } => {
+                id == event_id
+                    && source.as_ref().is_none_or(|s| Some(s) == source_address.as_ref())
+                    && matches_filter(filter.as_ref(), &data)
+            }
+            Route::CpiReturn { .. } => false,
+        });
+        self.deliver_to_handlers(event_id, data);
+    }
+
+    /// A successful invocation of `program` returned `value`: fire the CPI_RETURN subscriptions.
+    pub(crate) fn returned(&mut self, program: usize, value: &Value) {
+        let Some(address) = self.programs.get(program).map(|p| p.address.clone()) else { return };
+        self.fire_routes(
+            value,
+            |r| matches!(r, Route::CpiReturn { callee, filter } if *callee == address && matches_filter(filter.as_ref(), value)),
+        );
+    }
+
+    fn deliver_to_handlers(&mut self, event_id: &str, data: Value) {
         let mut deliveries = Vec::new();
         for (p, program) in self.programs.iter().enumerate() {
             for (id, handler) in &program.handlers {

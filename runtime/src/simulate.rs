@@ -57,7 +57,7 @@ impl Session {
             for thunk in &decl.startup {
                 self.vm.chain.touched.clear();
                 self.run_in_program(index, *thunk, STARTUP_BUDGET)?;
-                self.flush_ring();
+                self.flush_ring(index);
                 let touched = std::mem::take(&mut self.vm.chain.touched);
                 self.vm.chain.evaluate_watchers(&touched);
             }
@@ -131,7 +131,7 @@ impl Session {
     pub fn inject_event(&mut self, event_id: &str, data: Value) {
         let slot = self.vm.chain.slot;
         self.vm.chain.stats.emitted += 1;
-        self.vm.chain.route(event_id, data);
+        self.vm.chain.route(event_id, data, None);
         self.process_slot(slot);
     }
 
@@ -214,12 +214,12 @@ impl Session {
     }
 
     /// Turns what the last invocation emitted into deliveries.
-    fn flush_ring(&mut self) {
+    fn flush_ring(&mut self, source: usize) {
         let events: Vec<_> = self.vm.chain.ring.drain(..).collect();
         self.vm.chain.ring_used = 0;
         for (event_id, data, _) in events {
             self.vm.chain.stats.emitted += 1;
-            self.vm.chain.route(&event_id, data);
+            self.vm.chain.route(&event_id, data, Some(source));
         }
     }
 
@@ -326,8 +326,9 @@ impl Session {
             self.vm.restore_journal(journal);
         }
         match result {
-            Ok(_) => {
-                self.flush_ring();
+            Ok(returned) => {
+                self.flush_ring(program);
+                self.vm.chain.returned(program, &returned);
                 let touched = std::mem::take(&mut self.vm.chain.touched);
                 self.vm.chain.evaluate_watchers(&touched);
                 let chain = &mut self.vm.chain;

@@ -5,6 +5,7 @@ use super::{Ctx, NativeFn};
 use crate::chain::registry_check_budget as check_budget;
 use crate::chain::trigger::Trigger;
 use crate::chain::watch::{parse_criteria, Source};
+use crate::chain::Route;
 use crate::print::printed;
 use crate::value::Value;
 use crate::Fault;
@@ -129,6 +130,12 @@ fn subscribe_event(ctx: &mut Ctx, a: &[Value]) -> Result<Value, Fault> {
         "callback",
         "compute-budget",
         "trigger-data",
+        "account",
+        "criteria",
+        "event-id",
+        "source-program",
+        "filter",
+        "callee-program",
     ];
     let mut kw = kwargs(OP, a, &allowed)?;
     // The design note's `:trigger-data {:interval 100}` form: its entries count as keyword arguments.
@@ -155,6 +162,31 @@ fn subscribe_event(ctx: &mut Ctx, a: &[Value]) -> Result<Value, Fault> {
     };
     if let Some(source) = source {
         return watch(ctx, OP, &kw, source);
+    }
+    let text = |name: &str| -> Result<Option<String>, Fault> {
+        match get(&kw, name) {
+            Some(Value::Str(s)) => Ok(Some(s.to_string())),
+            Some(other) => Err(Fault::expected(OP, &format!("a string :{name}"), other)),
+            None => Ok(None),
+        }
+    };
+    let route = match event_type.as_str() {
+        "PROGRAM_EVENT" => Some(Route::ProgramEvent {
+            event_id: text("event-id")?.ok_or_else(|| Fault::value_error(format!("`{OP}`: PROGRAM_EVENT needs :event-id")))?,
+            source: text("source-program")?,
+            filter: get(&kw, "filter").cloned(),
+        }),
+        "CPI_RETURN" => Some(Route::CpiReturn {
+            callee: text("callee-program")?
+                .ok_or_else(|| Fault::value_error(format!("`{OP}`: CPI_RETURN needs :callee-program (an address)")))?,
+            filter: get(&kw, "filter").cloned(),
+        }),
+        _ => None,
+    };
+    if let Some(route) = route {
+        let budget = check_budget(get(&kw, "compute-budget").unwrap_or(&Value::Nil))?;
+        let callback = get(&kw, "callback").cloned().unwrap_or_default();
+        return ctx.chain.subscribe_route(OP, route, callback, budget).map(Value::Subscription);
     }
     let trigger = match event_type.as_str() {
         "SLOT_INTERVAL" => Trigger::SlotInterval {

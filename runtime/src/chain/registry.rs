@@ -40,6 +40,29 @@ pub struct Subscription {
     pub created_slot: u64,
     /// Set for account watchers.
     pub watch: Option<super::watch::Watch>,
+    /// Set for subscriptions to other programs' events and returns.
+    pub route: Option<Route>,
+}
+
+/// Subscriptions that fire on what programs do rather than on time (design note 2.3).
+#[derive(Clone, Debug)]
+pub enum Route {
+    /// An event emitted by any program, or by `source` only, whose data matches `filter`.
+    ProgramEvent { event_id: String, source: Option<String>, filter: Option<Value> },
+    /// A successful invocation of `callee` whose return value matches `filter`.
+    CpiReturn { callee: String, filter: Option<Value> },
+}
+
+/// Whether `value` matches a filter: every entry of a filter map is equal in a map value;
+/// any other filter must equal the value.
+pub fn matches_filter(filter: Option<&Value>, value: &Value) -> bool {
+    match (filter, value) {
+        (None, _) => true,
+        (Some(Value::Map(f)), Value::Map(m)) => {
+            f.iter().all(|(k, want)| Key::of(k).and_then(|key| m.get(&key)).is_some_and(|got| crate::value::equal(got, want)))
+        }
+        (Some(f), v) => crate::value::equal(f, v),
+    }
 }
 
 impl Subscription {
@@ -140,6 +163,7 @@ impl Chain {
             generation: 0,
             created_slot: self.slot,
             watch: None,
+            route: None,
         });
         self.record(TraceEvent::new(self.slot, "subscribed", &self.programs, program).subscription(id).detail(kind));
         self.arm(id, self.slot);
@@ -168,10 +192,69 @@ impl Chain {
             generation: 0,
             created_slot: self.slot,
             watch: Some(watch),
+            route: None,
         });
         self.watchers.entry(account.clone()).or_default().push(id);
         self.record(TraceEvent::new(self.slot, "watching", &self.programs, program).subscription(id).detail(&account));
         Ok(id)
+    }
+
+    /// Subscribes the running program to other programs' events or returns.
+    pub fn subscribe_route(&mut self, op: &str, route: Route, callback: Value, budget: u64) -> Result<u64, Fault> {
+        let program = self.running_program(op)?;
+        if !matches!(callback, Value::Closure(_) | Value::Builtin(_)) {
+            return Err(Fault::expected(op, "a function as :callback", &callback));
+        }
+        if let Route::CpiReturn { callee, .. } = &route {
+            if self.programs.get(program).is_some_and(|p| &p.address == callee) {
+                return Err(Fault::value_error(format!(
+                    "`{op}`: a program cannot subscribe to its own returns (it would fire on every one of them, forever)"
+                )));
+            }
+        }
+        self.charge(program, self.config.subscription_fee, "the subscription fee")?;
+        let id = self.subs.next_id();
+        let kind = match &route {
+            Route::ProgramEvent { .. } => "PROGRAM_EVENT",
+            Route::CpiReturn { .. } => "CPI_RETURN",
+        };
+        self.subs.push(Subscription {
+            id,
+            program,
+            trigger: None,
+            callback,
+            budget,
+            state: SubState::Active,
+            consecutive_failures: 0,
+            next_due: None,
+            last_due: None,
+            generation: 0,
+            created_slot: self.slot,
+            watch: None,
+            route: Some(route),
+        });
+        self.record(TraceEvent::new(self.slot, "subscribed", &self.programs, program).subscription(id).detail(kind));
+        Ok(id)
+    }
+
+    /// Creates work for the live route subscriptions that `accepts` picks, passing `arg`.
+    pub(crate) fn fire_routes(&mut self, arg: &Value, accepts: impl Fn(&Route) -> bool) {
+        let ids: Vec<u64> =
+            self.subs.values().filter(|s| s.state == SubState::Active && s.route.as_ref().is_some_and(&accepts)).map(|s| s.id).collect();
+        for sub in ids {
+            let Some(s) = self.subs.get(&sub) else { continue };
+            let (budget, program) = (s.budget, s.program);
+            let item = self.fresh_id();
+            self.stats.created += 1;
+            self.record(TraceEvent::new(self.slot, "route-fired", &self.programs, program).subscription(sub).item(item));
+            self.work.push_back(super::WorkItem {
+                id: item,
+                job: Job::Fire { sub, args: vec![arg.clone()] },
+                budget,
+                attempts: 0,
+                not_before: 0,
+            });
+        }
     }
 
     /// The subscription `v` names, if it belongs to the running program.
@@ -256,6 +339,8 @@ impl Chain {
             put("id", Value::Subscription(s.id));
             let kind = match (&s.trigger, &s.watch) {
                 (Some(t), _) => t.kind(),
+                (None, None) if matches!(s.route, Some(Route::ProgramEvent { .. })) => "PROGRAM_EVENT",
+                (None, None) if matches!(s.route, Some(Route::CpiReturn { .. })) => "CPI_RETURN",
                 (None, Some(w)) => match w.source {
                     super::watch::Source::Lamports => "ACCOUNT_BALANCE_CHANGE",
                     super::watch::Source::Owner => "ACCOUNT_OWNER_CHANGE",
