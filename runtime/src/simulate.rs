@@ -259,9 +259,14 @@ impl Session {
     fn process_slot(&mut self, slot: u64) {
         self.vm.chain.slot = slot;
         let budget = self.vm.chain.config.slot_budget;
-        let mut reserved = 0u64;
+        // Staked programs own part of the budget (1 SOL reserves 1,000 CU per slot); the rest is
+        // shared, first come first served.
+        let stakes: Vec<u64> = self.vm.chain.programs.iter().map(|p| p.stake_lamports / 1_000_000_000 * 1000).collect();
+        let shared_budget = budget.saturating_sub(stakes.iter().sum());
+        let mut staked_used = vec![0u64; stakes.len()];
+        let mut shared_used = 0u64;
         let mut consumed = 0u64;
-        let mut full = false;
+        let mut shared_full = false;
         let mut carry = std::collections::VecDeque::new();
         while let Some(item) = self.vm.chain.work.pop_front() {
             if item.not_before > slot {
@@ -276,17 +281,26 @@ impl Session {
             }
             // Scheduling rests on declared reservations, never on what invocations consumed,
             // so both back ends decide alike.
-            if full || reserved + item.budget > budget {
-                full = true;
+            let program = self.vm.chain.owner(&item).0;
+            let stake = program.and_then(|p| stakes.get(p)).copied().unwrap_or(0);
+            let used = program.and_then(|p| staked_used.get(p)).copied().unwrap_or(0);
+            if stake > 0 && used + item.budget <= stake {
+                if let Some(u) = program.and_then(|p| staked_used.get_mut(p)) {
+                    *u += item.budget;
+                }
+            } else if !shared_full && shared_used + item.budget <= shared_budget {
+                shared_used += item.budget;
+            } else {
+                // Once the shared budget turns work away, later work waits too, in order.
+                shared_full = true;
                 self.vm.chain.stats.deferrals += 1;
-                let (program, sub) = self.vm.chain.owner(&item);
+                let sub = self.vm.chain.owner(&item).1;
                 let event =
                     TraceEvent::new(slot, "deferred", &self.vm.chain.programs, program.unwrap_or(usize::MAX)).maybe_sub(sub).item(item.id);
                 self.vm.chain.record(event);
                 carry.push_back(item);
                 continue;
             }
-            reserved += item.budget;
             consumed += self.run_item(item, slot);
         }
         self.vm.chain.work = carry;
