@@ -29,9 +29,9 @@ pub struct RunArgs {
     /// Slots per epoch [default: the scenario's, else 432000].
     #[arg(long)]
     pub slots_per_epoch: Option<u64>,
-    /// Compute units all autonomous work of one slot may reserve.
-    #[arg(long, default_value_t = 400_000)]
-    pub slot_budget: u64,
+    /// Compute units all autonomous work of one slot may reserve [default: the scenario's, else 400000].
+    #[arg(long)]
+    pub slot_budget: Option<u64>,
     /// Size of the async event ring buffer, in bytes.
     #[arg(long, default_value_t = 1 << 20)]
     pub ring_buffer_bytes: usize,

@@ -36,8 +36,12 @@ pub struct ChainConfig {
     pub max_retries: u32,
     pub max_emits_per_execution: usize,
     pub max_event_bytes: usize,
-    /// Compute units reserved for an `on-event` handler invocation.
+    /// Compute units an `on-event` handler invocation may use.
     pub handler_budget: u64,
+    /// Event deliveries run in the slot of their emission, outside the slot's compute budget
+    /// (contract section 6); this many per slot at most, so that handlers emitting to each other
+    /// in a cycle cannot hold a slot forever. The rest wait for the next slot.
+    pub max_deliveries_per_slot: usize,
     /// Whether to keep the trace (benchmarks of a million subscriptions turn it off).
     pub record_trace: bool,
     /// Bytes a program's state account may hold.
@@ -62,6 +66,7 @@ impl Default for ChainConfig {
             max_emits_per_execution: 100,
             max_event_bytes: 1024,
             handler_budget: 10_000,
+            max_deliveries_per_slot: 10_000,
             record_trace: true,
             state_bytes_limit: 64 * 1024,
             subscription_fee: 10_000_000,
@@ -172,6 +177,8 @@ pub struct Chain {
     pub pending_transactions: VecDeque<(u64, String, crate::scenario::Change)>,
     /// Fee and stake lamports per program name, from the scenario's `[[program]]` tables.
     pub funding: BTreeMap<String, (u64, u64)>,
+    /// Due work of paused subscriptions, waiting for them to resume.
+    pub parked: Vec<WorkItem>,
     /// Lines for the log that the runtime itself writes (suspensions), drained by the simulator.
     pub notices: Vec<String>,
     /// Accounts the running invocation wrote, with their state before it: for rollback on
@@ -205,6 +212,7 @@ impl Chain {
             pending_transactions: VecDeque::new(),
             touched: Vec::new(),
             notices: Vec::new(),
+            parked: Vec::new(),
             funding: BTreeMap::new(),
             next_id: 1,
         }
@@ -338,6 +346,18 @@ impl Chain {
         for (program, handler) in deliveries {
             let id = self.fresh_id();
             self.stats.created += 1;
+            if self.programs.get(program).is_some_and(|p| p.suspended) {
+                let item = WorkItem {
+                    id,
+                    job: Job::Deliver { program, event_id: event_id.to_string(), data: data.clone(), handler },
+                    budget: 0,
+                    attempts: 0,
+                    not_before: 0,
+                };
+                let name = self.programs.get(program).map_or_else(String::new, |p| p.name.clone());
+                self.dead_letter(&item, format!("program `{name}` is out of funds"));
+                continue;
+            }
             self.record(TraceEvent::new(self.slot, "routed", &self.programs, program).item(id).detail(event_id));
             let budget = self.config.handler_budget;
             self.work.push_back(WorkItem {
@@ -419,7 +439,7 @@ impl Chain {
         let ids: Vec<u64> = self.subs.values().filter(|s| s.program == program && s.is_live()).map(|s| s.id).collect();
         for id in ids {
             if let Some(s) = self.subs.get_mut(&id) {
-                s.state = SubState::Suspended;
+                s.before_suspension = Some(std::mem::replace(&mut s.state, SubState::Suspended));
                 s.generation += 1;
             }
         }
@@ -448,11 +468,19 @@ impl Chain {
             let ids: Vec<u64> =
                 self.subs.values().filter(|s| s.program == program && s.state == SubState::Suspended).map(|s| s.id).collect();
             for id in ids {
+                let mut rearm = false;
                 if let Some(s) = self.subs.get_mut(&id) {
-                    s.state = SubState::Active;
+                    // A paused subscription stays paused; an open breaker restarts closed.
+                    s.state = match s.before_suspension.take() {
+                        Some(SubState::Paused) => SubState::Paused,
+                        _ => SubState::Active,
+                    };
                     s.generation += 1;
+                    rearm = s.state == SubState::Active;
                 }
-                self.arm(id, self.slot);
+                if rearm {
+                    self.arm(id, self.slot);
+                }
             }
             self.notices.push(format!("[slot {} {name}] resumed: the fee account holds {balance} lamports\n", self.slot));
             self.record(TraceEvent::new(self.slot, "resumed", &self.programs, program));
@@ -540,7 +568,7 @@ impl Chain {
 
     /// Work items not yet finished: carried over to a slot after the run's last.
     pub fn pending(&self) -> u64 {
-        self.work.len() as u64
+        (self.work.len() + self.parked.len()) as u64
     }
 
     /// The conservation invariant: every created item is delivered, dead-lettered, cancelled or pending.

@@ -53,6 +53,10 @@ fn zero() -> toml::Value {
     toml::Value::Integer(0)
 }
 
+fn one_sol() -> u64 {
+    1_000_000_000
+}
+
 fn default_type() -> String {
     "i64".into()
 }
@@ -62,7 +66,8 @@ fn default_type() -> String {
 pub struct AccountSpec {
     pub name: Spanned<String>,
     pub address: Option<String>,
-    #[serde(default)]
+    /// Default 1 SOL: an account with no lamports does not exist on Solana.
+    #[serde(default = "one_sol")]
     pub lamports: u64,
     pub owner: Option<String>,
     pub size: Option<usize>,
@@ -408,9 +413,18 @@ fn generate_paths(scenario: &Scenario, plan: &mut Plan, source: SourceId, errors
             .accounts
             .iter()
             .find(|(_, a, _)| *a == address)
-            .and_then(|(_, _, v)| v.data.get(offset..offset + 8))
-            .and_then(|b| <[u8; 8]>::try_from(b).ok())
-            .map_or(0, |b| i128::from(i64::from_le_bytes(b)));
+            .and_then(|(_, _, v)| crate::chain::watch::read_field(&v.data, offset, ty, u64::MAX))
+            .map_or(0, |r| match r {
+                crate::chain::watch::Reading::Int(i) => i,
+                crate::chain::watch::Reading::Float(f) => f as i128,
+                crate::chain::watch::Reading::Text(_) => 0,
+            });
+        if let Some(f) = &p.follows {
+            if plan.address_of(f).is_none_or(|a| !walks.contains_key(&a)) {
+                errors.push(error(source, Some(p.account.span()), format!("`follows = \"{f}\"` names no earlier [[path]]")));
+                continue;
+            }
+        }
         let leader = p.follows.as_ref().and_then(|f| plan.address_of(f)).and_then(|a| walks.get(&a)).cloned();
         let to = p.to_slot.unwrap_or(scenario.run.slots.unwrap_or(1000));
         let mut rng = SplitMix(p.seed);

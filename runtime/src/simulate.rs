@@ -7,6 +7,13 @@ use crate::session::Session;
 use crate::value::Value;
 use sha2::{Digest, Sha256};
 
+/// See [`Session::withdrawn`].
+enum Withdrawn {
+    Wait,
+    Cancelled,
+    DeadLetter(String),
+}
+
 /// `on-startup` runs under the largest per-transaction budget (contract section 6).
 const STARTUP_BUDGET: u64 = 1_400_000;
 
@@ -267,22 +274,52 @@ impl Session {
         let mut shared_used = 0u64;
         let mut consumed = 0u64;
         let mut shared_full = false;
+        let mut deliveries = 0usize;
         let mut carry = std::collections::VecDeque::new();
         while let Some(item) = self.vm.chain.work.pop_front() {
             if item.not_before > slot {
                 carry.push_back(item);
                 continue;
             }
-            if item.budget > budget {
-                self.vm
-                    .chain
-                    .dead_letter(&item, format!("its compute budget {} exceeds the per-slot autonomous budget {budget}", item.budget));
+            // Work whose subscription changed state while it waited follows the subscription.
+            match self.withdrawn(&item) {
+                Some(Withdrawn::Wait) => {
+                    // Parked until the subscription resumes, so a pause does not keep the
+                    // simulator stepping slot by slot.
+                    self.vm.chain.parked.push(item);
+                    continue;
+                }
+                Some(Withdrawn::Cancelled) => {
+                    self.vm.chain.stats.cancelled += 1;
+                    continue;
+                }
+                Some(Withdrawn::DeadLetter(reason)) => {
+                    self.vm.chain.dead_letter(&item, reason);
+                    continue;
+                }
+                None => {}
+            }
+            let program = self.vm.chain.owner(&item).0;
+            let stake = program.and_then(|p| stakes.get(p)).copied().unwrap_or(0);
+            // Deliveries of emitted events run in the slot of their emission (contract section 6),
+            // metered by their own budget, up to a per-slot cap.
+            if matches!(item.job, Job::Deliver { .. }) {
+                if deliveries < self.vm.chain.config.max_deliveries_per_slot {
+                    deliveries += 1;
+                    consumed += self.run_item(item, slot);
+                } else {
+                    self.defer(item, slot, &mut carry);
+                }
+                continue;
+            }
+            if item.budget > budget.max(stake) || (stake < item.budget && item.budget > shared_budget) {
+                let reason =
+                    format!("its compute budget {} exceeds what one slot can give it ({} CU)", item.budget, shared_budget.max(stake));
+                self.vm.chain.dead_letter(&item, reason);
                 continue;
             }
             // Scheduling rests on declared reservations, never on what invocations consumed,
             // so both back ends decide alike.
-            let program = self.vm.chain.owner(&item).0;
-            let stake = program.and_then(|p| stakes.get(p)).copied().unwrap_or(0);
             let used = program.and_then(|p| staked_used.get(p)).copied().unwrap_or(0);
             if stake > 0 && used + item.budget <= stake {
                 if let Some(u) = program.and_then(|p| staked_used.get_mut(p)) {
@@ -293,12 +330,7 @@ impl Session {
             } else {
                 // Once the shared budget turns work away, later work waits too, in order.
                 shared_full = true;
-                self.vm.chain.stats.deferrals += 1;
-                let sub = self.vm.chain.owner(&item).1;
-                let event =
-                    TraceEvent::new(slot, "deferred", &self.vm.chain.programs, program.unwrap_or(usize::MAX)).maybe_sub(sub).item(item.id);
-                self.vm.chain.record(event);
-                carry.push_back(item);
+                self.defer(item, slot, &mut carry);
                 continue;
             }
             consumed += self.run_item(item, slot);
@@ -306,6 +338,32 @@ impl Session {
         self.vm.chain.work = carry;
         if consumed > 0 {
             self.vm.chain.slot_compute.push(consumed);
+        }
+    }
+
+    fn defer(&mut self, item: WorkItem, slot: u64, carry: &mut std::collections::VecDeque<WorkItem>) {
+        self.vm.chain.stats.deferrals += 1;
+        let (program, sub) = self.vm.chain.owner(&item);
+        let event = TraceEvent::new(slot, "deferred", &self.vm.chain.programs, program.unwrap_or(usize::MAX)).maybe_sub(sub).item(item.id);
+        self.vm.chain.record(event);
+        carry.push_back(item);
+    }
+
+    /// What happens to waiting work whose subscription was paused, cancelled, suspended or
+    /// tripped since it was created: None when it runs as planned.
+    fn withdrawn(&self, item: &WorkItem) -> Option<Withdrawn> {
+        let chain = &self.vm.chain;
+        let Job::Fire { sub, .. } = &item.job else { return None };
+        let s = chain.subs.get(sub)?;
+        let name = chain.programs.get(s.program).map_or("", |p| p.name.as_str());
+        match s.state {
+            SubState::Active | SubState::Done => None,
+            SubState::Paused => Some(Withdrawn::Wait),
+            SubState::Cancelled => Some(Withdrawn::Cancelled),
+            SubState::Suspended => Some(Withdrawn::DeadLetter(format!("program `{name}` is out of funds"))),
+            SubState::BreakerOpen { until } => {
+                Some(Withdrawn::DeadLetter(format!("the circuit breaker of subscription {sub} is open until slot {until}")))
+            }
         }
     }
 
@@ -376,7 +434,7 @@ impl Session {
         let mut tripped = false;
         if let Some(s) = sub.and_then(|id| chain.subs.get_mut(&id)) {
             s.consecutive_failures += 1;
-            if s.consecutive_failures >= chain.config.breaker_threshold && s.is_live() {
+            if s.consecutive_failures >= chain.config.breaker_threshold && s.state == SubState::Active {
                 s.state = SubState::BreakerOpen { until: slot + chain.config.breaker_cooldown };
                 s.generation += 1;
                 tripped = true;

@@ -33,7 +33,7 @@ fn evaluate(name: &str, text: &str, limit_args: LimitArgs, run: Option<&RunArgs>
     let mut slots = run.and_then(|r| r.slots);
     if let Some(run) = run {
         let config = &mut session.vm.chain.config;
-        config.slot_budget = run.slot_budget;
+
         config.ring_bytes = run.ring_buffer_bytes;
         if let Some(path) = &run.scenario {
             let text = match read(path) {
@@ -49,8 +49,12 @@ fn evaluate(name: &str, text: &str, limit_args: LimitArgs, run: Option<&RunArgs>
                 }
             }
         }
+        // Settings given on the command line win over the scenario's.
         if let Some(spe) = run.slots_per_epoch {
             session.vm.chain.config.clock.slots_per_epoch = spe.max(1);
+        }
+        if let Some(budget) = run.slot_budget {
+            session.vm.chain.config.slot_budget = budget;
         }
     }
     let value = match session.eval(name, text) {

@@ -110,8 +110,22 @@ fn timestamp(op: &str, name: &str, v: Option<&Value>) -> Result<i64, Fault> {
     }
 }
 
-const EVENT_TYPES: &[&str] =
-    &["SLOT_INTERVAL", "EPOCH_BOUNDARY", "WALLCLOCK_TIME", "CRON", "INTERVAL", "TIMESTAMP", "SLOT", "EPOCH", "NOW"];
+const EVENT_TYPES: &[&str] = &[
+    "SLOT_INTERVAL",
+    "EPOCH_BOUNDARY",
+    "WALLCLOCK_TIME",
+    "ACCOUNT_DATA_CHANGE",
+    "ACCOUNT_BALANCE_CHANGE",
+    "ACCOUNT_OWNER_CHANGE",
+    "PROGRAM_EVENT",
+    "CPI_RETURN",
+    "CRON",
+    "INTERVAL",
+    "TIMESTAMP",
+    "SLOT",
+    "EPOCH",
+    "NOW",
+];
 
 fn subscribe_event(ctx: &mut Ctx, a: &[Value]) -> Result<Value, Fault> {
     const OP: &str = "sol-subscribe-event";
@@ -196,7 +210,7 @@ fn subscribe_event(ctx: &mut Ctx, a: &[Value]) -> Result<Value, Fault> {
         "EPOCH_BOUNDARY" => {
             Trigger::EpochBoundary { offset: get(&kw, "epoch-offset").map(|v| uint(OP, "epoch-offset", Some(v))).transpose()?.unwrap_or(0) }
         }
-        "WALLCLOCK_TIME" => Trigger::Timestamp { unix: timestamp(OP, "unix-timestamp", get(&kw, "unix-timestamp"))? },
+        "WALLCLOCK_TIME" => Trigger::Wallclock { unix: timestamp(OP, "unix-timestamp", get(&kw, "unix-timestamp"))? },
         "TIMESTAMP" => {
             Trigger::Timestamp { unix: timestamp(OP, "timestamp", get(&kw, "timestamp").or_else(|| get(&kw, "unix-timestamp")))? }
         }

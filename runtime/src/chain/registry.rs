@@ -39,9 +39,11 @@ pub struct Subscription {
     pub generation: u64,
     pub created_slot: u64,
     /// Set for account watchers.
-    pub watch: Option<super::watch::Watch>,
+    pub watch: Option<Box<super::watch::Watch>>,
     /// Set for subscriptions to other programs' events and returns.
-    pub route: Option<Route>,
+    pub route: Option<Box<Route>>,
+    /// The state to return to when a suspension for lack of funds ends.
+    pub before_suspension: Option<SubState>,
 }
 
 /// Subscriptions that fire on what programs do rather than on time (design note 2.3).
@@ -164,6 +166,7 @@ impl Chain {
             created_slot: self.slot,
             watch: None,
             route: None,
+            before_suspension: None,
         });
         self.record(TraceEvent::new(self.slot, "subscribed", &self.programs, program).subscription(id).detail(kind));
         self.arm(id, self.slot);
@@ -191,8 +194,9 @@ impl Chain {
             last_due: None,
             generation: 0,
             created_slot: self.slot,
-            watch: Some(watch),
+            watch: Some(Box::new(watch)),
             route: None,
+            before_suspension: None,
         });
         self.watchers.entry(account.clone()).or_default().push(id);
         self.record(TraceEvent::new(self.slot, "watching", &self.programs, program).subscription(id).detail(&account));
@@ -231,7 +235,8 @@ impl Chain {
             generation: 0,
             created_slot: self.slot,
             watch: None,
-            route: Some(route),
+            route: Some(Box::new(route)),
+            before_suspension: None,
         });
         self.record(TraceEvent::new(self.slot, "subscribed", &self.programs, program).subscription(id).detail(kind));
         Ok(id)
@@ -240,7 +245,7 @@ impl Chain {
     /// Creates work for the live route subscriptions that `accepts` picks, passing `arg`.
     pub(crate) fn fire_routes(&mut self, arg: &Value, accepts: impl Fn(&Route) -> bool) {
         let ids: Vec<u64> =
-            self.subs.values().filter(|s| s.state == SubState::Active && s.route.as_ref().is_some_and(&accepts)).map(|s| s.id).collect();
+            self.subs.values().filter(|s| s.state == SubState::Active && s.route.as_deref().is_some_and(&accepts)).map(|s| s.id).collect();
         for sub in ids {
             let Some(s) = self.subs.get(&sub) else { continue };
             let (budget, program) = (s.budget, s.program);
@@ -295,6 +300,10 @@ impl Chain {
         }
         if rearm {
             self.arm(id, self.slot);
+            let (back, still): (Vec<_>, Vec<_>) =
+                std::mem::take(&mut self.parked).into_iter().partition(|w| matches!(w.job, Job::Fire { sub, .. } if sub == id));
+            self.parked = still;
+            self.work.extend(back);
         }
         Ok(())
     }
@@ -306,9 +315,10 @@ impl Chain {
             s.state = SubState::Cancelled;
             s.generation += 1;
         }
-        let before = self.work.len();
+        let before = self.work.len() + self.parked.len();
         self.work.retain(|w| !matches!(w.job, Job::Fire { sub, .. } if sub == id));
-        self.stats.cancelled += (before - self.work.len()) as u64;
+        self.parked.retain(|w| !matches!(w.job, Job::Fire { sub, .. } if sub == id));
+        self.stats.cancelled += (before - self.work.len() - self.parked.len()) as u64;
         Ok(())
     }
 
@@ -339,8 +349,8 @@ impl Chain {
             put("id", Value::Subscription(s.id));
             let kind = match (&s.trigger, &s.watch) {
                 (Some(t), _) => t.kind(),
-                (None, None) if matches!(s.route, Some(Route::ProgramEvent { .. })) => "PROGRAM_EVENT",
-                (None, None) if matches!(s.route, Some(Route::CpiReturn { .. })) => "CPI_RETURN",
+                (None, None) if matches!(s.route.as_deref(), Some(Route::ProgramEvent { .. })) => "PROGRAM_EVENT",
+                (None, None) if matches!(s.route.as_deref(), Some(Route::CpiReturn { .. })) => "CPI_RETURN",
                 (None, Some(w)) => match w.source {
                     super::watch::Source::Lamports => "ACCOUNT_BALANCE_CHANGE",
                     super::watch::Source::Owner => "ACCOUNT_OWNER_CHANGE",

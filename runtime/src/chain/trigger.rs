@@ -9,7 +9,9 @@ pub enum Trigger {
     SlotInterval { interval: u64, start: u64 },
     /// Slot `e * slots_per_epoch + offset` of every epoch boundary after the subscription.
     EpochBoundary { offset: u64 },
-    /// Once, at the first slot whose clock time reaches the timestamp (`WALLCLOCK_TIME`, `TIMESTAMP`).
+    /// Once, at the first slot whose clock time reaches the timestamp (`WALLCLOCK_TIME`).
+    Wallclock { unix: i64 },
+    /// The same, as Antegen's `TIMESTAMP` trigger.
     Timestamp { unix: i64 },
     /// Once, at a given slot (`SLOT`, and `sol-schedule-execution`).
     Slot { slot: u64 },
@@ -29,6 +31,7 @@ impl Trigger {
         match self {
             Trigger::SlotInterval { .. } => "SLOT_INTERVAL",
             Trigger::EpochBoundary { .. } => "EPOCH_BOUNDARY",
+            Trigger::Wallclock { .. } => "WALLCLOCK_TIME",
             Trigger::Timestamp { .. } => "TIMESTAMP",
             Trigger::Slot { .. } => "SLOT",
             Trigger::Epoch { .. } => "EPOCH",
@@ -66,7 +69,7 @@ impl Trigger {
                 };
                 e.checked_mul(spe)?.checked_add(*offset)
             }
-            Trigger::Timestamp { unix } => Some(clock.first_slot_at(*unix).max(after + 1)),
+            Trigger::Wallclock { unix } | Trigger::Timestamp { unix } => Some(clock.first_slot_at(*unix).max(after + 1)),
             Trigger::Slot { slot } => (*slot > after).then_some(*slot),
             Trigger::Epoch { epoch } => {
                 let slot = epoch.checked_mul(clock.slots_per_epoch)?;

@@ -206,7 +206,13 @@ pub fn parse_criteria(
             };
             if let Some(size) = account_size {
                 if offset + ty.width() > size {
-                    return Err(Fault::index(offset as i64, size, "account data (offset plus field width)"));
+                    return Err(Fault::new(
+                        "E0206",
+                        format!(
+                            "`{op}`: criteria offset {offset} plus the {}-byte field is past the end of the account's {size} bytes of data (index out of range)",
+                            ty.width()
+                        ),
+                    ));
                 }
             }
             Source::Data { offset, ty, mask }
