@@ -62,8 +62,15 @@ enum Command {
     /// Report diagnostics without running; `--emit ast|ir` prints a stage.
     Check {
         file: String,
+        /// Print a stage instead of diagnostics.
         #[arg(long, value_parser = ["ast", "ir"])]
         emit: Option<String>,
+        /// How to print diagnostics: `human` (ariadne), `short` (one line each) or `json` (JSON lines).
+        #[arg(long, default_value = "human", value_parser = ["human", "short", "json"])]
+        format: String,
+        /// A scenario whose account names and sizes the checks may use.
+        #[arg(long)]
+        scenario: Option<String>,
     },
     /// Compile to an sBPF shared object.
     Build {
@@ -118,7 +125,7 @@ fn dispatch(cli: Cli) -> i32 {
     match cli.command {
         Command::Run { file, run, limits } => commands::run(&file, &run, limits),
         Command::Eval { expr, limits } => commands::eval(&expr, limits),
-        Command::Check { file, emit } => commands::check(&file, emit.as_deref()),
+        Command::Check { file, emit, format, scenario } => commands::check(&file, emit.as_deref(), &format, scenario.as_deref()),
         Command::Build { file, .. } => {
             eprintln!("error: `ovsm build {file}`: the sBPF back end is not implemented yet; only the interpreter runs programs");
             1

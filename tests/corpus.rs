@@ -12,6 +12,7 @@ use std::process::Command;
 const STDOUT_MARK: &str = ";; ---- expect: stdout ----";
 const ERROR_MARK: &str = ";; ---- expect: error ----";
 const STDERR_MARK: &str = ";; ---- expect: stderr ----";
+const DIAGNOSTICS_MARK: &str = ";; ---- expect: diagnostics ----";
 
 struct Case {
     program: String,
@@ -33,6 +34,13 @@ fn parse_case(text: &str) -> Case {
     let mut contains = Vec::new();
     let mut args = Vec::new();
     for line in text.lines() {
+        if line.trim_end() == DIAGNOSTICS_MARK {
+            // `check/` cases: the diagnostics `ovsm check --format short` prints, compared as stdout.
+            stdout = Some(String::new());
+            current = None;
+            current = current.or(Some(&mut stdout));
+            continue;
+        }
         if line.trim_end() == STDERR_MARK {
             stderr = Some(String::new());
             current = None;
@@ -108,6 +116,10 @@ fn files(dir: &Path, out: &mut Vec<PathBuf>) {
 }
 
 fn run_dir(sub: &str) {
+    run_dir_with(sub, "run");
+}
+
+fn run_dir_with(sub: &str, mode: &str) {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
     let mut paths = Vec::new();
     files(&root.join("tests/corpus").join(sub), &mut paths);
@@ -128,7 +140,7 @@ fn run_dir(sub: &str) {
         std::fs::write(&copy, &case.program).unwrap();
         let output = Command::new(env!("CARGO_BIN_EXE_ovsm"))
             .current_dir(&scratch)
-            .arg("run")
+            .args(if mode == "check" { vec!["check", "--format", "short"] } else { vec!["run"] })
             .arg(rel)
             .args(case.args.iter().map(|a| resolve(root, a)))
             .env("NO_COLOR", "1")
@@ -137,6 +149,13 @@ fn run_dir(sub: &str) {
         let stdout = String::from_utf8_lossy(&output.stdout).into_owned();
         let stderr = String::from_utf8_lossy(&output.stderr).into_owned();
         let code = output.status.code();
+        if bless && mode == "check" {
+            let new = format!("{}{}", case.program, block(DIAGNOSTICS_MARK, &stdout));
+            if new != text {
+                std::fs::write(path, new).unwrap();
+            }
+            continue;
+        }
         if bless {
             let mut new = case.program.clone();
             // A failing case keeps a stdout block only for what it printed before failing.
@@ -155,6 +174,13 @@ fn run_dir(sub: &str) {
         }
         let mut problems = Vec::new();
         match (&case.error, code) {
+            // A check case fails with status 1 exactly when it expects an error.
+            _ if mode == "check" => {
+                let expects_error = case.stdout.as_deref().is_some_and(|d| d.lines().any(|l| l.starts_with("error")));
+                if code != Some(i32::from(expects_error)) {
+                    problems.push(format!("`ovsm check` exited with {code:?}"));
+                }
+            }
             (None, Some(0)) | (Some(_), Some(1)) => {}
             (None, _) => problems.push(format!("expected success, exit status {code:?}\nstderr:\n{stderr}")),
             (Some(_), _) => problems.push(format!("expected exit status 1, got {code:?}")),
@@ -203,4 +229,36 @@ fn corpus_parse() {
 #[test]
 fn corpus_runtime() {
     run_dir("runtime");
+}
+
+#[test]
+fn corpus_check() {
+    run_dir_with("check", "check");
+}
+
+/// The verifier finds no error in any program that is meant to run.
+#[test]
+fn no_check_errors_on_run_cases_and_examples() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let mut paths = Vec::new();
+    files(&root.join("tests/corpus/run"), &mut paths);
+    files(&root.join("examples"), &mut paths);
+    assert!(paths.len() > 100);
+    let mut false_positives = Vec::new();
+    for path in paths {
+        let mut command = Command::new(env!("CARGO_BIN_EXE_ovsm"));
+        command.current_dir(root).args(["check", "--format", "short"]).arg(&path);
+        let scenario = path.with_extension("scenario.toml");
+        if scenario.exists() {
+            command.arg("--scenario").arg(&scenario);
+        }
+        let output = command.output().unwrap();
+        let stdout = String::from_utf8_lossy(&output.stdout).into_owned();
+        let in_examples = path.starts_with(root.join("examples"));
+        // Examples are held to a higher standard: not even a warning.
+        if !output.status.success() || stdout.lines().any(|l| l.starts_with("error") || (in_examples && !l.is_empty())) {
+            false_positives.push(format!("{}:\n{stdout}", path.display()));
+        }
+    }
+    assert!(false_positives.is_empty(), "the checks reject programs that should run:\n{}", false_positives.join("\n"));
 }

@@ -6,10 +6,12 @@
 //! only this IR and the stdlib table: the interpreter runs it, codegen lowers it to LLVM.
 //! This crate knows nothing about values at run time, Solana, or LLVM.
 
+mod check;
 mod instr;
 mod lower;
 mod print;
 
+pub use check::{check, CheckContext};
 pub use instr::{Capture, Constant, FuncId, Function, GlobalId, Instr, Params, Program, ProgramDecl, UpdateOp};
 pub use lower::{lower, Lowering};
 pub use print::print_program;

@@ -14,6 +14,8 @@ pub struct Session {
     pub vm: Vm,
     /// Functions that belong to the prelude, left out of IR dumps.
     prelude_functions: usize,
+    /// Warnings of compiled code not yet shown.
+    warnings: Vec<Diagnostic>,
 }
 
 /// What evaluating a source gave.
@@ -27,9 +29,11 @@ pub enum Outcome {
 
 impl Session {
     pub fn new(host: Box<dyn Host>, limits: Limits) -> Session {
-        let lowering = Lowering::new();
+        let mut sources = Sources::new();
+        let prelude = sources.add("<prelude>", ovsm_stdlib::PRELUDE);
+        let lowering = Lowering::with_prelude(prelude);
         let prelude_functions = lowering.program.functions.len();
-        let mut session = Session { sources: Sources::new(), lowering, vm: Vm::new(host, limits), prelude_functions };
+        let mut session = Session { sources, lowering, vm: Vm::new(host, limits), prelude_functions, warnings: Vec::new() };
         // The prelude's top level defines its functions; it cannot fail, and if it ever did,
         // the prelude builtins would report themselves undefined when called.
         let entries = session.lowering.program.entries.clone();
@@ -80,11 +84,44 @@ impl Session {
         let Some(program) = program.filter(|_| !any_errors(&diagnostics)) else {
             return Err(diagnostics);
         };
+        let first_new = self.lowering.program.functions.len();
         diagnostics.extend(self.lowering.lower_unit(&program.forms));
         if any_errors(&diagnostics) {
             return Err(diagnostics);
         }
-        self.lowering.program.entries.last().copied().ok_or(diagnostics)
+        // The verifier's rules run on the new code before any of it runs: errors stop the run,
+        // warnings are kept for the caller to show.
+        diagnostics.extend(ovsm_ir::check(&self.lowering.program, &self.check_context(first_new)));
+        if any_errors(&diagnostics) {
+            return Err(diagnostics);
+        }
+        self.warnings.extend(diagnostics);
+        self.lowering.program.entries.last().copied().ok_or_else(Vec::new)
+    }
+
+    /// What the static checks know from the runtime: scenario names and sizes, the slot budget.
+    fn check_context(&self, first_user_function: usize) -> ovsm_ir::CheckContext {
+        let chain = &self.vm.chain;
+        ovsm_ir::CheckContext {
+            predefined: chain.account_names.iter().map(|(n, _)| n.clone()).collect(),
+            account_sizes: chain.account_names.iter().filter_map(|(n, a)| chain.account_sizes.get(a).map(|s| (n.clone(), *s))).collect(),
+            slot_budget: chain.config.slot_budget,
+            first_user_function: first_user_function.max(self.prelude_functions),
+        }
+    }
+
+    /// Warnings of what was compiled so far, once.
+    pub fn take_warnings(&mut self) -> Vec<Diagnostic> {
+        std::mem::take(&mut self.warnings)
+    }
+
+    /// Every diagnostic of a source (syntax, lowering, the verifier's rules), without running it.
+    pub fn check_source(&mut self, name: &str, text: &str) -> Vec<Diagnostic> {
+        let id = self.sources.add(name, text);
+        match self.compile(id) {
+            Ok(_) => self.take_warnings(),
+            Err(diagnostics) => diagnostics,
+        }
     }
 
     /// A summary of the simulation for stderr, or None when no program was deployed.

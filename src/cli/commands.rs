@@ -57,7 +57,12 @@ fn evaluate(name: &str, text: &str, limit_args: LimitArgs, run: Option<&RunArgs>
             session.vm.chain.config.slot_budget = budget;
         }
     }
-    let value = match session.eval(name, text) {
+    let outcome = session.eval(name, text);
+    let warnings = session.take_warnings();
+    if !warnings.is_empty() {
+        eprint!("{}", session.render(&warnings, color()));
+    }
+    let value = match outcome {
         Outcome::Value(value) => value,
         Outcome::Rejected(diagnostics) => {
             eprint!("{}", session.render(&diagnostics, color()));
@@ -105,12 +110,22 @@ pub fn eval(expr: &str, limit_args: LimitArgs) -> i32 {
     evaluate("<eval>", expr, limit_args, None)
 }
 
-pub fn check(file: &str, emit: Option<&str>) -> i32 {
+pub fn check(file: &str, emit: Option<&str>, format: &str, scenario: Option<&str>) -> i32 {
     let text = match read(file) {
         Ok(text) => text,
         Err(code) => return code,
     };
     let mut session = Session::new(Box::new(StdoutHost::default()), Limits::default());
+    if let Some(path) = scenario {
+        let scenario_text = match read(path) {
+            Ok(t) => t,
+            Err(code) => return code,
+        };
+        if let Err(diagnostics) = session.load_scenario(path, &scenario_text) {
+            eprint!("{}", session.render(&diagnostics, color()));
+            return 1;
+        }
+    }
     if emit == Some("ast") {
         let id = session.sources.add(file, text.as_str());
         let (program, diagnostics) = ovsm_parser::parse(&text, id);
@@ -121,18 +136,68 @@ pub fn check(file: &str, emit: Option<&str>) -> i32 {
         eprint!("{}", session.render(&diagnostics, color()));
         return 1;
     }
-    match session.lower_only(file, &text) {
-        Ok(ir) => {
-            if emit == Some("ir") {
+    if emit == Some("ir") {
+        return match session.lower_only(file, &text) {
+            Ok(ir) => {
                 print!("{ir}");
+                0
             }
-            0
-        }
-        Err(diagnostics) => {
-            eprint!("{}", session.render(&diagnostics, color()));
-            1
-        }
+            Err(diagnostics) => {
+                eprint!("{}", session.render(&diagnostics, color()));
+                1
+            }
+        };
     }
+    let diagnostics = session.check_source(file, &text);
+    match format {
+        "json" => diagnostics.iter().for_each(|d| println!("{}", json_line(d, &session))),
+        "short" => diagnostics.iter().for_each(|d| println!("{}", short_line(d, &session))),
+        _ => eprint!("{}", session.render(&diagnostics, color())),
+    }
+    i32::from(ovsm_lexer::any_errors(&diagnostics))
+}
+
+/// `error[E0501] 3:9-3:14: message`: one diagnostic per line, for tests and scripts.
+fn short_line(d: &ovsm_lexer::Diagnostic, session: &Session) -> String {
+    let severity = if d.is_error() { "error" } else { "warning" };
+    match d.primary_span() {
+        Some(span) => {
+            let (l1, c1) = session.sources.line_col(span.source, span.start);
+            let (l2, c2) = session.sources.line_col(span.source, span.end);
+            format!("{severity}[{}] {l1}:{c1}-{l2}:{c2}: {}", d.code, d.message)
+        }
+        None => format!("{severity}[{}]: {}", d.code, d.message),
+    }
+}
+
+/// One diagnostic as a JSON object, for editors and CI.
+fn json_line(d: &ovsm_lexer::Diagnostic, session: &Session) -> String {
+    let esc = |s: &str| {
+        let mut out = String::with_capacity(s.len() + 2);
+        for c in s.chars() {
+            match c {
+                '"' => out.push_str("\\\""),
+                '\\' => out.push_str("\\\\"),
+                '\n' => out.push_str("\\n"),
+                c if (c as u32) < 0x20 => out.push_str(&format!("\\u{:04x}", c as u32)),
+                c => out.push(c),
+            }
+        }
+        out
+    };
+    let severity = if d.is_error() { "error" } else { "warning" };
+    let mut line = format!("{{\"severity\":\"{severity}\",\"code\":\"{}\",\"message\":\"{}\"", d.code, esc(&d.message));
+    if let Some(span) = d.primary_span() {
+        let (l1, c1) = session.sources.line_col(span.source, span.start);
+        let (l2, c2) = session.sources.line_col(span.source, span.end);
+        line.push_str(&format!(
+            ",\"file\":\"{}\",\"line\":{l1},\"column\":{c1},\"end_line\":{l2},\"end_column\":{c2}",
+            esc(session.sources.name(span.source))
+        ));
+    }
+    let notes: Vec<String> = d.notes.iter().map(|n| format!("\"{}\"", esc(n))).collect();
+    line.push_str(&format!(",\"notes\":[{}]}}", notes.join(",")));
+    line
 }
 
 /// A progress bar on stderr for runs longer than a second, only when stderr is a terminal.
