@@ -127,7 +127,9 @@ impl Repl {
     fn eval(&mut self, input: &str) -> Reply {
         self.inputs += 1;
         let name = format!("<repl:{}>", self.inputs);
-        match self.session.eval(&name, input) {
+        let outcome = self.session.eval(&name, input);
+        let warnings = self.session.take_warnings();
+        let mut reply = match outcome {
             Outcome::Value(v) => {
                 let line = self.session.printed(&v);
                 let fresh = if self.session.vm.host.at_line_start() { "" } else { "\n" };
@@ -138,7 +140,9 @@ impl Repl {
                 let fresh = if self.session.vm.host.at_line_start() { "" } else { "\n" };
                 Repl::text(format!("{fresh}{}", self.session.render_error(&error, self.color)))
             }
-        }
+        };
+        reply.output.insert_str(0, &self.session.render(&warnings, self.color));
+        reply
     }
 
     fn command(&mut self, command: &str) -> Reply {
