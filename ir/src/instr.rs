@@ -93,6 +93,8 @@ pub struct Function {
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum UpdateOp {
     Append,
+    /// `(append x [e])`: push one element, without making the one-element array.
+    Push,
     Assoc,
 }
 

@@ -135,7 +135,7 @@ pub fn walk(program: &Program, f: &Function, constant_globals: &BTreeMap<u32, Sy
                 stack.push(top);
             }
             Instr::UpdateLocal(_, op) | Instr::UpdateLocalBoxed(_, op) | Instr::UpdateCapturedBoxed(_, op) | Instr::UpdateGlobal(_, op) => {
-                let n = if op == crate::UpdateOp::Append { 1 } else { 2 };
+                let n = if op == crate::UpdateOp::Assoc { 2 } else { 1 };
                 let _ = pops!(n);
                 stack.push(Sym::Unknown);
             }

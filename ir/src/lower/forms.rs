@@ -321,6 +321,11 @@ impl Cx<'_> {
         if first.symbol() != Some(target) || self.is_lexically_bound(head) || !matches!(self.resolve(head), Var::Builtin(_)) {
             return false;
         }
+        // Growing by a one-element array literal is the common case: push the element itself.
+        let (op, rest) = match (op, rest) {
+            (UpdateOp::Append, [Form { kind: FormKind::Array(one), .. }]) if one.len() == 1 => (UpdateOp::Push, one.as_slice()),
+            _ => (op, rest),
+        };
         for form in rest {
             self.lower_expr(form, false);
         }

@@ -177,21 +177,25 @@ impl Vm {
                     }
                 }
                 Instr::UpdateLocal(n, op) => {
+                    try_!(self.check_memory());
                     let operands = self.pop_operands(op);
                     let updated = try_!(update(slot!(n), op, &operands));
                     self.stack.push(updated);
                 }
                 Instr::UpdateLocalBoxed(n, op) => {
+                    try_!(self.check_memory());
                     let operands = self.pop_operands(op);
                     let updated = try_!(update_cell(slot!(n), op, &operands));
                     self.stack.push(updated);
                 }
                 Instr::UpdateCapturedBoxed(n, op) => {
+                    try_!(self.check_memory());
                     let operands = self.pop_operands(op);
                     let updated = try_!(update_cell(captured!(n), op, &operands));
                     self.stack.push(updated);
                 }
                 Instr::UpdateGlobal(g, op) => {
+                    try_!(self.check_memory());
                     self.journal_global(g);
                     let operands = self.pop_operands(op);
                     let updated = match self.globals.get_mut(g.0 as usize) {
@@ -423,7 +427,7 @@ impl Vm {
 
     fn pop_operands(&mut self, op: UpdateOp) -> Vec<Value> {
         let n = match op {
-            UpdateOp::Append => 1,
+            UpdateOp::Append | UpdateOp::Push => 1,
             UpdateOp::Assoc => 2,
         };
         let first = self.stack.len().saturating_sub(n);
@@ -457,6 +461,7 @@ fn update(target: &mut Value, op: UpdateOp, operands: &[Value]) -> Result<Value,
             crate::builtins::array_arg("append", more)?;
             crate::builtins::append_in_place(Rc::make_mut(items), more)?;
         }
+        (UpdateOp::Push, Value::Array(items), [x]) => Rc::make_mut(items).push_back(x.clone()),
         (UpdateOp::Assoc, Value::Map(m), [k, v]) => {
             crate::map::Key::of(k).ok_or_else(|| Fault::expected("assoc", "a key (string, keyword, number, boolean or nil)", k))?;
             crate::builtins::assoc_in_place(Rc::make_mut(m), k, v)?;
@@ -466,7 +471,7 @@ fn update(target: &mut Value, op: UpdateOp, operands: &[Value]) -> Result<Value,
             crate::builtins::assoc_in_place(&mut m, k, v)?;
             *target = Value::Map(Rc::new(m));
         }
-        (UpdateOp::Append, other, _) => return Err(Fault::expected("append", "an array", other)),
+        (UpdateOp::Append | UpdateOp::Push, other, _) => return Err(Fault::expected("append", "an array", other)),
         (UpdateOp::Assoc, other, _) => return Err(Fault::expected("assoc", "a map", other)),
     }
     Ok(target.clone())
