@@ -163,6 +163,9 @@ pub enum Instr {
     /// With the iterated array in slot a and the index in slot b: push the next element and
     /// advance, or jump when done.
     IterNext(u16, u16, u32),
+    /// `(for (i (range a b)) ...)`: with the counter in slot a and the end in slot b, push the
+    /// counter and advance it, or jump when it reached the end.
+    RangeNext(u16, u16, u32),
     /// Fast paths for two-argument arithmetic and comparison builtins.
     Add,
     Sub,

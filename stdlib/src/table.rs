@@ -83,6 +83,7 @@ pub static BUILTINS: &[Builtin] = &[
     entry("reverse", Arrays, (1, 1), "(reverse xs)", "Elements in reverse order (strings too).", ("(reverse [1 2 3])", "[3 2 1]"), 3),
     prelude(entry("sort", Arrays, (1, 2), "(sort xs) / (sort f xs)", "Ascending numbers or strings; with f, a stable sort where `(f a b)` is true when a goes first.", ("(sort > [3 1 2])", "[3 2 1]"), 0)),
     entry("%sort", Arrays, (1, 1), "(%sort xs)", "Internal: the natural-order sort behind `sort`.", ("(%sort [3 1 2])", "[1 2 3]"), 5),
+    entry("%range-bound", Arrays, (1, 1), "(%range-bound n)", "Internal: checks a bound of a `for` over `range`.", ("(%range-bound 3)", "3"), 1),
     entry("slice", Arrays, (3, 3), "(slice xs start end)", "Elements start..end (end excluded) of an array.", ("(slice [1 2 3 4] 1 3)", "[2 3]"), 2),
     entry("empty?", Arrays, (1, 1), "(empty? x)", "True for an empty array, string or map.", ("(empty? [])", "true"), 1),
     prelude(entry("map", Arrays, (2, 2), "(map f xs)", "A new array of `(f x)` for each element.", ("(map (lambda (x) (* x x)) [1 2 3])", "[1 4 9]"), 0)),

@@ -121,10 +121,10 @@ pub fn walk(program: &Program, f: &Function, constant_globals: &BTreeMap<u32, Sy
             }
             Instr::SetLocal(slot) => {
                 let v = pop!();
-                if let Some(src) = last_iter_start.take() {
-                    iter_sources.insert(slot, src);
-                }
-                let _ = v;
+                match last_iter_start.take() {
+                    Some(src) => iter_sources.insert(slot, src),
+                    None => iter_sources.insert(slot, v),
+                };
             }
             Instr::SetLocalBoxed(_) | Instr::SetCapturedBoxed(_) | Instr::SetGlobal(_) | Instr::DefineGlobal(_) | Instr::Pop => {
                 pop!();
@@ -167,7 +167,7 @@ pub fn walk(program: &Program, f: &Function, constant_globals: &BTreeMap<u32, Sy
                 last_iter_start = Some(v);
                 stack.push(Sym::Unknown);
             }
-            Instr::IterNext(_, _, exit) => {
+            Instr::IterNext(_, _, exit) | Instr::RangeNext(_, _, exit) => {
                 branch = Some((exit as usize, stack.clone()));
                 stack.push(Sym::Unknown);
             }
@@ -181,6 +181,7 @@ pub fn walk(program: &Program, f: &Function, constant_globals: &BTreeMap<u32, Sy
                 let result = match (ovsm_stdlib::get(id).map(|b| b.name), args.as_slice()) {
                     (Some("range"), [Sym::Int(a), Sym::Int(b)]) => Sym::Range(b.saturating_sub(*a).max(0)),
                     (Some("range"), [Sym::Int(n)]) => Sym::Range((*n).max(0)),
+                    (Some("%range-bound"), [Sym::Int(n)]) => Sym::Int(*n),
                     _ => Sym::Unknown,
                 };
                 flow.calls.push(Call { pc, span, callee: Callee::Builtin(id), args });
@@ -249,6 +250,7 @@ pub fn walk(program: &Program, f: &Function, constant_globals: &BTreeMap<u32, Sy
 fn loop_bound(f: &Function, start: usize, iter_sources: &BTreeMap<u16, Sym>) -> bool {
     match f.code.get(start) {
         Some(Instr::IterNext(items, _, _)) => matches!(iter_sources.get(items), Some(Sym::Range(_) | Sym::Const(_))),
+        Some(Instr::RangeNext(_, end, _)) => matches!(iter_sources.get(end), Some(Sym::Int(_))),
         _ => false,
     }
 }

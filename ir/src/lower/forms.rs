@@ -81,6 +81,7 @@ impl Cx<'_> {
                 Instr::TryBegin(_) => Instr::TryBegin(target),
                 Instr::IterNext(a, b, _) => Instr::IterNext(a, b, target),
                 Instr::JumpIfNotLtImm(k, _) => Instr::JumpIfNotLtImm(k, target),
+                Instr::RangeNext(a, b, _) => Instr::RangeNext(a, b, target),
                 other => other,
             };
         }
@@ -265,6 +266,10 @@ impl Cx<'_> {
         }
         self.lower_expr(test, false);
         self.emit(Instr::JumpIfFalse(0), test.span)
+    }
+
+    pub fn is_bound_locally(&self, name: &str) -> bool {
+        self.is_lexically_bound(name)
     }
 
     fn is_lexically_bound(&self, name: &str) -> bool {

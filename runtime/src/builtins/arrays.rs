@@ -26,6 +26,7 @@ pub fn lookup(name: &str) -> Option<NativeFn> {
         "reverse" => reverse,
         "%sort" => sort,
         "slice" => slice,
+        "%range-bound" => |_, a| int_arg("range", arg(a, 0)).map(Value::Int),
         "empty?" => |_, a| {
             Ok(Value::Bool(match arg(a, 0) {
                 Value::Array(items) => items.is_empty(),

@@ -374,6 +374,24 @@ impl Vm {
                         None => pc = exit as usize,
                     }
                 }
+                Instr::RangeNext(counter, limit, exit) => {
+                    let end = match slot!(limit) {
+                        Value::Int(e) => *e,
+                        _ => fail!(ice("bad range loop")),
+                    };
+                    let i = match slot!(counter) {
+                        Value::Int(i) => *i,
+                        _ => fail!(ice("bad range loop")),
+                    };
+                    if i < end {
+                        // i < end <= i64::MAX, so i + 1 cannot overflow.
+                        *slot!(counter) = Value::Int(i + 1);
+                        self.stack.push(Value::Int(i));
+                        charge!();
+                    } else {
+                        pc = exit as usize;
+                    }
+                }
                 Instr::Add => binary!(|a: &Value, b: &Value| match (a, b) {
                     (Value::Int(x), Value::Int(y)) => x.checked_add(*y).map(Value::Int).ok_or_else(|| Fault::overflow("+")),
                     _ => numbers::add(a, b),

@@ -192,15 +192,38 @@ impl Cx<'_> {
             self.error("E0103", var.span, "expected a name", "not a symbol");
             return;
         };
-        self.lower_expr(coll, false);
-        self.emit(Instr::IterStart, coll.span);
-        let items = self.cur().temp();
-        let index = self.cur().temp();
-        self.emit(Instr::SetLocal(items), coll.span);
-        self.emit(Instr::Int(0), coll.span);
-        self.emit(Instr::SetLocal(index), coll.span);
-        let top = self.here();
-        let exit = self.emit(Instr::IterNext(items, index, 0), form.span);
+        let exit;
+        let top;
+        if let Some((start, end)) = self.range_bounds(coll) {
+            // `(for (i (range a b)) ...)` counts in two slots instead of building the range.
+            let check = ovsm_stdlib::lookup("%range-bound");
+            let counter = self.cur().temp();
+            let limit = self.cur().temp();
+            for (bound, slot) in [(start, counter), (Some(end), limit)] {
+                match bound {
+                    Some(b) => self.lower_expr(b, false),
+                    None => {
+                        self.emit(Instr::Int(0), coll.span);
+                    }
+                }
+                if let Some(id) = check {
+                    self.emit(Instr::CallBuiltin(id, 1), coll.span);
+                }
+                self.emit(Instr::SetLocal(slot), coll.span);
+            }
+            top = self.here();
+            exit = self.emit(Instr::RangeNext(counter, limit, 0), form.span);
+        } else {
+            self.lower_expr(coll, false);
+            self.emit(Instr::IterStart, coll.span);
+            let items = self.cur().temp();
+            let index = self.cur().temp();
+            self.emit(Instr::SetLocal(items), coll.span);
+            self.emit(Instr::Int(0), coll.span);
+            self.emit(Instr::SetLocal(index), coll.span);
+            top = self.here();
+            exit = self.emit(Instr::IterNext(items, index, 0), form.span);
+        }
         self.cur().scopes.push(Vec::new());
         self.bind_top(&name, var.span);
         self.scoped_body(body, form, false);
@@ -209,6 +232,19 @@ impl Cx<'_> {
         self.emit(Instr::Jump(top), form.span);
         self.patch(exit);
         self.emit(Instr::Nil, form.span);
+    }
+
+    /// `(range b)` or `(range a b)` calling the builtin: its bounds (None for an implicit 0).
+    fn range_bounds<'f>(&mut self, coll: &'f Form) -> Option<(Option<&'f Form>, &'f Form)> {
+        if coll.head() != Some("range") || self.is_bound_locally("range") || !matches!(self.resolve("range"), crate::lower::Var::Builtin(_))
+        {
+            return None;
+        }
+        match coll.list()? {
+            [_, end] => Some((None, end)),
+            [_, start, end] => Some((Some(start), end)),
+            _ => None,
+        }
     }
 
     pub fn lower_try(&mut self, form: &Form, args: &[Form]) {
