@@ -118,11 +118,25 @@ impl Cx<'_> {
         }
         let last = forms.len() - 1;
         for (i, form) in forms.iter().enumerate() {
-            self.lower_expr(form, tail && i == last);
-            if i != last {
-                self.emit(Instr::Pop, form.span);
+            if i == last {
+                self.lower_expr(form, tail);
+            } else {
+                self.lower_effect(form);
             }
         }
+    }
+
+    /// Lowers a form whose value nobody uses. A `set!` then stores without keeping a copy.
+    pub fn lower_effect(&mut self, form: &Form) {
+        if form.head() == Some("set!") && !self.is_lexically_bound("set!") {
+            let args = form.list().and_then(|items| items.get(1..)).unwrap_or(&[]);
+            if !self.lower_set_as(form, args, false) {
+                return;
+            }
+        } else {
+            self.lower_expr(form, false);
+        }
+        self.emit(Instr::Pop, form.span);
     }
 
     pub fn lower_expr(&mut self, form: &Form, tail: bool) {

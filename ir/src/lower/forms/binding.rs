@@ -185,18 +185,26 @@ impl Cx<'_> {
     }
 
     pub fn lower_set(&mut self, form: &Form, args: &[Form]) {
+        self.lower_set_as(form, args, true);
+    }
+
+    /// `set!`; when `keep` is false the value is not left on the stack (a statement).
+    /// Returns whether a value was left.
+    pub fn lower_set_as(&mut self, form: &Form, args: &[Form], keep: bool) -> bool {
         let [target, value] = args else {
             self.error("E0109", form.span, "`set!` takes a name and a value", "write (set! name value)");
-            return;
+            return true;
         };
         let Some(name) = self.check_bindable(target) else {
-            return;
+            return true;
         };
         if self.lower_update(&name, value) {
-            return;
+            return true;
         }
         self.lower_expr(value, false);
-        self.emit(Instr::Dup, form.span);
+        if keep {
+            self.emit(Instr::Dup, form.span);
+        }
         let instr = match self.resolve(&name) {
             Var::Local { slot, boxed: false } => Instr::SetLocal(slot),
             Var::Local { slot, boxed: true } => Instr::SetLocalBoxed(slot),
@@ -209,7 +217,7 @@ impl Cx<'_> {
                     format!("internal error: captured `{name}` is assigned but not boxed"),
                     "please report this",
                 );
-                return;
+                return true;
             }
             Var::Global(g) => Instr::SetGlobal(g),
             Var::Builtin(_) => {
@@ -218,6 +226,7 @@ impl Cx<'_> {
             }
         };
         self.emit(instr, form.span);
+        keep
     }
 
     pub fn lower_let(&mut self, form: &Form, args: &[Form], sequential: bool, tail: bool) {

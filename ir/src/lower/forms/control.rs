@@ -61,10 +61,18 @@ impl Cx<'_> {
         }
         let last = body.len() - 1;
         for (i, f) in body.iter().enumerate() {
-            self.lower_expr(f, tail && i == last);
-            if i != last {
-                self.emit(Instr::Pop, f.span);
+            if i == last {
+                self.lower_expr(f, tail);
+            } else {
+                self.lower_effect(f);
             }
+        }
+    }
+
+    /// A loop body: every form is a statement.
+    fn loop_body(&mut self, body: &[Form]) {
+        for f in body {
+            self.lower_effect(f);
         }
     }
 
@@ -176,8 +184,7 @@ impl Cx<'_> {
         };
         let top = self.here();
         let exit = self.lower_condition(test);
-        self.scoped_body(body, form, false);
-        self.emit(Instr::Pop, form.span);
+        self.loop_body(body);
         self.emit(Instr::Jump(top), form.span);
         self.patch(exit);
         self.emit(Instr::Nil, form.span);
@@ -226,9 +233,8 @@ impl Cx<'_> {
         }
         self.cur().scopes.push(Vec::new());
         self.bind_top(&name, var.span);
-        self.scoped_body(body, form, false);
+        self.loop_body(body);
         self.cur().scopes.pop();
-        self.emit(Instr::Pop, form.span);
         self.emit(Instr::Jump(top), form.span);
         self.patch(exit);
         self.emit(Instr::Nil, form.span);
