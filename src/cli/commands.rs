@@ -100,6 +100,10 @@ fn evaluate(name: &str, text: &str, limit_args: LimitArgs, run: Option<&RunArgs>
 }
 
 pub fn run(file: &str, run: &RunArgs, limit_args: LimitArgs) -> i32 {
+    if file.ends_with(".so") {
+        eprintln!("error: `{file}` is a compiled program; running .so files needs the sBPF back end (`ovsm build`), which is not implemented yet. Run the .ovsm source instead.");
+        return 1;
+    }
     match read(file) {
         Ok(text) => evaluate(file, &text, limit_args, Some(run)),
         Err(code) => code,
