@@ -19,6 +19,8 @@ pub enum Sym {
     Range(i64),
     /// The value of a global that may change (a scenario account's address, say).
     Global(GlobalId),
+    /// `nil`, `true` or `false`.
+    Literal,
     Unknown,
 }
 
@@ -66,20 +68,25 @@ pub struct Flow {
     pub returns: Option<Sym>,
     /// Globals read (by load or call) with the span of the reading instruction.
     pub reads: Vec<(GlobalId, Span, bool)>,
+    /// Globals assigned with `set!`, with the span of the assignment.
+    pub writes: Vec<(GlobalId, Span)>,
+    /// The most `sol-emit-event` calls one pass through the function can make, loops aside.
+    pub max_emits: u32,
 }
 
 /// Walks a function. `constant_globals` gives the values of globals that never change.
 pub fn walk(program: &Program, f: &Function, constant_globals: &BTreeMap<u32, Sym>) -> Flow {
     let mut flow = Flow::default();
-    let mut states: BTreeMap<usize, Vec<Sym>> = BTreeMap::new();
-    states.insert(0, Vec::new());
+    // The symbolic stack and the emissions made so far on the way to each instruction.
+    let mut states: BTreeMap<usize, (Vec<Sym>, u32)> = BTreeMap::new();
+    states.insert(0, (Vec::new(), 0));
     let mut seen = vec![false; f.code.len()];
     // Loop headers of `for`: the symbolic collection given to IterStart, by the slot it is stored in.
     let mut iter_sources: BTreeMap<u16, Sym> = BTreeMap::new();
     let mut last_iter_start: Option<Sym> = None;
     let mut pc = 0usize;
     while pc < f.code.len() {
-        let Some(mut stack) = states.remove(&pc) else {
+        let Some((mut stack, mut emits)) = states.remove(&pc) else {
             pc += 1;
             continue;
         };
@@ -106,13 +113,8 @@ pub fn walk(program: &Program, f: &Function, constant_globals: &BTreeMap<u32, Sy
             }};
         }
         match instr {
-            Instr::Nil
-            | Instr::True
-            | Instr::False
-            | Instr::Local(_)
-            | Instr::LocalBoxed(_)
-            | Instr::Captured(_)
-            | Instr::CapturedBoxed(_) => stack.push(Sym::Unknown),
+            Instr::Nil | Instr::True | Instr::False => stack.push(Sym::Literal),
+            Instr::Local(_) | Instr::LocalBoxed(_) | Instr::Captured(_) | Instr::CapturedBoxed(_) => stack.push(Sym::Unknown),
             Instr::Int(n) => stack.push(Sym::Int(n)),
             Instr::Const(i) => stack.push(Sym::Const(i)),
             Instr::Global(g) => {
@@ -126,7 +128,11 @@ pub fn walk(program: &Program, f: &Function, constant_globals: &BTreeMap<u32, Sy
                     None => iter_sources.insert(slot, v),
                 };
             }
-            Instr::SetLocalBoxed(_) | Instr::SetCapturedBoxed(_) | Instr::SetGlobal(_) | Instr::DefineGlobal(_) | Instr::Pop => {
+            Instr::SetGlobal(g) => {
+                flow.writes.push((g, span));
+                pop!();
+            }
+            Instr::SetLocalBoxed(_) | Instr::SetCapturedBoxed(_) | Instr::DefineGlobal(_) | Instr::Pop => {
                 pop!();
             }
             Instr::BoxLocal(_) | Instr::TryEnd => {}
@@ -182,6 +188,10 @@ pub fn walk(program: &Program, f: &Function, constant_globals: &BTreeMap<u32, Sy
                     (Some("range"), [Sym::Int(a), Sym::Int(b)]) => Sym::Range(b.saturating_sub(*a).max(0)),
                     (Some("range"), [Sym::Int(n)]) => Sym::Range((*n).max(0)),
                     (Some("%range-bound"), [Sym::Int(n)]) => Sym::Int(*n),
+                    (Some("sol-emit-event"), _) => {
+                        emits += 1;
+                        Sym::Unknown
+                    }
                     _ => Sym::Unknown,
                 };
                 flow.calls.push(Call { pc, span, callee: Callee::Builtin(id), args });
@@ -200,6 +210,7 @@ pub fn walk(program: &Program, f: &Function, constant_globals: &BTreeMap<u32, Sy
                 stack.push(Sym::Unknown);
             }
             Instr::Return => {
+                flow.max_emits = flow.max_emits.max(emits);
                 let v = pop!();
                 flow.returns = Some(match &flow.returns {
                     None => v,
@@ -209,7 +220,8 @@ pub fn walk(program: &Program, f: &Function, constant_globals: &BTreeMap<u32, Sy
             }
             Instr::MakeArray(n) => {
                 let _ = pops!(n);
-                stack.push(Sym::Unknown);
+                // Its elements are unknown but its length is not: enough to bound a loop over it.
+                stack.push(Sym::Range(i64::from(n)));
             }
             Instr::MakeMap(n) => {
                 let items = pops!(2 * n as usize);
@@ -230,9 +242,11 @@ pub fn walk(program: &Program, f: &Function, constant_globals: &BTreeMap<u32, Sy
         }
         for (target, state) in branch.into_iter().chain(next.map(|n| (n, stack))) {
             let merged = match states.remove(&target) {
-                Some(existing) if existing.len() == state.len() => existing.iter().zip(&state).map(|(a, b)| Sym::merge(a, b)).collect(),
+                Some((existing, e)) if existing.len() == state.len() => {
+                    (existing.iter().zip(&state).map(|(a, b)| Sym::merge(a, b)).collect(), e.max(emits))
+                }
                 Some(existing) => existing,
-                None => state,
+                None => (state, emits),
             };
             states.insert(target, merged);
         }
