@@ -414,30 +414,15 @@ impl Analysis<'_> {
                             .with_label(span, "in this watcher"),
                     ),
                 },
-                "comparison" => {
-                    if !text(value).is_some_and(|c| COMPARISONS.contains(&c.as_str())) {
-                        out.push(
-                            Diagnostic::error("E0555", format!("the criteria :comparison must be one of {}", COMPARISONS.join(" ")))
-                                .with_label(span, "in this watcher"),
-                        );
-                    }
-                }
-                "threshold" => {
-                    if !matches!(value, Some(Constant::Int(_) | Constant::Float(_))) {
-                        out.push(
-                            Diagnostic::error("E0556", "the criteria :threshold must be a numeric constant")
-                                .with_label(span, "in this watcher"),
-                        );
-                    }
-                }
-                "mask" => {
-                    if !matches!(value, Some(Constant::Int(_))) {
-                        out.push(
-                            Diagnostic::error("E0559", "the criteria :mask must be an integer constant")
-                                .with_label(span, "in this watcher"),
-                        );
-                    }
-                }
+                "comparison" if !text(value).is_some_and(|c| COMPARISONS.contains(&c.as_str())) => out.push(
+                    Diagnostic::error("E0555", format!("the criteria :comparison must be one of {}", COMPARISONS.join(" ")))
+                        .with_label(span, "in this watcher"),
+                ),
+                "threshold" if !matches!(value, Some(Constant::Int(_) | Constant::Float(_))) => out.push(
+                    Diagnostic::error("E0556", "the criteria :threshold must be a numeric constant").with_label(span, "in this watcher"),
+                ),
+                "mask" if !matches!(value, Some(Constant::Int(_))) => out
+                    .push(Diagnostic::error("E0559", "the criteria :mask must be an integer constant").with_label(span, "in this watcher")),
                 "type" => match text(value).as_deref() {
                     Some("i64" | "u64" | "f64") => width = 8,
                     Some("i32" | "u32") => width = 4,
