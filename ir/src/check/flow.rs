@@ -56,6 +56,8 @@ pub struct Loop {
     pub start: usize,
     pub end: usize,
     pub bounded: bool,
+    /// Iterations, when they can be counted.
+    pub trips: Option<u64>,
 }
 
 #[derive(Clone, Debug, Default)]
@@ -148,8 +150,9 @@ pub fn walk(program: &Program, f: &Function, constant_globals: &BTreeMap<u32, Sy
             Instr::Jump(t) => {
                 let t = t as usize;
                 if t <= pc {
-                    let bounded = loop_bound(f, t, &iter_sources);
-                    flow.loops.push(Loop { start: t, end: pc, bounded });
+                    let trips = loop_trips(program, f, t, &iter_sources);
+                    let bounded = trips.is_some() || loop_bound(f, t, &iter_sources);
+                    flow.loops.push(Loop { start: t, end: pc, bounded, trips });
                 } else {
                     branch = Some((t, stack.clone()));
                 }
@@ -255,7 +258,6 @@ pub fn walk(program: &Program, f: &Function, constant_globals: &BTreeMap<u32, Sy
             None => break,
         };
     }
-    let _ = program;
     flow
 }
 
@@ -266,6 +268,25 @@ fn loop_bound(f: &Function, start: usize, iter_sources: &BTreeMap<u16, Sym>) -> 
         Some(Instr::IterNext(items, _, _)) => matches!(iter_sources.get(items), Some(Sym::Range(_) | Sym::Const(_))),
         Some(Instr::RangeNext(_, end, _)) => matches!(iter_sources.get(end), Some(Sym::Int(_))),
         _ => false,
+    }
+}
+
+/// How many times a `for` loop runs, when its collection or range is constant.
+fn loop_trips(program: &Program, f: &Function, start: usize, iter_sources: &BTreeMap<u16, Sym>) -> Option<u64> {
+    match f.code.get(start)? {
+        Instr::IterNext(items, _, _) => match iter_sources.get(items)? {
+            Sym::Range(n) => u64::try_from(*n).ok(),
+            Sym::Const(c) => match program.constants.get(*c as usize)? {
+                Constant::Array(items) => Some(items.len() as u64),
+                _ => None,
+            },
+            _ => None,
+        },
+        Instr::RangeNext(counter, end, _) => match (iter_sources.get(counter)?, iter_sources.get(end)?) {
+            (Sym::Int(a), Sym::Int(b)) => u64::try_from(b.saturating_sub(*a)).ok().or(Some(0)),
+            _ => None,
+        },
+        _ => None,
     }
 }
 

@@ -631,11 +631,20 @@ impl Analysis<'_> {
                     );
                 }
             }
-            // Counted along the paths through the function: the two arms of an `if` do not add up.
-            if flow.max_emits > 100 {
+            // Counted along the paths through the function (the two arms of an `if` do not add
+            // up), plus every pass of the loops whose iterations can be counted (the walk leaves
+            // loop bodies out of the path counts).
+            let in_loops: u64 = flow
+                .loops
+                .iter()
+                .filter_map(|l| l.trips.map(|t| (l, t)))
+                .map(|(l, t)| emits.iter().filter(|e| l.start <= e.pc && e.pc <= l.end).count() as u64 * t)
+                .sum();
+            let total = u64::from(flow.max_emits).saturating_add(in_loops);
+            if total > 100 {
                 let span = self.program.functions.get(index).map_or(Span::SYNTHETIC, |f| f.span);
                 out.push(
-                    Diagnostic::error("E0521", format!("this function emits up to {} events; at most 100 per execution", flow.max_emits))
+                    Diagnostic::error("E0521", format!("this function emits up to {total} events; at most 100 per execution"))
                         .with_label(span, "here"),
                 );
             }
