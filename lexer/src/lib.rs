@@ -12,7 +12,7 @@ mod span;
 mod token;
 
 pub use diagnostic::{any_errors, Diagnostic, Label, Severity};
-pub use literal::{float_literal, string_literal};
+pub use literal::{float_literal, json_string, string_literal};
 pub use render::{render, render_all};
 pub use span::{SourceId, Sources, Span};
 pub use token::{lex, Token};

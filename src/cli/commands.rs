@@ -177,17 +177,8 @@ fn short_line(d: &ovsm_lexer::Diagnostic, session: &Session) -> String {
 /// One diagnostic as a JSON object, for editors and CI.
 fn json_line(d: &ovsm_lexer::Diagnostic, session: &Session) -> String {
     let esc = |s: &str| {
-        let mut out = String::with_capacity(s.len() + 2);
-        for c in s.chars() {
-            match c {
-                '"' => out.push_str("\\\""),
-                '\\' => out.push_str("\\\\"),
-                '\n' => out.push_str("\\n"),
-                c if (c as u32) < 0x20 => out.push_str(&format!("\\u{:04x}", c as u32)),
-                c => out.push(c),
-            }
-        }
-        out
+        let quoted = ovsm_lexer::json_string(s);
+        quoted.get(1..quoted.len() - 1).unwrap_or_default().to_string()
     };
     let severity = if d.is_error() { "error" } else { "warning" };
     let mut line = format!("{{\"severity\":\"{severity}\",\"code\":\"{}\",\"message\":\"{}\"", d.code, esc(&d.message));

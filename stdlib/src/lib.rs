@@ -6,6 +6,7 @@
 //! and a test runs every example. Some builtins are written in OVSM itself, in [`PRELUDE`].
 //! This crate depends on nothing: it is data.
 
+pub mod syscalls;
 mod table;
 
 pub use table::BUILTINS;

@@ -6,51 +6,9 @@ use crate::{Constant, FuncId, Function, Instr, Program};
 use ovsm_lexer::{Diagnostic, Span};
 use std::collections::{BTreeMap, BTreeSet};
 
-pub const EVENT_TYPES: &[&str] = &[
-    "SLOT_INTERVAL",
-    "EPOCH_BOUNDARY",
-    "WALLCLOCK_TIME",
-    "ACCOUNT_DATA_CHANGE",
-    "ACCOUNT_BALANCE_CHANGE",
-    "ACCOUNT_OWNER_CHANGE",
-    "PROGRAM_EVENT",
-    "CPI_RETURN",
-    "CRON",
-    "INTERVAL",
-    "TIMESTAMP",
-    "SLOT",
-    "EPOCH",
-    "NOW",
-];
-
-const SUBSCRIBE_KEYS: &[&str] = &[
-    "event-type",
-    "interval",
-    "start-slot",
-    "epoch-offset",
-    "unix-timestamp",
-    "schedule",
-    "seconds",
-    "skippable",
-    "timestamp",
-    "slot",
-    "epoch",
-    "callback",
-    "compute-budget",
-    "trigger-data",
-    "account",
-    "criteria",
-    "event-id",
-    "source-program",
-    "filter",
-    "callee-program",
-];
-const WATCH_KEYS: &[&str] = &["account", "criteria", "callback", "compute-budget"];
-const SCHEDULE_KEYS: &[&str] = &["target-slot", "callback", "instruction", "compute-budget"];
-const EMIT_KEYS: &[&str] = &["event-id", "data"];
-const UPDATE_KEYS: &[&str] = &["compute-budget", "callback"];
-const CRITERIA_KEYS: &[&str] = &["offset", "mask", "comparison", "threshold", "type", "source", "new-owner"];
-const COMPARISONS: &[&str] = &["=", "==", "!=", ">", "<", ">=", "<=", "CHANGE_PERCENT", "CHANGE_ABSOLUTE"];
+use ovsm_stdlib::syscalls::{
+    did_you_mean, COMPARISONS, CRITERIA_KEYS, EMIT_KEYS, EVENT_TYPES, SCHEDULE_KEYS, SUBSCRIBE_KEYS, UPDATE_KEYS, WATCH_KEYS,
+};
 
 pub struct Analysis<'a> {
     pub program: &'a Program,
@@ -92,51 +50,6 @@ pub fn global_functions(program: &Program) -> BTreeMap<u32, FuncId> {
 fn accepts(f: &Function, n: usize) -> bool {
     let p = f.params;
     n >= p.required as usize && (p.rest || n <= (p.required + p.optional) as usize)
-}
-
-/// The closest candidate: a case-insensitive match, a word the input begins, or a name within a
-/// small edit distance (one edit for short words, so `y` suggests nothing).
-fn did_you_mean<'a>(word: &str, candidates: impl Iterator<Item = &'a str>) -> Option<&'a str> {
-    let candidates: Vec<&'a str> = candidates.filter(|c| *c != word).collect();
-    if let Some(c) = candidates.iter().find(|c| c.eq_ignore_ascii_case(word)) {
-        return Some(c);
-    }
-    if word.len() >= 3 {
-        if let Some(c) = candidates.iter().filter(|c| c.starts_with(word)).min_by_key(|c| c.len()) {
-            return Some(c);
-        }
-    }
-    let limit = match word.len() {
-        0..=2 => return None,
-        3..=5 => 1,
-        n => (n / 4).clamp(2, 3),
-    };
-    candidates
-        .into_iter()
-        .map(|c| (distance(&word.to_uppercase(), &c.to_uppercase()), c))
-        .filter(|(d, _)| *d <= limit)
-        .min()
-        .map(|(_, c)| c)
-}
-
-fn distance(a: &str, b: &str) -> usize {
-    let b: Vec<char> = b.chars().collect();
-    let mut row: Vec<usize> = (0..=b.len()).collect();
-    for (i, ca) in a.chars().enumerate() {
-        let mut prev = i;
-        if let Some(first) = row.first_mut() {
-            *first = i + 1;
-        }
-        for (j, cb) in b.iter().enumerate() {
-            let cur = row.get(j + 1).copied().unwrap_or(0);
-            let best = (prev + usize::from(ca != *cb)).min(cur + 1).min(row.get(j).copied().unwrap_or(0) + 1);
-            if let Some(cell) = row.get_mut(j + 1) {
-                *cell = best;
-            }
-            prev = cur;
-        }
-    }
-    row.last().copied().unwrap_or(0)
 }
 
 impl Analysis<'_> {

@@ -63,27 +63,7 @@ fn get<'v>(kw: &[(&str, &'v Value)], name: &str) -> Option<&'v Value> {
 }
 
 fn did_you_mean<'a>(word: &str, candidates: &[&'a str]) -> Option<&'a str> {
-    candidates.iter().map(|c| (edit_distance(word, c), *c)).filter(|(d, _)| *d <= 2).min().map(|(_, c)| c)
-}
-
-fn edit_distance(a: &str, b: &str) -> usize {
-    let b: Vec<char> = b.chars().collect();
-    let mut row: Vec<usize> = (0..=b.len()).collect();
-    for (i, ca) in a.chars().enumerate() {
-        let mut prev = row.first().copied().unwrap_or(0);
-        if let Some(first) = row.first_mut() {
-            *first = i + 1;
-        }
-        for (j, cb) in b.iter().enumerate() {
-            let cur = row.get(j + 1).copied().unwrap_or(0);
-            let best = (prev + usize::from(ca != *cb)).min(cur + 1).min(row.get(j).copied().unwrap_or(0) + 1);
-            if let Some(cell) = row.get_mut(j + 1) {
-                *cell = best;
-            }
-            prev = cur;
-        }
-    }
-    row.last().copied().unwrap_or(0)
+    ovsm_stdlib::syscalls::did_you_mean(word, candidates.iter().copied())
 }
 
 fn uint(op: &str, name: &str, v: Option<&Value>) -> Result<u64, Fault> {
@@ -110,48 +90,12 @@ fn timestamp(op: &str, name: &str, v: Option<&Value>) -> Result<i64, Fault> {
     }
 }
 
-const EVENT_TYPES: &[&str] = &[
-    "SLOT_INTERVAL",
-    "EPOCH_BOUNDARY",
-    "WALLCLOCK_TIME",
-    "ACCOUNT_DATA_CHANGE",
-    "ACCOUNT_BALANCE_CHANGE",
-    "ACCOUNT_OWNER_CHANGE",
-    "PROGRAM_EVENT",
-    "CPI_RETURN",
-    "CRON",
-    "INTERVAL",
-    "TIMESTAMP",
-    "SLOT",
-    "EPOCH",
-    "NOW",
-];
+use ovsm_stdlib::syscalls::{EVENT_TYPES, SUBSCRIBE_KEYS};
 
 fn subscribe_event(ctx: &mut Ctx, a: &[Value]) -> Result<Value, Fault> {
     const OP: &str = "sol-subscribe-event";
-    let allowed = [
-        "event-type",
-        "interval",
-        "start-slot",
-        "epoch-offset",
-        "unix-timestamp",
-        "schedule",
-        "seconds",
-        "skippable",
-        "timestamp",
-        "slot",
-        "epoch",
-        "callback",
-        "compute-budget",
-        "trigger-data",
-        "account",
-        "criteria",
-        "event-id",
-        "source-program",
-        "filter",
-        "callee-program",
-    ];
-    let mut kw = kwargs(OP, a, &allowed)?;
+    let allowed = SUBSCRIBE_KEYS;
+    let mut kw = kwargs(OP, a, allowed)?;
     // The design note's `:trigger-data {:interval 100}` form: its entries count as keyword arguments.
     let extra: Vec<(String, Value)> = match get(&kw, "trigger-data") {
         Some(Value::Map(m)) => {
@@ -254,7 +198,7 @@ fn subscribe_event(ctx: &mut Ctx, a: &[Value]) -> Result<Value, Fault> {
 
 fn schedule_execution(ctx: &mut Ctx, a: &[Value]) -> Result<Value, Fault> {
     const OP: &str = "sol-schedule-execution";
-    let kw = kwargs(OP, a, &["target-slot", "callback", "instruction", "compute-budget"])?;
+    let kw = kwargs(OP, a, ovsm_stdlib::syscalls::SCHEDULE_KEYS)?;
     let target = match get(&kw, "target-slot") {
         Some(Value::Int(n)) if *n < 0 => return Err(Fault::value_error(format!("`{OP}`: target slot {n} is negative"))),
         Some(Value::Int(n)) => *n as u64,
@@ -271,7 +215,7 @@ fn schedule_execution(ctx: &mut Ctx, a: &[Value]) -> Result<Value, Fault> {
 
 fn emit_event(ctx: &mut Ctx, a: &[Value]) -> Result<Value, Fault> {
     const OP: &str = "sol-emit-event";
-    let kw = kwargs(OP, a, &["event-id", "data"])?;
+    let kw = kwargs(OP, a, ovsm_stdlib::syscalls::EMIT_KEYS)?;
     if ctx.chain.current.is_none() {
         return Err(Fault::value_error(format!("`{OP}` must be called from inside an autonomous program")));
     }
@@ -312,7 +256,7 @@ fn emit_event(ctx: &mut Ctx, a: &[Value]) -> Result<Value, Fault> {
 fn update_subscription(ctx: &mut Ctx, a: &[Value]) -> Result<Value, Fault> {
     const OP: &str = "sol-update-subscription";
     let (sub, rest) = a.split_first().ok_or_else(|| Fault::arity(OP, "at least 3", 0))?;
-    let kw = kwargs(OP, rest, &["compute-budget", "callback"])?;
+    let kw = kwargs(OP, rest, ovsm_stdlib::syscalls::UPDATE_KEYS)?;
     let budget = get(&kw, "compute-budget").map(check_budget).transpose()?;
     let callback = get(&kw, "callback").cloned();
     if let Some(c) = &callback {
@@ -325,7 +269,7 @@ fn update_subscription(ctx: &mut Ctx, a: &[Value]) -> Result<Value, Fault> {
 
 fn watch_account(ctx: &mut Ctx, a: &[Value]) -> Result<Value, Fault> {
     const OP: &str = "sol-watch-account";
-    let kw = kwargs(OP, a, &["account", "criteria", "callback", "compute-budget"])?;
+    let kw = kwargs(OP, a, ovsm_stdlib::syscalls::WATCH_KEYS)?;
     watch(ctx, OP, &kw, Source::Data { offset: 0, ty: crate::scenario::FieldType::I64, mask: u64::MAX })
 }
 

@@ -145,44 +145,29 @@ impl Chain {
 
     /// Registers a time subscription for the running program and returns its id.
     pub fn subscribe(&mut self, op: &str, trigger: Trigger, callback: Value, budget: u64) -> Result<u64, Fault> {
-        let program = self.running_program(op)?;
-        if !matches!(callback, Value::Closure(_) | Value::Builtin(_)) {
-            return Err(Fault::expected(op, "a function as :callback", &callback));
-        }
-        self.charge(program, self.config.subscription_fee, "the subscription fee")?;
-        let id = self.subs.next_id();
         let kind = trigger.kind();
-        self.subs.push(Subscription {
-            id,
-            program,
-            trigger: Some(trigger),
-            callback,
-            budget,
-            state: SubState::Active,
-            consecutive_failures: 0,
-            next_due: None,
-            last_due: None,
-            generation: 0,
-            created_slot: self.slot,
-            watch: None,
-            route: None,
-            before_suspension: None,
-        });
-        self.record(TraceEvent::new(self.slot, "subscribed", &self.programs, program).subscription(id).detail(kind));
+        let id = self.register(op, kind, callback, budget, |s| s.trigger = Some(trigger))?;
         self.arm(id, self.slot);
         Ok(id)
     }
 
-    /// Registers an account watcher for the running program and returns its id.
-    pub fn watch(&mut self, op: &str, watch: super::watch::Watch, callback: Value, budget: u64) -> Result<u64, Fault> {
+    /// Checks the callback, charges the subscription fee, and adds a subscription of the
+    /// running program, completed by `shape` (its trigger, watch or route).
+    fn register(
+        &mut self,
+        op: &str,
+        kind: &str,
+        callback: Value,
+        budget: u64,
+        shape: impl FnOnce(&mut Subscription),
+    ) -> Result<u64, Fault> {
         let program = self.running_program(op)?;
         if !matches!(callback, Value::Closure(_) | Value::Builtin(_)) {
             return Err(Fault::expected(op, "a function as :callback", &callback));
         }
         self.charge(program, self.config.subscription_fee, "the subscription fee")?;
         let id = self.subs.next_id();
-        let account = watch.account.clone();
-        self.subs.push(Subscription {
+        let mut sub = Subscription {
             id,
             program,
             trigger: None,
@@ -194,21 +179,32 @@ impl Chain {
             last_due: None,
             generation: 0,
             created_slot: self.slot,
-            watch: Some(Box::new(watch)),
+            watch: None,
             route: None,
             before_suspension: None,
-        });
-        self.watchers.entry(account.clone()).or_default().push(id);
-        self.record(TraceEvent::new(self.slot, "watching", &self.programs, program).subscription(id).detail(&account));
+        };
+        shape(&mut sub);
+        self.subs.push(sub);
+        self.record(TraceEvent::new(self.slot, "subscribed", &self.programs, program).subscription(id).detail(kind));
+        Ok(id)
+    }
+
+    /// Registers an account watcher for the running program and returns its id.
+    pub fn watch(&mut self, op: &str, watch: super::watch::Watch, callback: Value, budget: u64) -> Result<u64, Fault> {
+        let account = watch.account.clone();
+        let kind = match watch.source {
+            super::watch::Source::Lamports => "ACCOUNT_BALANCE_CHANGE",
+            super::watch::Source::Owner => "ACCOUNT_OWNER_CHANGE",
+            super::watch::Source::Data { .. } => "ACCOUNT_DATA_CHANGE",
+        };
+        let id = self.register(op, kind, callback, budget, |s| s.watch = Some(Box::new(watch)))?;
+        self.watchers.entry(account).or_default().push(id);
         Ok(id)
     }
 
     /// Subscribes the running program to other programs' events or returns.
     pub fn subscribe_route(&mut self, op: &str, route: Route, callback: Value, budget: u64) -> Result<u64, Fault> {
         let program = self.running_program(op)?;
-        if !matches!(callback, Value::Closure(_) | Value::Builtin(_)) {
-            return Err(Fault::expected(op, "a function as :callback", &callback));
-        }
         if let Route::CpiReturn { callee, .. } = &route {
             if self.programs.get(program).is_some_and(|p| &p.address == callee) {
                 return Err(Fault::value_error(format!(
@@ -216,30 +212,11 @@ impl Chain {
                 )));
             }
         }
-        self.charge(program, self.config.subscription_fee, "the subscription fee")?;
-        let id = self.subs.next_id();
         let kind = match &route {
             Route::ProgramEvent { .. } => "PROGRAM_EVENT",
             Route::CpiReturn { .. } => "CPI_RETURN",
         };
-        self.subs.push(Subscription {
-            id,
-            program,
-            trigger: None,
-            callback,
-            budget,
-            state: SubState::Active,
-            consecutive_failures: 0,
-            next_due: None,
-            last_due: None,
-            generation: 0,
-            created_slot: self.slot,
-            watch: None,
-            route: Some(Box::new(route)),
-            before_suspension: None,
-        });
-        self.record(TraceEvent::new(self.slot, "subscribed", &self.programs, program).subscription(id).detail(kind));
-        Ok(id)
+        self.register(op, kind, callback, budget, |s| s.route = Some(Box::new(route)))
     }
 
     /// Creates work for the live route subscriptions that `accepts` picks, passing `arg`.

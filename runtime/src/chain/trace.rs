@@ -2,6 +2,7 @@
 //! Records hold no wall-clock data, so the same program and scenario give the same bytes.
 
 use super::ProgramInfo;
+use ovsm_lexer::json_string;
 
 #[derive(Clone, Debug, PartialEq)]
 pub struct TraceEvent {
@@ -73,22 +74,4 @@ impl TraceEvent {
         out.push('}');
         out
     }
-}
-
-fn json_string(s: &str) -> String {
-    let mut out = String::with_capacity(s.len() + 2);
-    out.push('"');
-    for c in s.chars() {
-        match c {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            '\n' => out.push_str("\\n"),
-            '\r' => out.push_str("\\r"),
-            '\t' => out.push_str("\\t"),
-            c if (c as u32) < 0x20 => out.push_str(&format!("\\u{:04x}", c as u32)),
-            c => out.push(c),
-        }
-    }
-    out.push('"');
-    out
 }
