@@ -403,7 +403,7 @@ impl Chain {
         let slot = self.slot;
         self.bank.get_or_insert_with(|| {
             let mut b = bank::Bank::new(clock);
-            b.warp(slot);
+            b.warp(slot, clock);
             b
         })
     }
@@ -489,8 +489,9 @@ impl Chain {
 
     /// Moves the bank's clock, if there is a bank.
     pub(crate) fn warp(&mut self, slot: u64) {
+        let clock = self.config.clock;
         if let Some(b) = self.bank.as_mut() {
-            b.warp(slot);
+            b.warp(slot, clock);
         }
     }
 

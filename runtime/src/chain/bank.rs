@@ -31,12 +31,29 @@ pub const SYSTEM_PROGRAM: &str = "11111111111111111111111111111111";
 impl Bank {
     pub fn new(clock: Clock) -> Bank {
         let mut bank = Bank { svm: LiteSVM::new(), clock };
-        bank.warp(0);
+        bank.warp(0, clock);
         bank
     }
 
-    /// Moves the Clock sysvar to `slot`: its epoch and unix time follow the simulated clock.
-    pub fn warp(&mut self, slot: u64) {
+    /// Moves the Clock sysvar to `slot` under `clock` (the run's settings may change before the
+    /// first slot): its epoch and unix time follow the simulated clock, and the EpochSchedule
+    /// sysvar its epoch length.
+    pub fn warp(&mut self, slot: u64, clock: Clock) {
+        if clock.slots_per_epoch != self.clock.slots_per_epoch || slot == 0 {
+            // Fixed-length epochs from slot 0, no warm-up, so the sysvar agrees with
+            // `Clock::epoch_of`. Built field by field: `EpochSchedule::custom` asserts Solana's
+            // minimum of 32 slots per epoch, which the simulation does not need.
+            let spe = clock.slots_per_epoch.max(1);
+            let schedule = solana_epoch_schedule::EpochSchedule {
+                slots_per_epoch: spe,
+                leader_schedule_slot_offset: spe,
+                warmup: false,
+                first_normal_epoch: 0,
+                first_normal_slot: 0,
+            };
+            self.svm.set_sysvar(&schedule);
+        }
+        self.clock = clock;
         self.svm.warp_to_slot(slot);
         let mut sysvar = self.svm.get_sysvar::<solana_clock::Clock>();
         let epoch = self.clock.epoch_of(slot);
