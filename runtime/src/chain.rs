@@ -254,6 +254,7 @@ impl Chain {
         // Re-arming can add to a bucket at or before `slot` (a breaker closing), so look again
         // after each bucket.
         while let Some((due, bucket)) = self.queue.pop_due(slot) {
+            self.work.reserve(bucket.len());
             for (sub, generation) in bucket {
                 self.take_due(slot, due, sub, generation);
             }

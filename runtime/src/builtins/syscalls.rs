@@ -184,7 +184,7 @@ fn subscribe_event(ctx: &mut Ctx, a: &[Value]) -> Result<Value, Fault> {
             let full = if text.split_whitespace().count() == 5 { format!("0 {text}") } else { text.clone() };
             let schedule =
                 full.parse::<cron::Schedule>().map_err(|e| Fault::value_error(format!("`{OP}`: bad cron schedule {text:?}: {e}")))?;
-            Trigger::Cron { schedule: Box::new(schedule), text }
+            Trigger::Cron(Box::new((schedule, text)))
         }
         other => {
             let hint = did_you_mean(other, EVENT_TYPES).map_or_else(String::new, |s| format!("; did you mean \"{s}\"?"));

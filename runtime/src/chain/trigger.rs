@@ -22,7 +22,8 @@ pub enum Trigger {
     /// Every `seconds` of clock time; `skippable` drops firings missed while deferred.
     Interval { seconds: u64, skippable: bool },
     /// A cron schedule on the clock, in seconds resolution.
-    Cron { schedule: Box<cron::Schedule>, text: String },
+    /// Boxed with its text so that the common triggers keep subscription records small.
+    Cron(Box<(cron::Schedule, String)>),
 }
 
 impl Trigger {
@@ -37,7 +38,7 @@ impl Trigger {
             Trigger::Epoch { .. } => "EPOCH",
             Trigger::Now => "NOW",
             Trigger::Interval { .. } => "INTERVAL",
-            Trigger::Cron { .. } => "CRON",
+            Trigger::Cron(_) => "CRON",
         }
     }
 
@@ -47,7 +48,7 @@ impl Trigger {
     }
 
     pub fn is_recurring(&self) -> bool {
-        matches!(self, Trigger::SlotInterval { .. } | Trigger::EpochBoundary { .. } | Trigger::Interval { .. } | Trigger::Cron { .. })
+        matches!(self, Trigger::SlotInterval { .. } | Trigger::EpochBoundary { .. } | Trigger::Interval { .. } | Trigger::Cron(_))
     }
 
     /// The first slot strictly after `after` at which this trigger is due, if any.
@@ -87,7 +88,8 @@ impl Trigger {
                 }
                 Some(next.max(after + 1))
             }
-            Trigger::Cron { schedule, .. } => {
+            Trigger::Cron(cron) => {
+                let schedule = &cron.0;
                 let now = clock.unix_at(after);
                 let start = chrono::DateTime::from_timestamp(now, 0)?;
                 let next = schedule.after(&start).next()?;
