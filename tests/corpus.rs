@@ -26,59 +26,40 @@ struct Case {
 }
 
 fn parse_case(text: &str) -> Case {
-    let mut program = String::new();
-    let mut stdout: Option<String> = None;
-    let mut error: Option<String> = None;
-    let mut stderr: Option<String> = None;
-    let mut current: Option<&mut Option<String>> = None;
-    let mut contains = Vec::new();
-    let mut args = Vec::new();
+    let mut case = Case { program: String::new(), stdout: None, stderr: None, error: None, contains: Vec::new(), args: Vec::new() };
+    // Which expectation block the following comment lines belong to, if any.
+    let mut block: Option<fn(&mut Case) -> &mut Option<String>> = None;
     for line in text.lines() {
-        if line.trim_end() == DIAGNOSTICS_MARK {
+        let opened: Option<fn(&mut Case) -> &mut Option<String>> = match line.trim_end() {
             // `check/` cases: the diagnostics `ovsm check --format short` prints, compared as stdout.
-            stdout = Some(String::new());
-            current = None;
-            current = current.or(Some(&mut stdout));
+            DIAGNOSTICS_MARK | STDOUT_MARK => Some(|c| &mut c.stdout),
+            STDERR_MARK => Some(|c| &mut c.stderr),
+            ERROR_MARK => Some(|c| &mut c.error),
+            _ => None,
+        };
+        if let Some(target) = opened {
+            *target(&mut case) = Some(String::new());
+            block = Some(target);
             continue;
         }
-        if line.trim_end() == STDERR_MARK {
-            stderr = Some(String::new());
-            current = None;
-            current = current.or(Some(&mut stderr));
-            continue;
-        }
-        if line.trim_end() == STDOUT_MARK {
-            stdout = Some(String::new());
-            current = None;
-            current = current.or(Some(&mut stdout));
-            continue;
-        }
-        if line.trim_end() == ERROR_MARK {
-            // Re-borrow: only one block is written at a time.
-            error = Some(String::new());
-            current = None;
-            current = current.or(Some(&mut error));
-            continue;
-        }
-        match current.as_deref_mut() {
-            Some(Some(block)) => {
-                let body = line.strip_prefix(";; ").or_else(|| line.strip_prefix(";;")).unwrap_or(line);
-                block.push_str(body);
-                block.push('\n');
+        match block.and_then(|target| target(&mut case).as_mut()) {
+            Some(body) => {
+                body.push_str(line.strip_prefix(";; ").or_else(|| line.strip_prefix(";;")).unwrap_or(line));
+                body.push('\n');
             }
-            _ => {
+            None => {
                 if let Some(word) = line.strip_prefix(";; contains:") {
-                    contains.push(word.trim().to_string());
+                    case.contains.push(word.trim().to_string());
                 }
                 if let Some(more) = line.strip_prefix(";; args:") {
-                    args.extend(more.split_whitespace().map(str::to_string));
+                    case.args.extend(more.split_whitespace().map(str::to_string));
                 }
-                program.push_str(line);
-                program.push('\n');
+                case.program.push_str(line);
+                case.program.push('\n');
             }
         }
     }
-    Case { program, stdout, stderr, error, contains, args }
+    case
 }
 
 fn block(mark: &str, body: &str) -> String {
