@@ -1,5 +1,6 @@
 //! Command-line interface (contract section 1).
 
+mod build;
 mod commands;
 
 use clap::{Parser, Subcommand};
@@ -72,11 +73,20 @@ enum Command {
         #[arg(long)]
         scenario: Option<String>,
     },
-    /// Compile to an sBPF shared object.
+    /// Compile to an sBPF shared object (and its site map, OUT.so.map).
     Build {
         file: String,
+        /// Where to write [default: FILE with the extension of what is emitted]; `-` for stdout.
         #[arg(short, long)]
         output: Option<String>,
+        /// What to write: the linked program, the BPF object, or the optimised LLVM IR.
+        #[arg(long, default_value = "so", value_parser = ["so", "obj", "llvm-ir"])]
+        emit: String,
+        /// Optimisation level, 0 to 3.
+        #[arg(short = 'O', default_value_t = 2, value_parser = clap::value_parser!(u8).range(0..=3))]
+        opt: u8,
+        #[command(flatten)]
+        limits: LimitArgs,
     },
     /// Start the interactive REPL (reads a pipe without prompts, too).
     Repl {
@@ -126,10 +136,7 @@ fn dispatch(cli: Cli) -> i32 {
         Command::Run { file, run, limits } => commands::run(&file, &run, limits),
         Command::Eval { expr, limits } => commands::eval(&expr, limits),
         Command::Check { file, emit, format, scenario } => commands::check(&file, emit.as_deref(), &format, scenario.as_deref()),
-        Command::Build { file, .. } => {
-            eprintln!("error: `ovsm build {file}`: the sBPF back end is not implemented yet; only the interpreter runs programs");
-            1
-        }
+        Command::Build { file, output, emit, opt, limits } => build::build(&file, output.as_deref(), &emit, opt, limits),
         Command::Repl { file, history, no_history, limits } => ovsm_repl::run(ovsm_repl::Options {
             file,
             history: if no_history { None } else { history.or_else(ovsm_repl::default_history) },

@@ -10,8 +10,10 @@ mod check;
 mod instr;
 mod lower;
 mod print;
+mod site_map;
 
 pub use check::{check, CheckContext};
 pub use instr::{Capture, Constant, FuncId, Function, GlobalId, Instr, Params, Program, ProgramDecl, UpdateOp};
 pub use lower::{lower, Lowering};
 pub use print::print_program;
+pub use site_map::SiteMap;

@@ -59,6 +59,11 @@ impl Sources {
         id
     }
 
+    /// Every (name, text), in id order.
+    pub fn entries(&self) -> impl Iterator<Item = (&str, &str)> {
+        self.entries.iter().map(|(n, t)| (n.as_str(), t.as_str()))
+    }
+
     pub fn name(&self, id: SourceId) -> &str {
         self.entries.get(id.0 as usize).map_or("<synthetic>", |e| e.0.as_str())
     }

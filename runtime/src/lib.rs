@@ -8,6 +8,7 @@
 pub mod alloc_meter;
 pub mod builtins;
 pub mod chain;
+pub mod compiled;
 mod fault;
 pub mod host;
 pub mod map;

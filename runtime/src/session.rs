@@ -173,6 +173,13 @@ impl Session {
         ovsm_lexer::render(&error.to_diagnostic(&self.sources), &self.sources, color)
     }
 
+    /// Parses, lowers and checks a source without running it (`ovsm build`); the program is
+    /// then [`Session::program`], with the prelude.
+    pub fn compile_only(&mut self, name: &str, text: &str) -> Result<(), Vec<Diagnostic>> {
+        let id = self.sources.add(name, text);
+        self.compile(id).map(|_| ())
+    }
+
     /// The IR of a source, without running it (`ovsm check --emit ir`).
     pub fn lower_only(&mut self, name: &str, text: &str) -> Result<String, Vec<Diagnostic>> {
         let id = self.sources.add(name, text);

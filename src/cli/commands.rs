@@ -4,7 +4,7 @@ use super::{LimitArgs, RunArgs};
 use ovsm_runtime::{Limits, Outcome, Session, StdoutHost};
 use std::io::IsTerminal;
 
-fn color() -> bool {
+pub fn color() -> bool {
     std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none()
 }
 
@@ -12,7 +12,7 @@ pub fn limits(args: LimitArgs) -> Limits {
     Limits { max_depth: args.max_depth.max(1), memory_limit: args.memory_limit_mb.saturating_mul(1 << 20), ..Limits::default() }
 }
 
-fn read(file: &str) -> Result<String, i32> {
+pub fn read(file: &str) -> Result<String, i32> {
     std::fs::read(file)
         .map_err(|e| {
             eprintln!("error: cannot read `{file}`: {e}");
@@ -101,8 +101,7 @@ fn evaluate(name: &str, text: &str, limit_args: LimitArgs, run: Option<&RunArgs>
 
 pub fn run(file: &str, run: &RunArgs, limit_args: LimitArgs) -> i32 {
     if file.ends_with(".so") {
-        eprintln!("error: `{file}` is a compiled program; running .so files needs the sBPF back end (`ovsm build`), which is not implemented yet. Run the .ovsm source instead.");
-        return 1;
+        return super::build::run_so(file);
     }
     match read(file) {
         Ok(text) => evaluate(file, &text, limit_args, Some(run)),

@@ -1,0 +1,68 @@
+//! OVSM's sBPF back end: IR to LLVM IR (inkwell, LLVM 14), a BPF object, and our own linker's
+//! SBPF v0 shared object. This is the only crate that names inkwell.
+//!
+//! Pipeline: [`support`] parses the support library into a fresh module; [`lower`] adds the
+//! program as one function, `entrypoint`; then LLVM's pipeline optimises it, the BPF target
+//! writes an object, and [`link`] makes the `.so`.
+
+mod layout;
+pub mod link;
+mod lower;
+mod reach;
+pub mod support;
+pub mod target;
+
+pub use layout::HEAP_BYTES;
+pub use lower::UNSUPPORTED;
+pub use target::OptLevel;
+
+use inkwell::context::Context;
+use ovsm_ir::{Program, SiteMap};
+use ovsm_lexer::{Diagnostic, Sources};
+
+pub struct Options {
+    pub opt: OptLevel,
+    /// Frames past which a call fails with the `recursion` error (the interpreter's setting).
+    pub max_depth: u64,
+}
+
+/// What one compilation produced.
+pub struct Output {
+    /// The optimised module.
+    pub llvm_ir: String,
+    pub object: Vec<u8>,
+    pub so: Vec<u8>,
+    /// The syscalls the `.so` imports.
+    pub imports: Vec<String>,
+    pub site_map: SiteMap,
+}
+
+#[derive(Debug)]
+pub enum CompileError {
+    /// The program uses what the back end cannot compile yet; each diagnostic points at a use.
+    Unsupported(Vec<Diagnostic>),
+    /// A fault of the compiler itself (or of LLVM), not of the program.
+    Internal(String),
+}
+
+pub fn compile(program: &Program, sources: &Sources, options: &Options) -> Result<Output, CompileError> {
+    let internal = CompileError::Internal;
+    let context = Context::create();
+    let module = support::module(&context).map_err(internal)?;
+    let machine = target::machine(options.opt).map_err(internal)?;
+    target::prepare(&module, &machine);
+    let mut lowerer = lower::Lowerer::new(&context, &module, program, SiteMap::new(sources), options.max_depth);
+    lowerer.lower().map_err(|e| CompileError::Internal(format!("lowering to LLVM failed: {e}")))?;
+    if !lowerer.unsupported.is_empty() {
+        return Err(CompileError::Unsupported(std::mem::take(&mut lowerer.unsupported)));
+    }
+    let site_map = std::mem::take(&mut lowerer.sites);
+    drop(lowerer);
+    lower::internalize(&module);
+    module.verify().map_err(|e| CompileError::Internal(format!("LLVM rejected the generated module: {}", e.to_string())))?;
+    target::optimise(&module, &machine, options.opt).map_err(internal)?;
+    let llvm_ir = module.print_to_string().to_string();
+    let object = target::object(&module, &machine).map_err(internal)?;
+    let linked = link::link(&object, "entrypoint").map_err(|e| CompileError::Internal(e.to_string()))?;
+    Ok(Output { llvm_ir, object, so: linked.so, imports: linked.imports, site_map })
+}

@@ -1,0 +1,559 @@
+//! IR to LLVM IR.
+//!
+//! The whole program becomes one LLVM function, `entrypoint`: every IR function is a run of
+//! basic blocks in it, and calls never use the native call stack (sBPF allows 64 nested native
+//! calls with 4 KiB frames each). A call pushes a compact frame record on the value stack in the
+//! heap and branches to the shared `dispatch` block, which switches on the callee's function id;
+//! a return branches to the shared `resume` block, which switches on the return id the record
+//! kept. Recursion depth is therefore bounded by the heap, as the contract wants, and tail calls
+//! reuse their frame.
+//!
+//! Every IR operation is a call into the support library (codegen/support/*.ll), which LLVM
+//! inlines; a failing operation returns non-zero and the generated code branches to `fail`.
+
+use crate::reach::reachable;
+use inkwell::basic_block::BasicBlock;
+use inkwell::builder::Builder;
+use inkwell::context::Context;
+use inkwell::module::{Linkage, Module};
+use inkwell::types::IntType;
+use inkwell::values::{BasicMetadataValueEnum, FunctionValue, IntValue, PointerValue};
+use inkwell::{AddressSpace, IntPredicate};
+use ovsm_ir::{Capture, Constant, FuncId, Function, Instr, Program, SiteMap};
+use ovsm_lexer::{Diagnostic, Span};
+use std::collections::HashMap;
+
+/// The diagnostic code for IR the back end cannot compile yet.
+pub const UNSUPPORTED: &str = "E0701";
+
+type Built<T> = Result<T, String>;
+
+pub struct Lowerer<'ctx, 'p> {
+    context: &'ctx Context,
+    module: &'p Module<'ctx>,
+    builder: Builder<'ctx>,
+    program: &'p Program,
+    i64t: IntType<'ctx>,
+    entry: FunctionValue<'ctx>,
+    fail: BasicBlock<'ctx>,
+    dispatch: BasicBlock<'ctx>,
+    dispatch_in: Vec<(IntValue<'ctx>, BasicBlock<'ctx>)>,
+    resume: BasicBlock<'ctx>,
+    resume_in: Vec<(IntValue<'ctx>, BasicBlock<'ctx>)>,
+    resume_targets: Vec<(u64, BasicBlock<'ctx>)>,
+    function_entries: Vec<(u64, BasicBlock<'ctx>)>,
+    strings: HashMap<Vec<u8>, PointerValue<'ctx>>,
+    pub sites: SiteMap,
+    pub unsupported: Vec<Diagnostic>,
+    next_return: u64,
+    max_depth: u64,
+}
+
+fn unsupported(what: &str, span: Span) -> Diagnostic {
+    Diagnostic::error(UNSUPPORTED, format!("{what} is not supported by the sBPF back end yet"))
+        .with_label(span, "used here")
+        .with_note("`ovsm run` on the source runs it in the interpreter; see docs/codegen.md for what compiles")
+}
+
+impl<'ctx, 'p> Lowerer<'ctx, 'p> {
+    pub fn new(
+        context: &'ctx Context,
+        module: &'p Module<'ctx>,
+        program: &'p Program,
+        sites: SiteMap,
+        max_depth: u64,
+    ) -> Lowerer<'ctx, 'p> {
+        let i64t = context.i64_type();
+        let i8p = context.i8_type().ptr_type(AddressSpace::default());
+        let entry = module.add_function("entrypoint", i64t.fn_type(&[i8p.into()], false), Some(Linkage::External));
+        let fail = context.append_basic_block(entry, "fail");
+        let dispatch = context.append_basic_block(entry, "dispatch");
+        let resume = context.append_basic_block(entry, "resume");
+        Lowerer {
+            context,
+            module,
+            builder: context.create_builder(),
+            program,
+            i64t,
+            entry,
+            fail,
+            dispatch,
+            dispatch_in: Vec::new(),
+            resume,
+            resume_in: Vec::new(),
+            resume_targets: Vec::new(),
+            function_entries: Vec::new(),
+            strings: HashMap::new(),
+            sites,
+            unsupported: Vec::new(),
+            next_return: 1,
+            max_depth,
+        }
+    }
+
+    fn int(&self, v: u64) -> IntValue<'ctx> {
+        self.i64t.const_int(v, false)
+    }
+
+    fn sint(&self, v: i64) -> IntValue<'ctx> {
+        self.i64t.const_int(v as u64, true)
+    }
+
+    fn support(&self, name: &str) -> Built<FunctionValue<'ctx>> {
+        self.module.get_function(name).ok_or_else(|| format!("the support library has no `{name}`"))
+    }
+
+    /// Calls a support function; its i64 result, if it has one.
+    fn call(&self, name: &str, args: &[BasicMetadataValueEnum<'ctx>]) -> Built<Option<IntValue<'ctx>>> {
+        let f = self.support(name)?;
+        let site = self.builder.build_call(f, args, "").map_err(|e| e.to_string())?;
+        Ok(match site.try_as_basic_value() {
+            inkwell::values::ValueKind::Basic(v) => Some(v.into_int_value()),
+            inkwell::values::ValueKind::Instruction(_) => None,
+        })
+    }
+
+    fn call_value(&self, name: &str, args: &[BasicMetadataValueEnum<'ctx>]) -> Built<IntValue<'ctx>> {
+        self.call(name, args)?.ok_or_else(|| format!("`{name}` returns nothing"))
+    }
+
+    /// Branches to `fail` when `status` is not 0; continues in a new block otherwise.
+    fn check(&self, status: IntValue<'ctx>) -> Built<()> {
+        let bad = self.builder.build_int_compare(IntPredicate::NE, status, self.int(0), "bad").map_err(|e| e.to_string())?;
+        self.branch_unless(bad)
+    }
+
+    fn branch_unless(&self, bad: IntValue<'ctx>) -> Built<()> {
+        let ok = self.context.append_basic_block(self.entry, "ok");
+        self.builder.build_conditional_branch(bad, self.fail, ok).map_err(|e| e.to_string())?;
+        self.builder.position_at_end(ok);
+        Ok(())
+    }
+
+    /// A checked call of an operation that takes its site last.
+    fn op(&self, name: &str, args: &[u64], site: u64) -> Built<()> {
+        let mut all: Vec<BasicMetadataValueEnum<'ctx>> = args.iter().map(|a| self.int(*a).into()).collect();
+        all.push(self.int(site).into());
+        let status = self.call_value(name, &all)?;
+        self.check(status)
+    }
+
+    fn push(&self, tag: u64, payload: IntValue<'ctx>, site: u64) -> Built<()> {
+        let status = self.call_value("ovsm_push", &[self.int(tag).into(), payload.into(), self.int(site).into()])?;
+        self.check(status)
+    }
+
+    /// A string object constant `{ i64 len, [len x i8] }`, as an `i8*`.
+    fn string(&mut self, bytes: &[u8]) -> PointerValue<'ctx> {
+        if let Some(p) = self.strings.get(bytes) {
+            return *p;
+        }
+        let i8t = self.context.i8_type();
+        let ty = self.context.struct_type(&[self.i64t.into(), i8t.array_type(bytes.len() as u32).into()], false);
+        let global = self.module.add_global(ty, None, &format!("ovsm.const.{}", self.strings.len()));
+        global.set_linkage(Linkage::Private);
+        global.set_constant(true);
+        global.set_alignment(8);
+        let init = self.context.const_struct(&[self.int(bytes.len() as u64).into(), self.context.const_string(bytes, false).into()], false);
+        global.set_initializer(&init);
+        let p = global.as_pointer_value().const_cast(i8t.ptr_type(AddressSpace::default()));
+        self.strings.insert(bytes.to_vec(), p);
+        p
+    }
+
+    fn string_int(&mut self, bytes: &[u8]) -> IntValue<'ctx> {
+        self.string(bytes).const_to_int(self.i64t)
+    }
+
+    fn new_return(&mut self, target: BasicBlock<'ctx>) -> u64 {
+        let id = self.next_return;
+        self.next_return += 1;
+        self.resume_targets.push((id, target));
+        id
+    }
+
+    /// Builds the whole program.
+    pub fn lower(&mut self) -> Built<()> {
+        let program = self.program;
+        let needed = reachable(program);
+        // Blocks first, so jumps and calls can name blocks of code not yet emitted.
+        let mut blocks: HashMap<u32, (BasicBlock<'ctx>, Vec<BasicBlock<'ctx>>)> = HashMap::new();
+        for id in &needed {
+            let Some(f) = program.function(FuncId(*id)) else { continue };
+            let entry = self.context.append_basic_block(self.entry, &format!("f{id}"));
+            let code = (0..=f.code.len()).map(|pc| self.context.append_basic_block(self.entry, &format!("f{id}.{pc}"))).collect();
+            blocks.insert(*id, (entry, code));
+            self.function_entries.push((u64::from(*id), entry));
+        }
+
+        // The start: initialise, then run each top-level entry in order.
+        let start = self.context.prepend_basic_block(self.fail, "start");
+        self.builder.position_at_end(start);
+        self.call("ovsm_init", &[self.int(program.globals.len() as u64).into(), self.int(self.max_depth).into()])?;
+        let entries: Vec<u32> = program.entries.iter().map(|f| f.0).collect();
+        let runs: Vec<BasicBlock<'ctx>> = entries.iter().map(|_| self.context.append_basic_block(self.entry, "run")).collect();
+        let done = self.context.append_basic_block(self.entry, "done");
+        match runs.first() {
+            Some(first) => self.builder.build_unconditional_branch(*first).map_err(|e| e.to_string())?,
+            None => self.builder.build_unconditional_branch(done).map_err(|e| e.to_string())?,
+        };
+        for (k, id) in entries.iter().enumerate() {
+            let (Some(run), Some((function_entry, _))) = (runs.get(k), blocks.get(id)) else { continue };
+            self.builder.position_at_end(*run);
+            let after = self.context.append_basic_block(self.entry, "after");
+            let ret = self.new_return(after);
+            let site = self.sites.add(program.function(FuncId(*id)).map_or(Span::SYNTHETIC, |f| f.span));
+            self.op("op_enter_entry", &[ret], site)?;
+            self.builder.build_unconditional_branch(*function_entry).map_err(|e| e.to_string())?;
+            self.builder.position_at_end(after);
+            match runs.get(k + 1) {
+                Some(next) => {
+                    self.call("op_pop", &[])?;
+                    self.builder.build_unconditional_branch(*next).map_err(|e| e.to_string())?;
+                }
+                None => {
+                    self.builder.build_unconditional_branch(done).map_err(|e| e.to_string())?;
+                }
+            }
+        }
+        self.builder.position_at_end(done);
+        if entries.is_empty() {
+            self.push(0, self.int(0), 0)?;
+        }
+        let status = self.call_value("ovsm_finish", &[self.int(0).into()])?;
+        self.builder.build_return(Some(&status)).map_err(|e| e.to_string())?;
+
+        self.builder.position_at_end(self.fail);
+        let status = self.call_value("ovsm_finish", &[self.int(1).into()])?;
+        self.builder.build_return(Some(&status)).map_err(|e| e.to_string())?;
+
+        for id in &needed {
+            let (Some(f), Some((entry, code))) = (program.function(FuncId(*id)), blocks.get(id)) else { continue };
+            self.function(f, *entry, code, &blocks)?;
+        }
+        self.switches()
+    }
+
+    fn switches(&mut self) -> Built<()> {
+        let internal = self.context.append_basic_block(self.entry, "internal");
+        self.builder.position_at_end(internal);
+        let message = self.string(b"internal error: jump to code that was not compiled");
+        let status = self.call_value("ovsm_fail_literal", &[self.int(299).into(), message.into(), self.int(0).into()])?;
+        let _ = status;
+        self.builder.build_unconditional_branch(self.fail).map_err(|e| e.to_string())?;
+
+        self.builder.position_at_end(self.dispatch);
+        let phi = self.builder.build_phi(self.i64t, "fid").map_err(|e| e.to_string())?;
+        for (v, b) in &self.dispatch_in {
+            phi.add_incoming(&[(v, *b)]);
+        }
+        let cases: Vec<(IntValue<'ctx>, BasicBlock<'ctx>)> = self.function_entries.iter().map(|(id, b)| (self.int(*id), *b)).collect();
+        self.builder.build_switch(phi.as_basic_value().into_int_value(), internal, &cases).map_err(|e| e.to_string())?;
+
+        self.builder.position_at_end(self.resume);
+        let phi = self.builder.build_phi(self.i64t, "rid").map_err(|e| e.to_string())?;
+        for (v, b) in &self.resume_in {
+            phi.add_incoming(&[(v, *b)]);
+        }
+        let cases: Vec<(IntValue<'ctx>, BasicBlock<'ctx>)> = self.resume_targets.iter().map(|(id, b)| (self.int(*id), *b)).collect();
+        self.builder.build_switch(phi.as_basic_value().into_int_value(), internal, &cases).map_err(|e| e.to_string())?;
+        Ok(())
+    }
+
+    fn function(
+        &mut self,
+        f: &Function,
+        entry: BasicBlock<'ctx>,
+        code: &[BasicBlock<'ctx>],
+        all: &HashMap<u32, (BasicBlock<'ctx>, Vec<BasicBlock<'ctx>>)>,
+    ) -> Built<()> {
+        let _ = all;
+        self.builder.position_at_end(entry);
+        let site = self.sites.add(f.span);
+        let p = f.params;
+        self.op("op_enter", &[u64::from(p.required), u64::from(p.optional), u64::from(p.rest), u64::from(f.n_slots)], site)?;
+        let first = code.first().copied().ok_or("empty function")?;
+        self.builder.build_unconditional_branch(first).map_err(|e| e.to_string())?;
+        for (pc, instr) in f.code.iter().enumerate() {
+            let (Some(here), Some(next)) = (code.get(pc), code.get(pc + 1)) else { continue };
+            self.builder.position_at_end(*here);
+            let span = f.spans.get(pc).copied().unwrap_or(f.span);
+            let target = |t: &u32| code.get(*t as usize).copied().ok_or_else(|| format!("jump to {t} outside the function"));
+            if self.instruction(f, instr, span, *next, &target)? {
+                self.builder.build_unconditional_branch(*next).map_err(|e| e.to_string())?;
+            }
+        }
+        // Falling off the end cannot happen (lowering ends every function with Return), but the
+        // block must end somewhere.
+        if let Some(end) = code.last() {
+            self.builder.position_at_end(*end);
+            self.builder.build_unconditional_branch(self.fail).map_err(|e| e.to_string())?;
+        }
+        Ok(())
+    }
+
+    /// Emits one instruction; returns whether control falls through to the next.
+    fn instruction(
+        &mut self,
+        f: &Function,
+        instr: &Instr,
+        span: Span,
+        next: BasicBlock<'ctx>,
+        target: &dyn Fn(&u32) -> Built<BasicBlock<'ctx>>,
+    ) -> Built<bool> {
+        let site = self.sites.add(span);
+        let i = |v: u16| u64::from(v);
+        match instr {
+            Instr::Nil => self.push(0, self.int(0), site)?,
+            Instr::True => self.push(1, self.int(1), site)?,
+            Instr::False => self.push(1, self.int(0), site)?,
+            Instr::Int(k) => self.push(2, self.sint(*k), site)?,
+            Instr::Const(c) => {
+                let constant = self.program.constants.get(*c as usize).cloned().ok_or("constant out of range")?;
+                self.constant(&constant, span, site)?;
+            }
+            Instr::Local(n) => self.op("op_local", &[i(*n)], site)?,
+            Instr::SetLocal(n) => {
+                self.call("op_set_local", &[self.int(i(*n)).into()])?;
+            }
+            Instr::BoxLocal(n) => self.op("op_box_local", &[i(*n)], site)?,
+            Instr::LocalBoxed(n) => self.op("op_local_boxed", &[i(*n)], site)?,
+            Instr::SetLocalBoxed(n) => {
+                self.call("op_set_local_boxed", &[self.int(i(*n)).into()])?;
+            }
+            Instr::Captured(n) => self.op("op_captured", &[i(*n)], site)?,
+            Instr::CapturedBoxed(n) => self.op("op_captured_boxed", &[i(*n)], site)?,
+            Instr::SetCapturedBoxed(n) => {
+                self.call("op_set_captured_boxed", &[self.int(i(*n)).into()])?;
+            }
+            Instr::Global(g) | Instr::SetGlobal(g) => {
+                let name = self.string(self.program.global_name(*g).as_bytes());
+                let op = if matches!(instr, Instr::Global(_)) { "op_global" } else { "op_set_global" };
+                let status = self.call_value(op, &[self.int(u64::from(g.0)).into(), name.into(), self.int(site).into()])?;
+                self.check(status)?;
+            }
+            Instr::DefineGlobal(g) => {
+                self.call("op_define_global", &[self.int(u64::from(g.0)).into()])?;
+            }
+            Instr::Pop => {
+                self.call("op_pop", &[])?;
+            }
+            Instr::Dup => self.op("op_dup", &[], site)?,
+            Instr::Jump(t) => {
+                self.builder.build_unconditional_branch(target(t)?).map_err(|e| e.to_string())?;
+                return Ok(false);
+            }
+            Instr::JumpIfFalse(t) | Instr::JumpIfNotNil(t) => {
+                let test = if matches!(instr, Instr::JumpIfFalse(_)) { "op_pop_truthy" } else { "op_pop_is_nil" };
+                let v = self.call_value(test, &[])?;
+                let zero = self.builder.build_int_compare(IntPredicate::EQ, v, self.int(0), "").map_err(|e| e.to_string())?;
+                self.builder.build_conditional_branch(zero, target(t)?, next).map_err(|e| e.to_string())?;
+                return Ok(false);
+            }
+            Instr::JumpIfFalseKeep(t) | Instr::JumpIfTrueKeep(t) => {
+                let v = self.call_value("op_top_truthy", &[])?;
+                let want = u64::from(matches!(instr, Instr::JumpIfTrueKeep(_)));
+                let jump = self.builder.build_int_compare(IntPredicate::EQ, v, self.int(want), "").map_err(|e| e.to_string())?;
+                let pop = self.context.append_basic_block(self.entry, "keep.pop");
+                self.builder.build_conditional_branch(jump, target(t)?, pop).map_err(|e| e.to_string())?;
+                self.builder.position_at_end(pop);
+                self.call("op_pop", &[])?;
+            }
+            Instr::Closure(id) => {
+                let callee = self.program.function(*id).ok_or("closure of a missing function")?;
+                let name = self.string(callee.name.as_bytes());
+                let ncap = callee.captures.len() as u64;
+                let captures = callee.captures.clone();
+                let status = self.call_value(
+                    "op_closure",
+                    &[self.int(u64::from(id.0)).into(), name.into(), self.int(ncap).into(), self.int(site).into()],
+                )?;
+                self.check(status)?;
+                for (k, capture) in captures.iter().enumerate() {
+                    let (outer, index) = match capture {
+                        Capture::Local(n) => (0, *n),
+                        Capture::Outer(n) => (1, *n),
+                    };
+                    self.call("op_capture", &[self.int(k as u64).into(), self.int(outer).into(), self.int(i(index)).into()])?;
+                }
+            }
+            Instr::Call(n) | Instr::CallGlobal(_, n) => {
+                let ret = self.new_return(next);
+                let fid = match instr {
+                    Instr::CallGlobal(g, _) => {
+                        let name = self.string(self.program.global_name(*g).as_bytes());
+                        let args = [
+                            self.int(u64::from(g.0)).into(),
+                            self.int(u64::from(*n)).into(),
+                            self.int(ret).into(),
+                            name.into(),
+                            self.int(site).into(),
+                        ];
+                        self.call_value("op_call_global", &args)?
+                    }
+                    _ => self.call_value("op_call", &[self.int(u64::from(*n)).into(), self.int(ret).into(), self.int(site).into()])?,
+                };
+                self.jump_to_function(fid)?;
+                return Ok(false);
+            }
+            Instr::TailCall(n) | Instr::TailCallGlobal(_, n) => {
+                let fid = match instr {
+                    Instr::TailCallGlobal(g, _) => {
+                        let name = self.string(self.program.global_name(*g).as_bytes());
+                        let args = [self.int(u64::from(g.0)).into(), self.int(u64::from(*n)).into(), name.into(), self.int(site).into()];
+                        self.call_value("op_tail_call_global", &args)?
+                    }
+                    _ => self.call_value("op_tail_call", &[self.int(u64::from(*n)).into(), self.int(site).into()])?,
+                };
+                self.jump_to_function(fid)?;
+                return Ok(false);
+            }
+            Instr::Return => {
+                let rid = self.call_value("op_ret", &[])?;
+                let here = self.builder.get_insert_block().ok_or("no block")?;
+                self.resume_in.push((rid, here));
+                self.builder.build_unconditional_branch(self.resume).map_err(|e| e.to_string())?;
+                return Ok(false);
+            }
+            Instr::MakeArray(n) => self.op("op_make_array", &[u64::from(*n)], site)?,
+            Instr::Add => self.op("op_arith", &[0], site)?,
+            Instr::Sub => self.op("op_arith", &[1], site)?,
+            Instr::Mul => self.op("op_arith", &[2], site)?,
+            Instr::AddImm(k) => self.op("op_arith_imm", &[0, *k as u64], site)?,
+            Instr::SubImm(k) => self.op("op_arith_imm", &[1, *k as u64], site)?,
+            Instr::Lt => self.op("op_compare", &[0, 2], site)?,
+            Instr::Le => self.op("op_compare", &[1, 2], site)?,
+            Instr::Gt => self.op("op_compare", &[2, 2], site)?,
+            Instr::Ge => self.op("op_compare", &[3, 2], site)?,
+            Instr::NumEq => self.op("op_equal", &[2, 0], site)?,
+            Instr::JumpIfNotLtImm(k, t) => {
+                self.push(2, self.sint(*k), site)?;
+                self.op("op_compare", &[0, 2], site)?;
+                let v = self.call_value("op_pop_truthy", &[])?;
+                let zero = self.builder.build_int_compare(IntPredicate::EQ, v, self.int(0), "").map_err(|e| e.to_string())?;
+                self.builder.build_conditional_branch(zero, target(t)?, next).map_err(|e| e.to_string())?;
+                return Ok(false);
+            }
+            Instr::CallBuiltin(b, n) => {
+                let name = ovsm_stdlib::get(*b).map_or("?", |b| b.name);
+                self.builtin(name, u64::from(*n), span, site)?;
+            }
+            Instr::BuiltinRef(b) => {
+                let name = ovsm_stdlib::get(*b).map_or("?", |b| b.name);
+                self.unsupported.push(unsupported(&format!("`{name}` as a function value"), span));
+            }
+            Instr::UpdateLocal(..) | Instr::UpdateLocalBoxed(..) | Instr::UpdateCapturedBoxed(..) | Instr::UpdateGlobal(..) => {
+                self.unsupported.push(unsupported("growing a collection in place (`set!` with `append` or `assoc`)", span));
+            }
+            Instr::MakeMap(_) => self.unsupported.push(unsupported("a map", span)),
+            Instr::TryBegin(_) | Instr::TryEnd => self.unsupported.push(unsupported("`try`", span)),
+            Instr::IterStart | Instr::IterNext(..) | Instr::RangeNext(..) => self.unsupported.push(unsupported("`for`", span)),
+        }
+        let _ = f;
+        Ok(true)
+    }
+
+    fn jump_to_function(&mut self, fid: IntValue<'ctx>) -> Built<()> {
+        let bad = self.builder.build_int_compare(IntPredicate::SLT, fid, self.int(0), "").map_err(|e| e.to_string())?;
+        self.branch_unless(bad)?;
+        let here = self.builder.get_insert_block().ok_or("no block")?;
+        self.dispatch_in.push((fid, here));
+        self.builder.build_unconditional_branch(self.dispatch).map_err(|e| e.to_string())?;
+        Ok(())
+    }
+
+    fn constant(&mut self, c: &Constant, span: Span, site: u64) -> Built<()> {
+        match c {
+            Constant::Int(k) => self.push(2, self.sint(*k), site),
+            Constant::Bool(b) => self.push(1, self.int(u64::from(*b)), site),
+            Constant::Nil => self.push(0, self.int(0), site),
+            Constant::Str(s) => {
+                let p = self.string_int(s.as_bytes());
+                self.push(4, p, site)
+            }
+            Constant::Keyword(k) => {
+                let p = self.string_int(k.as_bytes());
+                self.push(5, p, site)
+            }
+            Constant::Array(items) => {
+                for item in items {
+                    self.constant(item, span, site)?;
+                }
+                self.op("op_make_array", &[items.len() as u64], site)
+            }
+            Constant::Float(_) => {
+                self.unsupported.push(unsupported("a float", span));
+                Ok(())
+            }
+            Constant::Map(_) => {
+                self.unsupported.push(unsupported("a map", span));
+                Ok(())
+            }
+            Constant::Program(_) => {
+                self.unsupported.push(unsupported("`define-autonomous-program`", span));
+                Ok(())
+            }
+        }
+    }
+
+    /// A call of a builtin with n arguments on the stack.
+    fn builtin(&mut self, name: &str, n: u64, span: Span, site: u64) -> Built<()> {
+        // The arithmetic folds: (+ a b c) is ((a + b) + c), which fails exactly where the
+        // interpreter's ((0 + a) + b) + c does; (+ a) is a + 0, i.e. a type check of a.
+        let arith = |kind: u64| -> Option<(u64, u64)> { Some((kind, 0)) };
+        let _ = arith;
+        match (name, n) {
+            ("+", 0) => self.push(2, self.int(0), site),
+            ("*", 0) => self.push(2, self.int(1), site),
+            ("+", 1) => self.op("op_arith_imm", &[0, 0], site),
+            ("*", 1) => self.op("op_arith_imm", &[2, 1], site),
+            ("-", 1) => self.op("op_negate", &[], site),
+            ("/", 0) => self.push(0, self.int(0), site),
+            ("/", 1) => Ok(()),
+            ("+" | "-" | "*" | "/", _) => {
+                let kind = match name {
+                    "+" => 0,
+                    "-" => 1,
+                    "*" => 2,
+                    _ => 3,
+                };
+                for _ in 1..n {
+                    self.op("op_arith", &[kind], site)?;
+                }
+                Ok(())
+            }
+            ("%", 2) => self.op("op_arith", &[4], site),
+            ("<", _) => self.op("op_compare", &[0, n], site),
+            ("<=", _) => self.op("op_compare", &[1, n], site),
+            (">", _) => self.op("op_compare", &[2, n], site),
+            (">=", _) => self.op("op_compare", &[3, n], site),
+            ("=", _) => self.op("op_equal", &[n, 0], site),
+            ("!=", 2) => self.op("op_equal", &[2, 1], site),
+            ("not", 1) => self.op("op_not", &[], site),
+            ("abs", 1) => self.op("op_abs", &[], site),
+            ("length", 1) => self.op("op_length", &[], site),
+            ("nth", 2) => self.op("op_nth", &[], site),
+            ("print", _) => self.op("op_print", &[n, 0], site),
+            ("println", _) => self.op("op_print", &[n, 1], site),
+            ("str", _) => self.op("op_str", &[n], site),
+            ("log", _) => self.op("op_log", &[n], site),
+            ("error", 1) => self.op("op_error", &[], site),
+            _ => {
+                self.unsupported.push(unsupported(&format!("the builtin `{name}`"), span));
+                Ok(())
+            }
+        }
+    }
+}
+
+/// Every function but `entrypoint` becomes internal, so LLVM drops what the program never uses.
+pub fn internalize(module: &Module<'_>) {
+    let mut f = module.get_first_function();
+    while let Some(function) = f {
+        let name = function.get_name().to_string_lossy();
+        if function.count_basic_blocks() > 0 && name != "entrypoint" {
+            function.set_linkage(Linkage::Internal);
+        }
+        f = function.get_next_function();
+    }
+}

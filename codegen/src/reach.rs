@@ -1,0 +1,71 @@
+//! Which functions a compiled program needs: the entries, every function a reachable one
+//! makes a closure of, and a global's function only once reachable code names that global.
+//! The prelude defines `map`, `filter` and friends as globals at startup; a program that never
+//! uses them should not carry their code (or be refused for what that code uses).
+
+use ovsm_ir::{FuncId, GlobalId, Instr, Program};
+use std::collections::{BTreeMap, BTreeSet};
+
+/// The ids of the functions to compile, in ascending order.
+pub fn reachable(program: &Program) -> BTreeSet<u32> {
+    // `(define NAME (lambda ...))` at top level lowers to Closure(f), DefineGlobal(g): such an f
+    // is needed only if g is used.
+    let mut deferred: BTreeMap<u32, Vec<u32>> = BTreeMap::new();
+    let mut needed: BTreeSet<u32> = BTreeSet::new();
+    let mut work: Vec<u32> = Vec::new();
+    let mut used_globals: BTreeSet<u32> = BTreeSet::new();
+    for FuncId(entry) in &program.entries {
+        if needed.insert(*entry) {
+            work.push(*entry);
+        }
+    }
+    let mut entry_defs: BTreeSet<(u32, usize)> = BTreeSet::new();
+    for FuncId(entry) in &program.entries {
+        if let Some(f) = program.function(FuncId(*entry)) {
+            // `(defun NAME ...)` lowers to Closure, Dup, DefineGlobal (its value is the function).
+            for (pc, window) in f.code.windows(3).enumerate() {
+                match window {
+                    [Instr::Closure(FuncId(c)), Instr::DefineGlobal(GlobalId(g)), _]
+                    | [Instr::Closure(FuncId(c)), Instr::Dup, Instr::DefineGlobal(GlobalId(g))] => {
+                        deferred.entry(*g).or_default().push(*c);
+                        entry_defs.insert((*entry, pc));
+                    }
+                    _ => {}
+                }
+            }
+        }
+    }
+    for decl in &program.programs {
+        for FuncId(f) in decl.startup.iter().chain(decl.handlers.iter().map(|(_, f, _)| f)) {
+            if needed.insert(*f) {
+                work.push(*f);
+            }
+        }
+    }
+    while let Some(id) = work.pop() {
+        let Some(f) = program.function(FuncId(id)) else { continue };
+        for (pc, instr) in f.code.iter().enumerate() {
+            let mut newly = Vec::new();
+            match instr {
+                Instr::Closure(FuncId(c)) if !entry_defs.contains(&(id, pc)) => newly.push(*c),
+                Instr::Global(GlobalId(g))
+                | Instr::SetGlobal(GlobalId(g))
+                | Instr::CallGlobal(GlobalId(g), _)
+                | Instr::TailCallGlobal(GlobalId(g), _)
+                | Instr::UpdateGlobal(GlobalId(g), _)
+                    // the first use of a global brings in the functions defined into it
+                    if used_globals.insert(*g) =>
+                {
+                    newly.extend(deferred.get(g).into_iter().flatten().copied());
+                }
+                _ => {}
+            }
+            for c in newly {
+                if needed.insert(c) {
+                    work.push(c);
+                }
+            }
+        }
+    }
+    needed
+}

@@ -1,0 +1,62 @@
+//! The BPF target machine, and turning a finished LLVM module into an object file.
+
+use inkwell::module::Module;
+use inkwell::passes::PassBuilderOptions;
+use inkwell::targets::{CodeModel, FileType, InitializationConfig, RelocMode, Target, TargetMachine, TargetTriple};
+use inkwell::OptimizationLevel;
+
+/// `-O0` .. `-O3`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum OptLevel {
+    O0,
+    O1,
+    O2,
+    O3,
+}
+
+impl OptLevel {
+    fn llvm(self) -> OptimizationLevel {
+        match self {
+            OptLevel::O0 => OptimizationLevel::None,
+            OptLevel::O1 => OptimizationLevel::Less,
+            OptLevel::O2 => OptimizationLevel::Default,
+            OptLevel::O3 => OptimizationLevel::Aggressive,
+        }
+    }
+}
+
+/// `bpfel` with CPU `v2`: v2 adds JLT/JLE; v3 would emit ALU32/JMP32 opcodes that the sBPF
+/// verifier rejects.
+pub fn machine(opt: OptLevel) -> Result<TargetMachine, String> {
+    Target::initialize_bpf(&InitializationConfig::default());
+    let triple = TargetTriple::create("bpfel");
+    let target = Target::from_triple(&triple).map_err(|e| format!("LLVM has no BPF target: {e}"))?;
+    target
+        .create_target_machine(&triple, "v2", "", opt.llvm(), RelocMode::Default, CodeModel::Default)
+        .ok_or_else(|| "LLVM could not create a BPF target machine".to_string())
+}
+
+/// Sets the triple and data layout before any IR is built: without the layout, i64 gets 4-byte
+/// alignment and every u64 load is split in two.
+pub fn prepare(module: &Module<'_>, machine: &TargetMachine) {
+    module.set_triple(&machine.get_triple());
+    module.set_data_layout(&machine.get_target_data().get_data_layout());
+}
+
+/// Runs LLVM's standard module pipeline for `opt` (the new pass manager).
+pub fn optimise(module: &Module<'_>, machine: &TargetMachine, opt: OptLevel) -> Result<(), String> {
+    let pipeline = match opt {
+        OptLevel::O0 => return Ok(()),
+        OptLevel::O1 => "default<O1>",
+        OptLevel::O2 => "default<O2>",
+        OptLevel::O3 => "default<O3>",
+    };
+    module.run_passes(pipeline, machine, PassBuilderOptions::create()).map_err(|e| format!("LLVM optimisation failed: {e}"))
+}
+
+pub fn object(module: &Module<'_>, machine: &TargetMachine) -> Result<Vec<u8>, String> {
+    machine
+        .write_to_memory_buffer(module, FileType::Object)
+        .map(|buffer| buffer.as_slice().to_vec())
+        .map_err(|e| format!("LLVM could not emit the object: {e}"))
+}

@@ -1,0 +1,185 @@
+; OVSM support library, part 2: calls, returns and arity.
+
+define i64 @op_call(i64 %n, i64 %ret, i64 %site) {
+  %callee = call %V* @ovsm_top(i64 %n)
+  %fid = call i64 @ovsm_enter_closure(%V* %callee, i64 %n, i64 %ret, i64 0, i64 %site)
+  ret i64 %fid
+}
+
+; A call of the function in global g (no callee slot on the stack).
+define i64 @op_call_global(i64 %g, i64 %n, i64 %ret, i8* %name, i64 %site) {
+entry:
+  %v = call %V* @ovsm_global_addr(i64 %g)
+  %t = call i64 @ovsm_tag(%V* %v)
+  %unset = icmp eq i64 %t, 15
+  br i1 %unset, label %undefined, label %ok
+ok:
+  %fid = call i64 @ovsm_enter_closure(%V* %v, i64 %n, i64 %ret, i64 1, i64 %site)
+  ret i64 %fid
+undefined:
+  %e = call i64 @ovsm_undefined(i8* %name, i64 %site)
+  ret i64 -1
+}
+
+; A tail call: the callee's n arguments (the top n values) replace the running frame's locals;
+; the record keeps its return id and caller, so the stack does not grow.
+define i64 @op_tail_call(i64 %n, i64 %site) {
+  %callee = call %V* @ovsm_top(i64 %n)
+  %fid = call i64 @ovsm_tail_enter_n(%V* %callee, i64 %n, i64 %site)
+  ret i64 %fid
+}
+
+define i64 @op_tail_call_global(i64 %g, i64 %n, i8* %name, i64 %site) {
+entry:
+  %v = call %V* @ovsm_global_addr(i64 %g)
+  %t = call i64 @ovsm_tag(%V* %v)
+  %unset = icmp eq i64 %t, 15
+  br i1 %unset, label %undefined, label %ok
+ok:
+  %fid = call i64 @ovsm_tail_enter_n(%V* %v, i64 %n, i64 %site)
+  ret i64 %fid
+undefined:
+  %e = call i64 @ovsm_undefined(i8* %name, i64 %site)
+  ret i64 -1
+}
+
+define i64 @ovsm_tail_enter_n(%V* %callee, i64 %n, i64 %site) {
+entry:
+  %sp = load i64, i64* $SP
+  %bytes = shl i64 %n, 4
+  %first = sub i64 %sp, %bytes
+  %t = call i64 @ovsm_tag(%V* %callee)
+  %isfn = icmp eq i64 %t, 8
+  br i1 %isfn, label %fn, label %notfn
+notfn:
+  %e = call i64 @ovsm_not_callable(%V* %callee, i64 %site)
+  ret i64 -1
+fn:
+  %closure = call i64 @ovsm_payload(%V* %callee)
+  %fp = load i64, i64* $FP
+  %cw = add i64 %fp, 8
+  %cp = inttoptr i64 %cw to i64*
+  store i64 %closure, i64* %cp
+  %dst = add i64 %fp, 16
+  br label %loop
+loop:
+  %k = phi i64 [ 0, %fn ], [ %k1, %body ]
+  %more = icmp ult i64 %k, %n
+  br i1 %more, label %body, label %done
+body:
+  %o = shl i64 %k, 4
+  %f0 = add i64 %first, %o
+  %f = inttoptr i64 %f0 to %V*
+  %d0 = add i64 %dst, %o
+  %d = inttoptr i64 %d0 to %V*
+  call void @ovsm_store(%V* %d, %V* %f)
+  %k1 = add i64 %k, 1
+  br label %loop
+done:
+  %nsp = add i64 %dst, %bytes
+  store i64 %nsp, i64* $SP
+  %fw = inttoptr i64 %closure to i64*
+  %fid = load i64, i64* %fw
+  ret i64 %fid
+}
+
+; Starts a top-level entry: a record with no closure.
+define i64 @op_enter_entry(i64 %ret, i64 %site) {
+entry:
+  %sp = load i64, i64* $SP
+  %fp = load i64, i64* $FP
+  %fprel = sub i64 %fp, $HEAP
+  %fpw = shl i64 %fprel, 32
+  %meta = or i64 %ret, %fpw
+  %r = call i64 @ovsm_push(i64 %meta, i64 0, i64 %site)
+  %bad = icmp ne i64 %r, 0
+  br i1 %bad, label %fail, label %ok
+ok:
+  store i64 %sp, i64* $FP
+  %d = load i64, i64* $DEPTH
+  %d1 = add i64 %d, 1
+  store i64 %d1, i64* $DEPTH
+  ret i64 0
+fail:
+  ret i64 %r
+}
+
+; The callee's prologue: checks the argument count, gathers &rest, and gives every other local
+; slot nil.
+define i64 @op_enter(i64 %required, i64 %optional, i64 %rest, i64 %nslots, i64 %site) {
+entry:
+  %fp = load i64, i64* $FP
+  %base = add i64 %fp, 16
+  %sp = load i64, i64* $SP
+  %used = sub i64 %sp, %base
+  %argc = lshr i64 %used, 4
+  %fixed = add i64 %required, %optional
+  %few = icmp ult i64 %argc, %required
+  %hasrest = icmp ne i64 %rest, 0
+  %many0 = icmp ugt i64 %argc, %fixed
+  %norest = xor i1 %hasrest, true
+  %many = and i1 %many0, %norest
+  %bad = or i1 %few, %many
+  br i1 %bad, label %arity, label %ok
+arity:
+  %e = call i64 @ovsm_arity(i64 %required, i64 %optional, i64 %rest, i64 %argc, i64 %site)
+  ret i64 %e
+ok:
+  br i1 %hasrest, label %gather, label %pad
+gather:
+  %extra = icmp ugt i64 %argc, %fixed
+  %count = select i1 %extra, i64 %argc, i64 %fixed
+  %nrest = sub i64 %count, %fixed
+  %r1 = call i64 @ovsm_pad(i64 %base, i64 %fixed, i64 %site)
+  %b1 = icmp ne i64 %r1, 0
+  br i1 %b1, label %fail, label %mk
+mk:
+  ; after padding, the stack holds max(argc, fixed) values; the extras become one array
+  %r2 = call i64 @op_make_array(i64 %nrest, i64 %site)
+  %b2 = icmp ne i64 %r2, 0
+  br i1 %b2, label %fail, label %pad
+pad:
+  %r3 = call i64 @ovsm_pad(i64 %base, i64 %nslots, i64 %site)
+  ret i64 %r3
+fail:
+  ret i64 1
+}
+
+; Pushes nil until the frame at `base` has `n` slots.
+define i64 @ovsm_pad(i64 %base, i64 %n, i64 %site) {
+entry:
+  br label %loop
+loop:
+  %sp = load i64, i64* $SP
+  %used = sub i64 %sp, %base
+  %have = lshr i64 %used, 4
+  %more = icmp ult i64 %have, %n
+  br i1 %more, label %push, label %done
+push:
+  %r = call i64 @ovsm_push(i64 0, i64 0, i64 %site)
+  %bad = icmp ne i64 %r, 0
+  br i1 %bad, label %fail, label %loop
+fail:
+  ret i64 1
+done:
+  ret i64 0
+}
+
+; Returns the top value to the caller; yields the return id to jump to.
+define i64 @op_ret() {
+  %result = call %V* @ovsm_top(i64 0)
+  %fp = load i64, i64* $FP
+  %rec = inttoptr i64 %fp to %V*
+  %meta = call i64 @ovsm_tag(%V* %rec)
+  call void @ovsm_store(%V* %rec, %V* %result)
+  %nsp = add i64 %fp, 16
+  store i64 %nsp, i64* $SP
+  %callerrel = lshr i64 %meta, 32
+  %caller = add i64 %callerrel, $HEAP
+  store i64 %caller, i64* $FP
+  %d = load i64, i64* $DEPTH
+  %d1 = sub i64 %d, 1
+  store i64 %d1, i64* $DEPTH
+  %ret = and i64 %meta, 4294967295
+  ret i64 %ret
+}
