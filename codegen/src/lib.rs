@@ -48,9 +48,8 @@ pub enum CompileError {
 pub fn compile(program: &Program, sources: &Sources, options: &Options) -> Result<Output, CompileError> {
     let internal = CompileError::Internal;
     let context = Context::create();
-    let module = support::module(&context).map_err(internal)?;
     let machine = target::machine(options.opt).map_err(internal)?;
-    target::prepare(&module, &machine);
+    let module = support::module(&context, &machine).map_err(internal)?;
     let mut lowerer = lower::Lowerer::new(&context, &module, program, SiteMap::new(sources), options.max_depth);
     lowerer.lower().map_err(|e| CompileError::Internal(format!("lowering to LLVM failed: {e}")))?;
     if !lowerer.unsupported.is_empty() {

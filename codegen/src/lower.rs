@@ -517,10 +517,7 @@ impl<'ctx, 'p> Lowerer<'ctx, 'p> {
                     "*" => 2,
                     _ => 3,
                 };
-                for _ in 1..n {
-                    self.op("op_arith", &[kind], site)?;
-                }
-                Ok(())
+                self.op("op_fold", &[kind, n], site)
             }
             ("%", 2) => self.op("op_arith", &[4], site),
             ("<", _) => self.op("op_compare", &[0, n], site),

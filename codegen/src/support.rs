@@ -8,6 +8,7 @@ use crate::layout;
 use inkwell::context::Context;
 use inkwell::memory_buffer::MemoryBuffer;
 use inkwell::module::Module;
+use inkwell::targets::TargetMachine;
 use std::collections::BTreeMap;
 
 const PARTS: [(&str, &str); 5] = [
@@ -30,9 +31,17 @@ pub fn text() -> String {
     expanded + &strings.definitions()
 }
 
-/// Parses the library into `context`.
-pub fn module<'ctx>(context: &'ctx Context) -> Result<Module<'ctx>, String> {
-    let buffer = MemoryBuffer::create_from_memory_range_copy(text().as_bytes(), "ovsm-support");
+/// Parses the library into `context`, for `machine`. The data layout must be in the text:
+/// LLVM fixes every load's alignment when it parses, and without the layout an i64 is only
+/// 4-aligned, so each u64 access would become two u32 ones.
+pub fn module<'ctx>(context: &'ctx Context, machine: &TargetMachine) -> Result<Module<'ctx>, String> {
+    let layout = machine.get_target_data().get_data_layout();
+    let header = format!(
+        "target datalayout = \"{}\"\ntarget triple = \"{}\"\n",
+        layout.as_str().to_string_lossy(),
+        machine.get_triple().as_str().to_string_lossy()
+    );
+    let buffer = MemoryBuffer::create_from_memory_range_copy((header + &text()).as_bytes(), "ovsm-support");
     context.create_module_from_ir(buffer).map_err(|e| format!("the support library does not parse: {e}"))
 }
 

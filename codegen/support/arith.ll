@@ -31,24 +31,37 @@ donesub:
   store i64 %d, i64* %out
   ret i64 0
 mul:
+  ; Overflow is checked on 32-bit halves of the magnitudes. The obvious `ub > MAX / ua` test
+  ; is rewritten by LLVM into umul.with.overflow, an i128 multiply that the BPF back end
+  ; cannot lower (`__multi3`).
   %ua = call i64 @ovsm_magnitude(i64 %a)
   %ub = call i64 @ovsm_magnitude(i64 %b)
-  %za = icmp eq i64 %ua, 0
-  br i1 %za, label %zero, label %mul1
+  %ahi = lshr i64 %ua, 32
+  %alo = and i64 %ua, 4294967295
+  %bhi = lshr i64 %ub, 32
+  %blo = and i64 %ub, 4294967295
+  %ahiz = icmp eq i64 %ahi, 0
+  %bhiz = icmp eq i64 %bhi, 0
+  %onesmall = or i1 %ahiz, %bhiz
+  br i1 %onesmall, label %mul1, label %overflow
 mul1:
-  %lim = udiv i64 -1, %ua
-  %big = icmp ugt i64 %ub, %lim
-  br i1 %big, label %overflow, label %mul2
+  %c1 = mul i64 %ahi, %blo
+  %c2 = mul i64 %alo, %bhi
+  %cross = add i64 %c1, %c2
+  %crossbig = icmp uge i64 %cross, 4294967296
+  br i1 %crossbig, label %overflow, label %mul2
 mul2:
-  %mag = mul i64 %ua, %ub
+  %low = mul i64 %alo, %blo
+  %hi = shl i64 %cross, 32
+  %mag = add i64 %hi, %low
+  %carry = icmp ult i64 %mag, %low
+  br i1 %carry, label %overflow, label %mul3
+mul3:
   %sx = xor i64 %a, %b
   %neg = icmp slt i64 %sx, 0
   %r = call i64 @ovsm_signed(i64 %mag, i1 %neg, i64* %out)
   %bad = icmp ne i64 %r, 0
   br i1 %bad, label %overflow, label %ok
-zero:
-  store i64 0, i64* %out
-  ret i64 0
 div:
   %bz = icmp eq i64 %b, 0
   br i1 %bz, label %divzero, label %div1
@@ -112,37 +125,16 @@ no:
 }
 
 ; a OP b for the two values on top; pops both, pushes the result.
-define i64 @op_arith(i64 %kind, i64 %site) noinline {
+define i64 @op_arith(i64 %kind, i64 %site) {
 entry:
-  %out = alloca i64
   %a = call %V* @ovsm_top(i64 1)
   %b = call %V* @ovsm_top(i64 0)
-  %ta = call i64 @ovsm_tag(%V* %a)
-  %tb = call i64 @ovsm_tag(%V* %b)
-  %ia = icmp eq i64 %ta, 2
-  br i1 %ia, label %checkb, label %badA
-checkb:
-  %ib = icmp eq i64 %tb, 2
-  br i1 %ib, label %ints, label %badB
-ints:
-  %x = call i64 @ovsm_payload(%V* %a)
-  %y = call i64 @ovsm_payload(%V* %b)
-  %r = call i64 @ovsm_int_op(i64 %kind, i64 %x, i64 %y, i64* %out, i64 %site)
+  %r = call i64 @ovsm_pair_op(%V* %a, %V* %b, i64 %kind, i64 %site)
   %bad = icmp ne i64 %r, 0
   br i1 %bad, label %fail, label %ok
 ok:
-  %v = load i64, i64* %out
   call void @ovsm_drop(i64 1)
-  call void @ovsm_set(%V* %a, i64 2, i64 %v)
   ret i64 0
-badA:
-  %na = call i8* @ovsm_arith_name(i64 %kind)
-  %e1 = call i64 @ovsm_expected(%V* %a, i8* %na, i8* $STR"numbers", i64 %site)
-  ret i64 %e1
-badB:
-  %nb = call i8* @ovsm_arith_name(i64 %kind)
-  %e2 = call i64 @ovsm_expected(%V* %b, i8* %nb, i8* $STR"numbers", i64 %site)
-  ret i64 %e2
 fail:
   ret i64 %r
 }
@@ -466,4 +458,66 @@ define i64 @op_not(i64 %site) {
   %n = xor i64 %t, 1
   call void @ovsm_set(%V* %a, i64 1, i64 %n)
   ret i64 0
+}
+
+; (+ a b c ...) and friends for n >= 2: a left fold ((a OP b) OP c) over the top n values,
+; leaving the result in a's slot.
+define i64 @op_fold(i64 %kind, i64 %n, i64 %site) {
+entry:
+  %last = sub i64 %n, 1
+  br label %loop
+loop:
+  %i = phi i64 [ 1, %entry ], [ %i1, %step ]
+  %more = icmp ult i64 %i, %n
+  br i1 %more, label %body, label %done
+body:
+  ; the accumulator stays just below the unconsumed operands: move operand i next to it,
+  ; then combine the pair with op_arith (which pops one and writes the other).
+  %acc = call %V* @ovsm_top(i64 %last)
+  %bd = sub i64 %last, %i
+  %b = call %V* @ovsm_top(i64 %bd)
+  %r = call i64 @ovsm_pair_op(%V* %acc, %V* %b, i64 %kind, i64 %site)
+  %bad = icmp ne i64 %r, 0
+  %i1 = add i64 %i, 1
+  br i1 %bad, label %fail, label %step
+step:
+  br label %loop
+done:
+  call void @ovsm_drop(i64 %last)
+  ret i64 0
+fail:
+  ret i64 %r
+}
+
+; *acc = *acc OP *b, both ints, with op_arith's checks and messages.
+define i64 @ovsm_pair_op(%V* %acc, %V* %b, i64 %kind, i64 %site) noinline {
+entry:
+  %out = alloca i64
+  %ta = call i64 @ovsm_tag(%V* %acc)
+  %tb = call i64 @ovsm_tag(%V* %b)
+  %ia = icmp eq i64 %ta, 2
+  br i1 %ia, label %checkb, label %badA
+checkb:
+  %ib = icmp eq i64 %tb, 2
+  br i1 %ib, label %ints, label %badB
+ints:
+  %x = call i64 @ovsm_payload(%V* %acc)
+  %y = call i64 @ovsm_payload(%V* %b)
+  %r = call i64 @ovsm_int_op(i64 %kind, i64 %x, i64 %y, i64* %out, i64 %site)
+  %bad = icmp ne i64 %r, 0
+  br i1 %bad, label %fail, label %ok
+ok:
+  %v = load i64, i64* %out
+  call void @ovsm_set(%V* %acc, i64 2, i64 %v)
+  ret i64 0
+badA:
+  %na = call i8* @ovsm_arith_name(i64 %kind)
+  %e1 = call i64 @ovsm_expected(%V* %acc, i8* %na, i8* $STR"numbers", i64 %site)
+  ret i64 %e1
+badB:
+  %nb = call i8* @ovsm_arith_name(i64 %kind)
+  %e2 = call i64 @ovsm_expected(%V* %b, i8* %nb, i8* $STR"numbers", i64 %site)
+  ret i64 %e2
+fail:
+  ret i64 %r
 }

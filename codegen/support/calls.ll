@@ -17,7 +17,7 @@ ok:
   %fid = call i64 @ovsm_enter_closure(%V* %v, i64 %n, i64 %ret, i64 1, i64 %site)
   ret i64 %fid
 undefined:
-  %e = call i64 @ovsm_undefined(i8* %name, i64 %site)
+  %e = call i64 @ovsm_undefined_function(i8* %name, i64 %site)
   ret i64 -1
 }
 
@@ -39,7 +39,7 @@ ok:
   %fid = call i64 @ovsm_tail_enter_n(%V* %v, i64 %n, i64 %site)
   ret i64 %fid
 undefined:
-  %e = call i64 @ovsm_undefined(i8* %name, i64 %site)
+  %e = call i64 @ovsm_undefined_function(i8* %name, i64 %site)
   ret i64 -1
 }
 

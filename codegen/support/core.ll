@@ -290,7 +290,7 @@ ok:
   call void @ovsm_pop_into(%V* %v)
   ret i64 0
 undefined:
-  %e = call i64 @ovsm_undefined(i8* %name, i64 %site)
+  %e = call i64 @ovsm_set_undefined(i8* %name, i64 %site)
   ret i64 %e
 }
 

@@ -297,13 +297,40 @@ no:
   ret i64 0
 }
 
+; An error message must survive even when memory ran out: ovsm_alloc keeps 1 KiB between
+; the stack and the objects, which this may use.
+define i64 @sb_finish_error() {
+entry:
+  %len = load i64, i64* $SCRLEN
+  %over = icmp eq i64 %len, -1
+  %n = select i1 %over, i64 0, i64 %len
+  %size0 = add i64 %n, 15
+  %size = and i64 %size0, -8
+  %hp = load i64, i64* $HP
+  %sp = load i64, i64* $SP
+  %room = sub i64 %hp, %sp
+  %fits = icmp ugt i64 %room, %size
+  br i1 %fits, label %take, label %no
+take:
+  %new = sub i64 %hp, %size
+  store i64 %new, i64* $HP
+  %w = inttoptr i64 %new to i64*
+  store i64 %n, i64* %w
+  %p = inttoptr i64 %new to i8*
+  %bytes = getelementptr i8, i8* %p, i64 8
+  call void @ovsm_copy(i8* %bytes, i8* $SCRATCH, i64 %n)
+  ret i64 %new
+no:
+  ret i64 0
+}
+
 ; ---- errors ----------------------------------------------------------------------------------
 
 ; Records an error whose message is in the scratch buffer. Always returns 1 (failed).
 define i64 @ovsm_fail_sb(i64 %code, i64 %site) {
   store i64 %code, i64* $ERRCODE
   store i64 %site, i64* $ERRSITE
-  %obj = call i64 @sb_finish()
+  %obj = call i64 @sb_finish_error()
   store i64 %obj, i64* $ERRMSG
   ret i64 1
 }
@@ -798,4 +825,22 @@ emite:
   %elen1 = select i1 %eover, i64 $SCRATCH_CAP, i64 %elen
   call void @sol_log_(i8* $SCRATCH, i64 %elen1)
   ret i64 1
+}
+
+define i64 @ovsm_undefined_function(i8* %name, i64 %site) {
+  call void @sb_reset()
+  call void @sb_obj(i8* $STR"undefined function `")
+  call void @sb_obj(i8* %name)
+  call void @sb_byte(i8 96)
+  %r = call i64 @ovsm_fail_sb(i64 201, i64 %site)
+  ret i64 %r
+}
+
+define i64 @ovsm_set_undefined(i8* %name, i64 %site) {
+  call void @sb_reset()
+  call void @sb_obj(i8* $STR"cannot `set!` undefined variable `")
+  call void @sb_obj(i8* %name)
+  call void @sb_obj(i8* $STR"`; define it first")
+  %r = call i64 @ovsm_fail_sb(i64 201, i64 %site)
+  ret i64 %r
 }

@@ -30,9 +30,8 @@ fn hello_links_and_loads() {
 #[test]
 fn support_library_parses_and_compiles() {
     let context = Context::create();
-    let module = ovsm_codegen::support::module(&context).unwrap_or_else(|e| panic!("{e}"));
     let machine = target::machine(OptLevel::O2).unwrap();
-    target::prepare(&module, &machine);
+    let module = ovsm_codegen::support::module(&context, &machine).unwrap_or_else(|e| panic!("{e}"));
     module.verify().unwrap_or_else(|e| panic!("{}", e.to_string()));
     let object = target::object(&module, &machine).unwrap();
     assert!(!object.is_empty());

@@ -89,6 +89,9 @@ pub fn run_so(file: &str) -> i32 {
             return 1;
         }
     };
+    if std::env::var_os("OVSM_DEBUG_CU").is_some() {
+        eprintln!("compute units: {}", run.compute_units);
+    }
     print!("{}", run.stdout);
     let at_line_start = run.stdout.is_empty() || run.stdout.ends_with('\n');
     match run.outcome {

@@ -28,6 +28,8 @@ pub struct Deployment {
 pub struct Invocation {
     pub logs: Vec<String>,
     pub compute_units: u64,
+    /// The compute-unit limit the transaction asked for.
+    pub compute_limit: u32,
     /// Why the transaction failed, if it did.
     pub failure: Option<String>,
 }
@@ -95,11 +97,14 @@ impl Deployment {
         ];
         let tx = Transaction::new_signed_with_payer(&instructions, Some(&self.payer.pubkey()), &[&self.payer], self.svm.latest_blockhash());
         Ok(match self.svm.send_transaction(tx) {
-            Ok(meta) => Invocation { logs: meta.logs, compute_units: meta.compute_units_consumed, failure: None },
+            Ok(meta) => {
+                Invocation { logs: meta.logs, compute_units: meta.compute_units_consumed, compute_limit: compute_units, failure: None }
+            }
             Err(failed) => Invocation {
                 failure: Some(abort_reason(&failed.meta.logs, &format!("{:?}", failed.err))),
                 logs: failed.meta.logs,
                 compute_units: failed.meta.compute_units_consumed,
+                compute_limit: compute_units,
             },
         })
     }

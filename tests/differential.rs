@@ -1,0 +1,146 @@
+//! Differential testing of the two back ends: every `run` and `errors` case of the corpus is
+//! compiled with
+//! `ovsm build` and its `.so` run with `ovsm run OUT.so`, and what it prints must be what the
+//! interpreter prints (the case's expectation blocks, which the corpus harness holds the
+//! interpreter to): the same stdout, the same exit status, the same first error line.
+//!
+//! A case the back end cannot compile yet must say so with E0701 at the construct; it is
+//! counted, not failed. The count of cases compiled may only go up: `COMPILED_AT_LEAST`.
+//! The report (which cases, and why the others do not compile) goes to
+//! target/differential-report.txt.
+
+#![allow(clippy::unwrap_used, clippy::panic, clippy::indexing_slicing)]
+
+mod common;
+
+use common::*;
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+/// Raise this as the back end grows; a drop means a case that compiled no longer does.
+const COMPILED_AT_LEAST: usize = 100;
+
+enum Verdict {
+    Same,
+    Unsupported(String),
+    /// The interpreter finished; the compiled program ran out of the 1.4M compute units a
+    /// transaction may use (the interpreter does not meter a script's top level), or of the
+    /// 256 KiB heap a transaction may request (the interpreter's frames may use gigabytes).
+    OverBudget,
+    Differs(String),
+}
+
+/// The first error of a stderr, past any warnings (`ovsm build` shows those, not the run).
+fn first_error(s: &str) -> &str {
+    s.lines().find(|l| l.contains("] Error:")).unwrap_or("")
+}
+
+fn check_case(root: &Path, path: &Path) -> Verdict {
+    let rel = path.strip_prefix(root).unwrap_or(path);
+    let case = parse_case(&std::fs::read_to_string(path).unwrap());
+    if !case.args.is_empty() {
+        return Verdict::Unsupported(format!("runs with arguments ({})", case.args.join(" ")));
+    }
+    let scratch = root.join("target/differential-programs");
+    let copy = scratch.join(rel);
+    std::fs::create_dir_all(copy.parent().unwrap()).unwrap();
+    std::fs::write(&copy, &case.program).unwrap();
+    let so = copy.with_extension("so");
+    let ovsm = |args: &[&std::ffi::OsStr]| {
+        Command::new(env!("CARGO_BIN_EXE_ovsm")).current_dir(&scratch).args(args).env("NO_COLOR", "1").output().unwrap()
+    };
+    let build = ovsm(&["build".as_ref(), rel.as_os_str(), "-o".as_ref(), so.as_os_str()]);
+    let build_err = String::from_utf8_lossy(&build.stderr).into_owned();
+    if !build.status.success() {
+        return match build_err.lines().find(|l| l.contains("[E0701]")) {
+            Some(line) => Verdict::Unsupported(line.trim_start_matches("[E0701] Error: ").to_string()),
+            // A program the front end rejects is rejected by `build` with the same diagnostic.
+            None if case.error.as_deref().is_some_and(|e| first_error(e) == first_error(&build_err)) => Verdict::Same,
+            None => Verdict::Differs(format!("`ovsm build` failed without saying what is unsupported:\n{build_err}")),
+        };
+    }
+    let run = ovsm(&["run".as_ref(), so.as_os_str()]);
+    let stdout = String::from_utf8_lossy(&run.stdout).into_owned();
+    let stderr = String::from_utf8_lossy(&run.stderr).into_owned();
+    // Resource limits differ by nature: a transaction has 1.4M compute units and a 256 KiB heap,
+    // the interpreter gigabytes and a frame count.
+    let limit = |text: &str| ["[E0208]", "[E0209]", "[E0210]", "[E0211]"].iter().any(|code| first_error(text).starts_with(code));
+    let interpreter_limited = case.error.as_deref().is_some_and(limit);
+    if (case.error.is_none() || interpreter_limited) && limit(&stderr) {
+        return Verdict::OverBudget;
+    }
+    let mut problems = Vec::new();
+    let expected_stdout = case.stdout.clone().unwrap_or_default();
+    if stdout != expected_stdout {
+        problems.push(format!("stdout differs\n--- interpreter\n{expected_stdout}--- sBPF\n{stdout}"));
+    }
+    let expected_code = if case.error.is_some() { 1 } else { 0 };
+    if run.status.code() != Some(expected_code) {
+        problems.push(format!("exit status {:?}, the interpreter's is {expected_code}\nstderr:\n{stderr}", run.status.code()));
+    }
+    if let Some(error) = &case.error {
+        if first_error(error) != first_error(&stderr) {
+            problems.push(format!("error differs\n--- interpreter\n{}\n--- sBPF\n{}", first_error(error), first_error(&stderr)));
+        }
+    }
+    if problems.is_empty() {
+        Verdict::Same
+    } else {
+        Verdict::Differs(problems.join("\n"))
+    }
+}
+
+#[test]
+fn both_back_ends_agree_on_the_run_and_error_corpus() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let mut paths: Vec<PathBuf> = Vec::new();
+    files(&root.join("tests/corpus/run"), &mut paths);
+    files(&root.join("tests/corpus/errors"), &mut paths);
+    paths.sort();
+    // Two workers: each case is two processes and a LiteSVM deployment.
+    let halves: Vec<Vec<PathBuf>> = (0..2).map(|k| paths.iter().skip(k).step_by(2).cloned().collect()).collect();
+    let mut verdicts: Vec<(PathBuf, Verdict)> = std::thread::scope(|scope| {
+        let workers: Vec<_> =
+            halves.iter().map(|half| scope.spawn(|| half.iter().map(|p| (p.clone(), check_case(root, p))).collect::<Vec<_>>())).collect();
+        workers.into_iter().flat_map(|w| w.join().unwrap()).collect()
+    });
+    verdicts.sort_by(|a, b| a.0.cmp(&b.0));
+
+    let mut report = String::new();
+    let mut reasons: BTreeMap<String, usize> = BTreeMap::new();
+    let mut failures = Vec::new();
+    let mut same = 0;
+    let mut over_budget = 0;
+    for (path, verdict) in &verdicts {
+        let name = path.strip_prefix(root).unwrap_or(path).display().to_string();
+        match verdict {
+            Verdict::Same => {
+                same += 1;
+                report.push_str(&format!("same         {name}\n"));
+            }
+            Verdict::Unsupported(why) => {
+                *reasons.entry(why.clone()).or_default() += 1;
+                report.push_str(&format!("unsupported  {name}: {why}\n"));
+            }
+            Verdict::OverBudget => {
+                over_budget += 1;
+                report.push_str(&format!("over budget  {name}\n"));
+            }
+            Verdict::Differs(how) => failures.push(format!("== {name}\n{how}")),
+        }
+    }
+    report.push_str(&format!(
+        "\n{same} of {} run and error cases compile and agree; {over_budget} compile but need more than a transaction's 1.4M compute units or 256 KiB heap; not compiled yet, by first reason:\n",
+        verdicts.len()
+    ));
+    let mut by_count: Vec<(&String, &usize)> = reasons.iter().collect();
+    by_count.sort_by(|a, b| b.1.cmp(a.1).then(a.0.cmp(b.0)));
+    for (why, n) in by_count {
+        report.push_str(&format!("{n:5}  {why}\n"));
+    }
+    std::fs::write(root.join("target/differential-report.txt"), &report).unwrap();
+    eprintln!("{report}");
+    assert!(failures.is_empty(), "{} cases differ between the back ends:\n\n{}", failures.len(), failures.join("\n\n"));
+    assert!(same >= COMPILED_AT_LEAST, "only {same} cases compile and agree; at least {COMPILED_AT_LEAST} did before");
+}
