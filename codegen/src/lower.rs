@@ -19,9 +19,14 @@ use inkwell::module::{Linkage, Module};
 use inkwell::types::IntType;
 use inkwell::values::{BasicMetadataValueEnum, FunctionValue, IntValue, PointerValue};
 use inkwell::{AddressSpace, IntPredicate};
-use ovsm_ir::{Capture, Constant, FuncId, Function, Instr, Program, SiteMap};
+use ovsm_ir::{Capture, Constant, FuncId, Function, Instr, Program, SiteMap, UpdateOp};
 use ovsm_lexer::{Diagnostic, Span};
 use std::collections::HashMap;
+
+/// Builtins that can also be called as values (`(reduce + xs 0)`): those with a support
+/// operation that takes its argument count at run time.
+const DYNAMIC_BUILTINS: [&str; 19] =
+    ["+", "-", "*", "/", "%", "<", "<=", ">", ">=", "=", "!=", "not", "abs", "length", "nth", "str", "print", "println", "log"];
 
 /// The diagnostic code for IR the back end cannot compile yet.
 pub const UNSUPPORTED: &str = "E0701";
@@ -42,7 +47,13 @@ pub struct Lowerer<'ctx, 'p> {
     resume_in: Vec<(IntValue<'ctx>, BasicBlock<'ctx>)>,
     resume_targets: Vec<(u64, BasicBlock<'ctx>)>,
     function_entries: Vec<(u64, BasicBlock<'ctx>)>,
+    /// Calls of builtins held as values: (builtin id, argc, return id or 0 for a tail call,
+    /// whether a callee slot sits under the arguments, site, from block).
+    builtin_in: Vec<[IntValue<'ctx>; 5]>,
+    builtin_from: Vec<BasicBlock<'ctx>>,
+    builtin: BasicBlock<'ctx>,
     strings: HashMap<Vec<u8>, PointerValue<'ctx>>,
+    descriptors: HashMap<u16, IntValue<'ctx>>,
     pub sites: SiteMap,
     pub unsupported: Vec<Diagnostic>,
     next_return: u64,
@@ -69,6 +80,7 @@ impl<'ctx, 'p> Lowerer<'ctx, 'p> {
         let fail = context.append_basic_block(entry, "fail");
         let dispatch = context.append_basic_block(entry, "dispatch");
         let resume = context.append_basic_block(entry, "resume");
+        let builtin = context.append_basic_block(entry, "builtin");
         Lowerer {
             context,
             module,
@@ -83,7 +95,11 @@ impl<'ctx, 'p> Lowerer<'ctx, 'p> {
             resume_in: Vec::new(),
             resume_targets: Vec::new(),
             function_entries: Vec::new(),
+            builtin_in: Vec::new(),
+            builtin_from: Vec::new(),
+            builtin,
             strings: HashMap::new(),
+            descriptors: HashMap::new(),
             sites,
             unsupported: Vec::new(),
             next_return: 1,
@@ -241,6 +257,7 @@ impl<'ctx, 'p> Lowerer<'ctx, 'p> {
         let status = self.call_value("ovsm_fail_literal", &[self.int(299).into(), message.into(), self.int(0).into()])?;
         let _ = status;
         self.builder.build_unconditional_branch(self.fail).map_err(|e| e.to_string())?;
+        self.builtin_block(internal)?;
 
         self.builder.position_at_end(self.dispatch);
         let phi = self.builder.build_phi(self.i64t, "fid").map_err(|e| e.to_string())?;
@@ -393,7 +410,7 @@ impl<'ctx, 'p> Lowerer<'ctx, 'p> {
                     }
                     _ => self.call_value("op_call", &[self.int(u64::from(*n)).into(), self.int(ret).into(), self.int(site).into()])?,
                 };
-                self.jump_to_function(fid)?;
+                self.jump_to_function(fid, u64::from(*n), ret, matches!(instr, Instr::Call(_)), site)?;
                 return Ok(false);
             }
             Instr::TailCall(n) | Instr::TailCallGlobal(_, n) => {
@@ -405,7 +422,7 @@ impl<'ctx, 'p> Lowerer<'ctx, 'p> {
                     }
                     _ => self.call_value("op_tail_call", &[self.int(u64::from(*n)).into(), self.int(site).into()])?,
                 };
-                self.jump_to_function(fid)?;
+                self.jump_to_function(fid, u64::from(*n), 0, matches!(instr, Instr::TailCall(_)), site)?;
                 return Ok(false);
             }
             Instr::Return => {
@@ -440,26 +457,184 @@ impl<'ctx, 'p> Lowerer<'ctx, 'p> {
             }
             Instr::BuiltinRef(b) => {
                 let name = ovsm_stdlib::get(*b).map_or("?", |b| b.name);
-                self.unsupported.push(unsupported(&format!("`{name}` as a function value"), span));
+                if DYNAMIC_BUILTINS.contains(&name) {
+                    let descriptor = self.builtin_descriptor(b.0, name);
+                    self.push(9, descriptor, site)?;
+                } else {
+                    self.unsupported.push(unsupported(&format!("`{name}` as a function value"), span));
+                }
             }
-            Instr::UpdateLocal(..) | Instr::UpdateLocalBoxed(..) | Instr::UpdateCapturedBoxed(..) | Instr::UpdateGlobal(..) => {
-                self.unsupported.push(unsupported("growing a collection in place (`set!` with `append` or `assoc`)", span));
+            Instr::UpdateLocal(_, UpdateOp::Assoc)
+            | Instr::UpdateLocalBoxed(_, UpdateOp::Assoc)
+            | Instr::UpdateCapturedBoxed(_, UpdateOp::Assoc)
+            | Instr::UpdateGlobal(_, UpdateOp::Assoc) => self.unsupported.push(unsupported("a map", span)),
+            Instr::UpdateLocal(n, op) | Instr::UpdateLocalBoxed(n, op) | Instr::UpdateCapturedBoxed(n, op) => {
+                let kind = match instr {
+                    Instr::UpdateLocal(..) => 0,
+                    Instr::UpdateLocalBoxed(..) => 1,
+                    _ => 2,
+                };
+                self.op("op_update_append", &[kind, i(*n), u64::from(*op == UpdateOp::Push)], site)?;
+            }
+            Instr::UpdateGlobal(g, op) => {
+                // An undefined global is the interpreter's `undefined variable` error.
+                let name = self.string(self.program.global_name(*g).as_bytes());
+                let status = self.call_value("op_global", &[self.int(u64::from(g.0)).into(), name.into(), self.int(site).into()])?;
+                self.check(status)?;
+                self.call("op_pop", &[])?;
+                self.op("op_update_append", &[3, u64::from(g.0), u64::from(*op == UpdateOp::Push)], site)?;
+            }
+            Instr::IterStart => self.op("op_iter_start", &[], site)?,
+            Instr::IterNext(a, b, t) | Instr::RangeNext(a, b, t) => {
+                let f = if matches!(instr, Instr::IterNext(..)) { "op_iter_next" } else { "op_range_next" };
+                let r = self.call_value(f, &[self.int(i(*a)).into(), self.int(i(*b)).into(), self.int(site).into()])?;
+                let cases = [(self.int(1), next), (self.int(0), target(t)?)];
+                self.builder.build_switch(r, self.fail, &cases).map_err(|e| e.to_string())?;
+                return Ok(false);
             }
             Instr::MakeMap(_) => self.unsupported.push(unsupported("a map", span)),
             Instr::TryBegin(_) | Instr::TryEnd => self.unsupported.push(unsupported("`try`", span)),
-            Instr::IterStart | Instr::IterNext(..) | Instr::RangeNext(..) => self.unsupported.push(unsupported("`for`", span)),
         }
         let _ = f;
         Ok(true)
     }
 
-    fn jump_to_function(&mut self, fid: IntValue<'ctx>) -> Built<()> {
-        let bad = self.builder.build_int_compare(IntPredicate::SLT, fid, self.int(0), "").map_err(|e| e.to_string())?;
-        self.branch_unless(bad)?;
-        let here = self.builder.get_insert_block().ok_or("no block")?;
-        self.dispatch_in.push((fid, here));
-        self.builder.build_unconditional_branch(self.dispatch).map_err(|e| e.to_string())?;
+    /// After a call instruction: `fid` is a function id to run, -1 after an error, or -2 - id for
+    /// a builtin held as a value, which runs in the shared `builtin` block.
+    fn jump_to_function(&mut self, fid: IntValue<'ctx>, argc: u64, ret: u64, has_callee: bool, site: u64) -> Built<()> {
+        let err = |e: inkwell::builder::BuilderError| e.to_string();
+        let failed = self.builder.build_int_compare(IntPredicate::EQ, fid, self.sint(-1), "").map_err(err)?;
+        self.branch_unless(failed)?;
+        let is_builtin = self.builder.build_int_compare(IntPredicate::SLT, fid, self.int(0), "").map_err(err)?;
+        let to_builtin = self.context.append_basic_block(self.entry, "call.builtin");
+        let to_function = self.context.append_basic_block(self.entry, "call.function");
+        self.builder.build_conditional_branch(is_builtin, to_builtin, to_function).map_err(err)?;
+        self.builder.position_at_end(to_builtin);
+        let id = self.builder.build_int_sub(self.sint(-2), fid, "builtin.id").map_err(err)?;
+        self.builtin_in.push([id, self.int(argc), self.int(ret), self.int(u64::from(has_callee)), self.int(site)]);
+        self.builtin_from.push(to_builtin);
+        self.builder.build_unconditional_branch(self.builtin).map_err(err)?;
+        self.builder.position_at_end(to_function);
+        self.dispatch_in.push((fid, to_function));
+        self.builder.build_unconditional_branch(self.dispatch).map_err(err)?;
         Ok(())
+    }
+
+    /// The shared block that runs a builtin called as a value, with its argument count known
+    /// only at run time, then returns to the call's continuation (or, for a tail call, from the
+    /// calling function).
+    fn builtin_block(&mut self, internal: BasicBlock<'ctx>) -> Built<()> {
+        let err = |e: inkwell::builder::BuilderError| e.to_string();
+        self.builder.position_at_end(self.builtin);
+        let names = ["id", "argc", "ret", "callee", "site"];
+        let mut phis = Vec::new();
+        for (k, name) in names.iter().enumerate() {
+            let phi = self.builder.build_phi(self.i64t, name).map_err(err)?;
+            for (values, from) in self.builtin_in.iter().zip(&self.builtin_from) {
+                if let Some(v) = values.get(k) {
+                    phi.add_incoming(&[(v, *from)]);
+                }
+            }
+            phis.push(phi.as_basic_value().into_int_value());
+        }
+        let [id, argc, ret, callee, site] = phis.as_slice() else { return Err("builtin phis".into()) };
+        let (id, argc, ret, callee, site) = (*id, *argc, *ret, *callee, *site);
+        let done = self.context.append_basic_block(self.entry, "builtin.done");
+        let mut cases = Vec::new();
+        for (index, b) in ovsm_stdlib::BUILTINS.iter().enumerate() {
+            if !DYNAMIC_BUILTINS.contains(&b.name) {
+                continue;
+            }
+            let block = self.context.append_basic_block(self.entry, &format!("builtin.{}", b.name));
+            cases.push((self.int(index as u64), block));
+            self.builder.position_at_end(block);
+            let name = self.string(b.name.as_bytes());
+            let max = b.arity.max.map_or(-1, i64::from);
+            let args = [name.into(), self.int(u64::from(b.arity.min)).into(), self.sint(max).into(), argc.into(), site.into()];
+            let status = self.call_value("ovsm_builtin_arity", &args)?;
+            self.check(status)?;
+            self.dynamic_builtin(b.name, argc, site)?;
+            self.builder.build_unconditional_branch(done).map_err(err)?;
+        }
+        self.builder.position_at_end(self.builtin);
+        self.builder.build_switch(id, internal, &cases).map_err(err)?;
+
+        self.builder.position_at_end(done);
+        let collapse = self.context.append_basic_block(self.entry, "builtin.collapse");
+        let returned = self.context.append_basic_block(self.entry, "builtin.returned");
+        let has_callee = self.builder.build_int_compare(IntPredicate::NE, callee, self.int(0), "").map_err(err)?;
+        self.builder.build_conditional_branch(has_callee, collapse, returned).map_err(err)?;
+        self.builder.position_at_end(collapse);
+        self.call("op_collapse", &[])?;
+        self.builder.build_unconditional_branch(returned).map_err(err)?;
+        self.builder.position_at_end(returned);
+        let tail = self.builder.build_int_compare(IntPredicate::EQ, ret, self.int(0), "").map_err(err)?;
+        let tail_block = self.context.append_basic_block(self.entry, "builtin.tail");
+        let back = self.context.append_basic_block(self.entry, "builtin.back");
+        self.builder.build_conditional_branch(tail, tail_block, back).map_err(err)?;
+        self.builder.position_at_end(back);
+        self.resume_in.push((ret, back));
+        self.builder.build_unconditional_branch(self.resume).map_err(err)?;
+        self.builder.position_at_end(tail_block);
+        let rid = self.call_value("op_ret", &[])?;
+        self.resume_in.push((rid, tail_block));
+        self.builder.build_unconditional_branch(self.resume).map_err(err)?;
+        Ok(())
+    }
+
+    /// A checked call whose arguments are run-time values.
+    fn op_dynamic(&self, name: &str, args: &[IntValue<'ctx>]) -> Built<()> {
+        let all: Vec<BasicMetadataValueEnum<'ctx>> = args.iter().map(|a| (*a).into()).collect();
+        let status = self.call_value(name, &all)?;
+        self.check(status)
+    }
+
+    fn dynamic_builtin(&self, name: &str, n: IntValue<'ctx>, site: IntValue<'ctx>) -> Built<()> {
+        let k = |v: u64| self.int(v);
+        match name {
+            "+" => self.op_dynamic("op_variadic_arith", &[k(0), n, site]),
+            "-" => self.op_dynamic("op_variadic_arith", &[k(1), n, site]),
+            "*" => self.op_dynamic("op_variadic_arith", &[k(2), n, site]),
+            "/" => self.op_dynamic("op_variadic_arith", &[k(3), n, site]),
+            "%" => self.op_dynamic("op_arith", &[k(4), site]),
+            "<" => self.op_dynamic("op_compare", &[k(0), n, site]),
+            "<=" => self.op_dynamic("op_compare", &[k(1), n, site]),
+            ">" => self.op_dynamic("op_compare", &[k(2), n, site]),
+            ">=" => self.op_dynamic("op_compare", &[k(3), n, site]),
+            "=" => self.op_dynamic("op_equal", &[n, k(0), site]),
+            "!=" => self.op_dynamic("op_equal", &[n, k(1), site]),
+            "not" => self.op_dynamic("op_not", &[site]),
+            "abs" => self.op_dynamic("op_abs", &[site]),
+            "length" => self.op_dynamic("op_length", &[site]),
+            "nth" => self.op_dynamic("op_nth", &[site]),
+            "str" => self.op_dynamic("op_str", &[n, site]),
+            "print" => self.op_dynamic("op_print", &[n, k(0), site]),
+            "println" => self.op_dynamic("op_print", &[n, k(1), site]),
+            "log" => self.op_dynamic("op_log", &[n, site]),
+            _ => Err(format!("no run-time form for the builtin `{name}`")),
+        }
+    }
+
+    /// `{ i64 id, i64 len, [len x i8] name }`: what a builtin value points at (the name is a
+    /// string object inline, not a pointer: a pointer in a constant would need a writable
+    /// `.data.rel.ro` relocation).
+    fn builtin_descriptor(&mut self, id: u16, name: &str) -> IntValue<'ctx> {
+        // One per builtin, so that `(= + +)` holds as it does in the interpreter.
+        if let Some(d) = self.descriptors.get(&id) {
+            return *d;
+        }
+        let i8t = self.context.i8_type();
+        let ty = self.context.struct_type(&[self.i64t.into(), self.i64t.into(), i8t.array_type(name.len() as u32).into()], false);
+        let global = self.module.add_global(ty, None, &format!("ovsm.builtin.{id}"));
+        global.set_linkage(Linkage::Private);
+        global.set_constant(true);
+        global.set_alignment(8);
+        let fields =
+            [self.int(u64::from(id)).into(), self.int(name.len() as u64).into(), self.context.const_string(name.as_bytes(), false).into()];
+        global.set_initializer(&self.context.const_struct(&fields, false));
+        let d = global.as_pointer_value().const_to_int(self.i64t);
+        self.descriptors.insert(id, d);
+        d
     }
 
     fn constant(&mut self, c: &Constant, span: Span, site: u64) -> Built<()> {
@@ -535,6 +710,7 @@ impl<'ctx, 'p> Lowerer<'ctx, 'p> {
             ("str", _) => self.op("op_str", &[n], site),
             ("log", _) => self.op("op_log", &[n], site),
             ("error", 1) => self.op("op_error", &[], site),
+            ("%range-bound", 1) => self.op("op_range_bound", &[], site),
             _ => {
                 self.unsupported.push(unsupported(&format!("the builtin `{name}`"), span));
                 Ok(())

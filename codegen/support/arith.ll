@@ -521,3 +521,41 @@ badB:
 fail:
   ret i64 %r
 }
+
+; + - * / with a count known only at run time (a builtin called as a value).
+define i64 @op_variadic_arith(i64 %kind, i64 %n, i64 %site) {
+entry:
+  switch i64 %n, label %fold [ i64 0, label %none
+                               i64 1, label %one ]
+none:
+  ; (+) is 0, (*) is 1, (/) is nil; `-` needs an argument (arity is checked first)
+  switch i64 %kind, label %nil [ i64 0, label %zero
+                                 i64 2, label %unit ]
+zero:
+  %r0 = call i64 @ovsm_push(i64 2, i64 0, i64 %site)
+  ret i64 %r0
+unit:
+  %r1 = call i64 @ovsm_push(i64 2, i64 1, i64 %site)
+  ret i64 %r1
+nil:
+  %r2 = call i64 @ovsm_push(i64 0, i64 0, i64 %site)
+  ret i64 %r2
+one:
+  switch i64 %kind, label %same [ i64 0, label %plus
+                                  i64 1, label %negate
+                                  i64 2, label %times ]
+plus:
+  %r3 = call i64 @op_arith_imm(i64 0, i64 0, i64 %site)
+  ret i64 %r3
+negate:
+  %r4 = call i64 @op_negate(i64 %site)
+  ret i64 %r4
+times:
+  %r5 = call i64 @op_arith_imm(i64 2, i64 1, i64 %site)
+  ret i64 %r5
+same:
+  ret i64 0
+fold:
+  %r6 = call i64 @op_fold(i64 %kind, i64 %n, i64 %site)
+  ret i64 %r6
+}

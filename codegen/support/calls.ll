@@ -50,7 +50,16 @@ entry:
   %first = sub i64 %sp, %bytes
   %t = call i64 @ovsm_tag(%V* %callee)
   %isfn = icmp eq i64 %t, 8
-  br i1 %isfn, label %fn, label %notfn
+  br i1 %isfn, label %fn, label %notclosure
+notclosure:
+  %isbuiltin = icmp eq i64 %t, 9
+  br i1 %isbuiltin, label %builtin, label %notfn
+builtin:
+  %desc = call i64 @ovsm_payload(%V* %callee)
+  %dp = inttoptr i64 %desc to i64*
+  %id = load i64, i64* %dp
+  %code = sub i64 -2, %id
+  ret i64 %code
 notfn:
   %e = call i64 @ovsm_not_callable(%V* %callee, i64 %site)
   ret i64 -1
@@ -182,4 +191,50 @@ define i64 @op_ret() {
   store i64 %d1, i64* $DEPTH
   %ret = and i64 %meta, 4294967295
   ret i64 %ret
+}
+
+; After a builtin called as a value (Call): its result replaces the callee slot below it.
+define void @op_collapse() {
+  %result = call %V* @ovsm_top(i64 0)
+  %callee = call %V* @ovsm_top(i64 1)
+  call void @ovsm_store(%V* %callee, %V* %result)
+  call void @ovsm_drop(i64 1)
+  ret void
+}
+
+; wrong number of arguments to `NAME`: expected E, got G, for a builtin (max -1: variadic).
+define i64 @ovsm_builtin_arity(i8* %name, i64 %min, i64 %max, i64 %argc, i64 %site) {
+entry:
+  %few = icmp ult i64 %argc, %min
+  %variadic = icmp eq i64 %max, -1
+  %many0 = icmp ugt i64 %argc, %max
+  %novar = xor i1 %variadic, true
+  %many = and i1 %many0, %novar
+  %bad = or i1 %few, %many
+  br i1 %bad, label %report, label %ok
+ok:
+  ret i64 0
+report:
+  call void @sb_reset()
+  call void @sb_obj(i8* $STR"wrong number of arguments to `")
+  call void @sb_obj(i8* %name)
+  call void @sb_obj(i8* $STR"`: expected ")
+  br i1 %variadic, label %atleast, label %fixed
+atleast:
+  call void @sb_obj(i8* $STR"at least ")
+  call void @sb_int(i64 %min)
+  br label %got
+fixed:
+  call void @sb_int(i64 %min)
+  %range = icmp ne i64 %min, %max
+  br i1 %range, label %upto, label %got
+upto:
+  call void @sb_obj(i8* $STR" to ")
+  call void @sb_int(i64 %max)
+  br label %got
+got:
+  call void @sb_obj(i8* $STR", got ")
+  call void @sb_int(i64 %argc)
+  %r = call i64 @ovsm_fail_sb(i64 202, i64 %site)
+  ret i64 %r
 }

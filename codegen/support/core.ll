@@ -6,9 +6,10 @@
 ; program heap, because SBPF programs may not have mutable globals.
 ;
 ; A value is %V = { tag, payload }, 16 bytes. Tags: 0 nil, 1 bool, 2 int, 4 string, 5 keyword,
-; 6 array, 8 closure, 10 box, 15 "undefined" (an unset global). Strings and keywords point at
+; 6 array, 8 closure, 9 builtin, 10 box, 15 "undefined" (an unset global). Strings and keywords point at
 ; { i64 len, bytes... }; arrays at { i64 len, %V items... }; closures at
-; { i64 function id, i8* name, i64 ncaptures, %V captures... }; boxes at { %V }.
+; { i64 function id, i8* name, i64 ncaptures, %V captures... }; builtins at a constant
+; { i64 builtin id, name as a string object }; boxes at { %V }.
 ;
 ; Every operation that can fail returns an i64 status (0 ok, 1 failed) and takes the failing
 ; site's id last; on failure the error code, message and site are left in the state words.
@@ -410,7 +411,17 @@ define i64 @ovsm_enter_closure(%V* %callee, i64 %n, i64 %ret, i64 %shift, i64 %s
 entry:
   %t = call i64 @ovsm_tag(%V* %callee)
   %isfn = icmp eq i64 %t, 8
-  br i1 %isfn, label %fn, label %notfn
+  br i1 %isfn, label %fn, label %notclosure
+notclosure:
+  ; a builtin as a value: the caller runs it; its id comes back as -2 - id
+  %isbuiltin = icmp eq i64 %t, 9
+  br i1 %isbuiltin, label %builtin, label %notfn
+builtin:
+  %desc = call i64 @ovsm_payload(%V* %callee)
+  %dp = inttoptr i64 %desc to i64*
+  %id = load i64, i64* %dp
+  %code = sub i64 -2, %id
+  ret i64 %code
 notfn:
   %e = call i64 @ovsm_not_callable(%V* %callee, i64 %site)
   ret i64 -1

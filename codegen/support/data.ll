@@ -136,3 +136,251 @@ badarr:
   %e2 = call i64 @ovsm_expected(%V* %a, i8* $STR"nth", i8* $STR"an array", i64 %site)
   ret i64 %e2
 }
+
+; A new array of n items, copied from src; 0 when memory ran out.
+define i64 @ovsm_new_array(i8* %src, i64 %n, i64 %extra) {
+entry:
+  %total = add i64 %n, %extra
+  %bytes = shl i64 %total, 4
+  %size = add i64 %bytes, 8
+  %mem = call i8* @ovsm_alloc(i64 %size)
+  %null = icmp eq i8* %mem, null
+  br i1 %null, label %oom, label %ok
+ok:
+  %w = bitcast i8* %mem to i64*
+  store i64 %total, i64* %w
+  %items = getelementptr i8, i8* %mem, i64 8
+  %copy = shl i64 %n, 4
+  call void @ovsm_copy(i8* %items, i8* %src, i64 %copy)
+  %addr = ptrtoint i8* %mem to i64
+  ret i64 %addr
+oom:
+  ret i64 0
+}
+
+; `for`: replaces the collection on top with the array to iterate (nil: none; a string: its
+; characters).
+define i64 @op_iter_start(i64 %site) {
+entry:
+  %v = call %V* @ovsm_top(i64 0)
+  %t = call i64 @ovsm_tag(%V* %v)
+  switch i64 %t, label %bad [ i64 6, label %done
+                              i64 0, label %nil
+                              i64 4, label %str ]
+done:
+  ret i64 0
+nil:
+  %empty = call i64 @ovsm_new_array(i8* null, i64 0, i64 0)
+  %e0 = icmp eq i64 %empty, 0
+  br i1 %e0, label %oom, label %setnil
+setnil:
+  call void @ovsm_set(%V* %v, i64 6, i64 %empty)
+  ret i64 0
+str:
+  %s = call i64 @ovsm_payload(%V* %v)
+  %n = call i64 @ovsm_char_count(i64 %s)
+  %arr = call i64 @ovsm_new_array(i8* null, i64 0, i64 %n)
+  %a0 = icmp eq i64 %arr, 0
+  br i1 %a0, label %oom, label %chars
+chars:
+  %r = call i64 @ovsm_split_chars(i64 %s, i64 %arr)
+  %failed = icmp ne i64 %r, 0
+  br i1 %failed, label %oom, label %setstr
+setstr:
+  call void @ovsm_set(%V* %v, i64 6, i64 %arr)
+  ret i64 0
+oom:
+  %e = call i64 @ovsm_out_of_memory(i64 %site)
+  ret i64 %e
+bad:
+  %e2 = call i64 @ovsm_expected(%V* %v, i8* $STR"for", i8* $STR"an array, string or map to iterate", i64 %site)
+  ret i64 %e2
+}
+
+; Fills array arr with one string per UTF-8 character of s; 1 when memory ran out.
+define i64 @ovsm_split_chars(i64 %s, i64 %arr) {
+entry:
+  %p = inttoptr i64 %s to i64*
+  %n = load i64, i64* %p
+  %b = add i64 %s, 8
+  br label %loop
+loop:
+  %i = phi i64 [ 0, %entry ], [ %j, %store ]
+  %k = phi i64 [ 0, %entry ], [ %k1, %store ]
+  %more = icmp ult i64 %i, %n
+  br i1 %more, label %scan, label %done
+scan:
+  ; the character runs to the next byte that is not a continuation byte
+  br label %cont
+cont:
+  %j0 = phi i64 [ %i, %scan ], [ %j, %cont2 ]
+  %j = add i64 %j0, 1
+  %inside = icmp ult i64 %j, %n
+  br i1 %inside, label %peek, label %store
+peek:
+  %a = add i64 %b, %j
+  %cp = inttoptr i64 %a to i8*
+  %c = load i8, i8* %cp
+  %top2 = and i8 %c, -64
+  %isc = icmp eq i8 %top2, -128
+  br i1 %isc, label %cont2, label %store
+cont2:
+  br label %cont
+store:
+  %len = sub i64 %j, %i
+  %start0 = add i64 %b, %i
+  %start = inttoptr i64 %start0 to i8*
+  %obj = call i64 @ovsm_new_string(i8* %start, i64 %len)
+  %item = call %V* @ovsm_array_item(i64 %arr, i64 %k)
+  call void @ovsm_set(%V* %item, i64 4, i64 %obj)
+  %k1 = add i64 %k, 1
+  %oom = icmp eq i64 %obj, 0
+  br i1 %oom, label %fail, label %loop
+done:
+  ret i64 0
+fail:
+  ret i64 1
+}
+
+; (for (x COLL) ...): with the array in local a and the index in local b, pushes the next item
+; and advances (1), or reports the end (0); -1 after an error.
+define i64 @op_iter_next(i64 %a, i64 %b, i64 %site) {
+entry:
+  %arrv = call %V* @ovsm_local_addr(i64 %a)
+  %idxv = call %V* @ovsm_local_addr(i64 %b)
+  %arr = call i64 @ovsm_payload(%V* %arrv)
+  %i = call i64 @ovsm_payload(%V* %idxv)
+  %p = inttoptr i64 %arr to i64*
+  %n = load i64, i64* %p
+  %more = icmp ult i64 %i, %n
+  br i1 %more, label %next, label %end
+next:
+  %i1 = add i64 %i, 1
+  call void @ovsm_set(%V* %idxv, i64 2, i64 %i1)
+  %item = call %V* @ovsm_array_item(i64 %arr, i64 %i)
+  %r = call i64 @ovsm_push_value(%V* %item, i64 %site)
+  %bad = icmp ne i64 %r, 0
+  %res = select i1 %bad, i64 -1, i64 1
+  ret i64 %res
+end:
+  ret i64 0
+}
+
+; (for (i (range a b)) ...): with the counter in local a and the end in local b.
+define i64 @op_range_next(i64 %a, i64 %b, i64 %site) {
+entry:
+  %cv = call %V* @ovsm_local_addr(i64 %a)
+  %ev = call %V* @ovsm_local_addr(i64 %b)
+  %i = call i64 @ovsm_payload(%V* %cv)
+  %e = call i64 @ovsm_payload(%V* %ev)
+  %more = icmp slt i64 %i, %e
+  br i1 %more, label %next, label %end
+next:
+  %i1 = add i64 %i, 1
+  call void @ovsm_set(%V* %cv, i64 2, i64 %i1)
+  %r = call i64 @ovsm_push(i64 2, i64 %i, i64 %site)
+  %bad = icmp ne i64 %r, 0
+  %res = select i1 %bad, i64 -1, i64 1
+  ret i64 %res
+end:
+  ret i64 0
+}
+
+; The variable an update names: kind 0 a local, 1 a boxed local, 2 a boxed capture, 3 a global.
+define %V* @ovsm_update_target(i64 %kind, i64 %i) {
+entry:
+  switch i64 %kind, label %local [ i64 1, label %boxed
+                                   i64 2, label %captured
+                                   i64 3, label %global ]
+local:
+  %l = call %V* @ovsm_local_addr(i64 %i)
+  ret %V* %l
+boxed:
+  %bl = call %V* @ovsm_local_addr(i64 %i)
+  %b = call %V* @ovsm_unbox(%V* %bl)
+  ret %V* %b
+captured:
+  %c = call %V* @ovsm_capture_addr(i64 %i)
+  %cb = call %V* @ovsm_unbox(%V* %c)
+  ret %V* %cb
+global:
+  %g = call %V* @ovsm_global_addr(i64 %i)
+  ret %V* %g
+}
+
+; (set! x (append x [e])) (push = 1) and (set! x (append x ys)) (push = 0): pops the operand,
+; makes the variable a new array with it added, pushes that. Arrays are immutable values, so
+; this copies: the interpreter's in-place growth is a later optimisation here.
+define i64 @op_update_append(i64 %kind, i64 %i, i64 %push, i64 %site) {
+entry:
+  %target = call %V* @ovsm_update_target(i64 %kind, i64 %i)
+  %operand = call %V* @ovsm_top(i64 0)
+  %ispush = icmp ne i64 %push, 0
+  br i1 %ispush, label %checktarget, label %checkmore
+checkmore:
+  %mt = call i64 @ovsm_tag(%V* %operand)
+  %marr = icmp eq i64 %mt, 6
+  br i1 %marr, label %checktarget, label %badmore
+checktarget:
+  %tt = call i64 @ovsm_tag(%V* %target)
+  %tarr = icmp eq i64 %tt, 6
+  br i1 %tarr, label %grow, label %badtarget
+grow:
+  %old = call i64 @ovsm_payload(%V* %target)
+  %op = inttoptr i64 %old to i64*
+  %n = load i64, i64* %op
+  %items0 = add i64 %old, 8
+  %items = inttoptr i64 %items0 to i8*
+  br i1 %ispush, label %one, label %many
+one:
+  %new1 = call i64 @ovsm_new_array(i8* %items, i64 %n, i64 1)
+  %z1 = icmp eq i64 %new1, 0
+  br i1 %z1, label %oom, label %fill1
+fill1:
+  %slot = call %V* @ovsm_array_item(i64 %new1, i64 %n)
+  call void @ovsm_store(%V* %slot, %V* %operand)
+  br label %finish
+many:
+  %more = call i64 @ovsm_payload(%V* %operand)
+  %mp = inttoptr i64 %more to i64*
+  %m = load i64, i64* %mp
+  %new2 = call i64 @ovsm_new_array(i8* %items, i64 %n, i64 %m)
+  %z2 = icmp eq i64 %new2, 0
+  br i1 %z2, label %oom, label %fill2
+fill2:
+  %dst0 = call %V* @ovsm_array_item(i64 %new2, i64 %n)
+  %dst = bitcast %V* %dst0 to i8*
+  %src0 = add i64 %more, 8
+  %src = inttoptr i64 %src0 to i8*
+  %bytes = shl i64 %m, 4
+  call void @ovsm_copy(i8* %dst, i8* %src, i64 %bytes)
+  br label %finish
+finish:
+  %new = phi i64 [ %new1, %fill1 ], [ %new2, %fill2 ]
+  call void @ovsm_set(%V* %target, i64 6, i64 %new)
+  call void @ovsm_set(%V* %operand, i64 6, i64 %new)
+  ret i64 0
+oom:
+  %e = call i64 @ovsm_out_of_memory(i64 %site)
+  ret i64 %e
+badmore:
+  %e1 = call i64 @ovsm_expected(%V* %operand, i8* $STR"append", i8* $STR"an array", i64 %site)
+  ret i64 %e1
+badtarget:
+  %e2 = call i64 @ovsm_expected(%V* %target, i8* $STR"append", i8* $STR"an array", i64 %site)
+  ret i64 %e2
+}
+
+; (range a b) checks its bounds are integers, like the interpreter's `range`.
+define i64 @op_range_bound(i64 %site) {
+entry:
+  %v = call %V* @ovsm_top(i64 0)
+  %t = call i64 @ovsm_tag(%V* %v)
+  %isint = icmp eq i64 %t, 2
+  br i1 %isint, label %ok, label %bad
+ok:
+  ret i64 0
+bad:
+  %e = call i64 @ovsm_expected(%V* %v, i8* $STR"range", i8* $STR"an integer", i64 %site)
+  ret i64 %e
+}

@@ -211,6 +211,7 @@ go:
                                   i64 5, label %kw
                                   i64 6, label %arr
                                   i64 8, label %fn
+                                  i64 9, label %builtin
                                   i64 10, label %box ]
 nil:
   call void @sb_obj(i8* $STR"nil")
@@ -273,6 +274,13 @@ fn:
   %name = load i64, i64* %nw
   %np = inttoptr i64 %name to i8*
   call void @sb_obj(i8* %np)
+  call void @sb_byte(i8 62)
+  ret void
+builtin:
+  call void @sb_obj(i8* $STR"#<function ")
+  %bn0 = add i64 %x, 8
+  %bn = inttoptr i64 %bn0 to i8*
+  call void @sb_obj(i8* %bn)
   call void @sb_byte(i8 62)
   ret void
 box:
@@ -350,7 +358,8 @@ entry:
                                   i64 4, label %str
                                   i64 5, label %kw
                                   i64 6, label %arr
-                                  i64 8, label %fn ]
+                                  i64 8, label %fn
+                                  i64 9, label %fn ]
 nil:
   ret i8* $STR"nil"
 bool:
