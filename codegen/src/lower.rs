@@ -25,8 +25,28 @@ use std::collections::HashMap;
 
 /// Builtins that can also be called as values (`(reduce + xs 0)`): those with a support
 /// operation that takes its argument count at run time.
-const DYNAMIC_BUILTINS: [&str; 19] =
-    ["+", "-", "*", "/", "%", "<", "<=", ">", ">=", "=", "!=", "not", "abs", "length", "nth", "str", "print", "println", "log"];
+const DYNAMIC_BUILTINS: [&str; 32] = [
+    "+", "-", "*", "/", "%", "<", "<=", ">", ">=", "=", "!=", "not", "abs", "length", "nth", "str", "print", "println", "log", "type-of",
+    "first", "last", "int?", "float?", "number?", "string?", "keyword?", "bool?", "array?", "map?", "nil?", "fn?",
+];
+
+/// The type predicates, as the set of value tags (support/core.ll) each accepts.
+fn type_mask(name: &str) -> Option<u64> {
+    let tags: &[u64] = match name {
+        "nil?" => &[0],
+        "bool?" => &[1],
+        "int?" => &[2],
+        "float?" => &[3],
+        "number?" => &[2, 3],
+        "string?" => &[4],
+        "keyword?" => &[5],
+        "array?" => &[6],
+        "map?" => &[7],
+        "fn?" => &[8, 9],
+        _ => return None,
+    };
+    Some(tags.iter().fold(0, |mask, t| mask | (1 << t)))
+}
 
 /// The diagnostic code for IR the back end cannot compile yet.
 pub const UNSUPPORTED: &str = "E0701";
@@ -611,6 +631,10 @@ impl<'ctx, 'p> Lowerer<'ctx, 'p> {
             "print" => self.op_dynamic("op_print", &[n, k(0), site]),
             "println" => self.op_dynamic("op_print", &[n, k(1), site]),
             "log" => self.op_dynamic("op_log", &[n, site]),
+            "type-of" => self.op_dynamic("op_type_of", &[site]),
+            "first" => self.op_dynamic("op_end_item", &[k(0), site]),
+            "last" => self.op_dynamic("op_end_item", &[k(1), site]),
+            predicate if type_mask(predicate).is_some() => self.op_dynamic("op_type_is", &[k(type_mask(predicate).unwrap_or(0)), site]),
             _ => Err(format!("no run-time form for the builtin `{name}`")),
         }
     }
@@ -711,6 +735,10 @@ impl<'ctx, 'p> Lowerer<'ctx, 'p> {
             ("log", _) => self.op("op_log", &[n], site),
             ("error", 1) => self.op("op_error", &[], site),
             ("%range-bound", 1) => self.op("op_range_bound", &[], site),
+            ("type-of", 1) => self.op("op_type_of", &[], site),
+            ("first", 1) => self.op("op_end_item", &[0], site),
+            ("last", 1) => self.op("op_end_item", &[1], site),
+            (predicate, 1) if type_mask(predicate).is_some() => self.op("op_type_is", &[type_mask(predicate).unwrap_or(0)], site),
             _ => {
                 self.unsupported.push(unsupported(&format!("the builtin `{name}`"), span));
                 Ok(())

@@ -384,3 +384,57 @@ bad:
   %e = call i64 @ovsm_expected(%V* %v, i8* $STR"range", i8* $STR"an integer", i64 %site)
   ret i64 %e
 }
+
+; The type predicates: replaces the top value with whether its tag is in `mask` (bit per tag).
+define i64 @op_type_is(i64 %mask, i64 %site) {
+  %v = call %V* @ovsm_top(i64 0)
+  %t = call i64 @ovsm_tag(%V* %v)
+  %bit = shl i64 1, %t
+  %hit = and i64 %bit, %mask
+  %yes = icmp ne i64 %hit, 0
+  %b = zext i1 %yes to i64
+  call void @ovsm_set(%V* %v, i64 1, i64 %b)
+  ret i64 0
+}
+
+; (type-of x): the type's name as a string.
+define i64 @op_type_of(i64 %site) {
+  %v = call %V* @ovsm_top(i64 0)
+  %t = call i64 @ovsm_tag(%V* %v)
+  %name = call i8* @ovsm_type_name(i64 %t)
+  %p = ptrtoint i8* %name to i64
+  call void @ovsm_set(%V* %v, i64 4, i64 %p)
+  ret i64 0
+}
+
+; (first xs) (last = 0) and (last xs) (last = 1): an item of an array, nil for nil or [].
+define i64 @op_end_item(i64 %last, i64 %site) {
+entry:
+  %v = call %V* @ovsm_top(i64 0)
+  %t = call i64 @ovsm_tag(%V* %v)
+  switch i64 %t, label %bad [ i64 6, label %arr
+                              i64 0, label %done ]
+arr:
+  %x = call i64 @ovsm_payload(%V* %v)
+  %p = inttoptr i64 %x to i64*
+  %n = load i64, i64* %p
+  %empty = icmp eq i64 %n, 0
+  br i1 %empty, label %nil, label %pick
+pick:
+  %islast = icmp ne i64 %last, 0
+  %lastindex = sub i64 %n, 1
+  %i = select i1 %islast, i64 %lastindex, i64 0
+  %item = call %V* @ovsm_array_item(i64 %x, i64 %i)
+  call void @ovsm_store(%V* %v, %V* %item)
+  ret i64 0
+nil:
+  call void @ovsm_set(%V* %v, i64 0, i64 0)
+  ret i64 0
+done:
+  ret i64 0
+bad:
+  %islast2 = icmp ne i64 %last, 0
+  %op = select i1 %islast2, i8* $STR"last", i8* $STR"first"
+  %e = call i64 @ovsm_expected(%V* %v, i8* %op, i8* $STR"an array", i64 %site)
+  ret i64 %e
+}
