@@ -17,6 +17,7 @@ pub use lower::UNSUPPORTED;
 pub use target::OptLevel;
 
 use inkwell::context::Context;
+use inkwell::values::AnyValue;
 use ovsm_ir::{Program, SiteMap};
 use ovsm_lexer::{Diagnostic, Sources};
 
@@ -30,6 +31,9 @@ pub struct Options {
 pub struct Output {
     /// The optimised module.
     pub llvm_ir: String,
+    /// The program's own function, `entrypoint`, as generated (before optimisation, without
+    /// the support library): what the snapshot tests pin down.
+    pub program_ir: String,
     pub object: Vec<u8>,
     pub so: Vec<u8>,
     /// The syscalls the `.so` imports.
@@ -57,11 +61,12 @@ pub fn compile(program: &Program, sources: &Sources, options: &Options) -> Resul
     }
     let site_map = std::mem::take(&mut lowerer.sites);
     drop(lowerer);
+    let program_ir = module.get_function("entrypoint").map(|f| f.print_to_string().to_string()).unwrap_or_default();
     lower::internalize(&module);
     module.verify().map_err(|e| CompileError::Internal(format!("LLVM rejected the generated module: {}", e.to_string())))?;
     target::optimise(&module, &machine, options.opt).map_err(internal)?;
     let llvm_ir = module.print_to_string().to_string();
     let object = target::object(&module, &machine).map_err(internal)?;
     let linked = link::link(&object, "entrypoint").map_err(|e| CompileError::Internal(e.to_string()))?;
-    Ok(Output { llvm_ir, object, so: linked.so, imports: linked.imports, site_map })
+    Ok(Output { llvm_ir, program_ir, object, so: linked.so, imports: linked.imports, site_map })
 }

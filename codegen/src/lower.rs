@@ -73,7 +73,7 @@ pub struct Lowerer<'ctx, 'p> {
     builtin_from: Vec<BasicBlock<'ctx>>,
     builtin: BasicBlock<'ctx>,
     strings: HashMap<Vec<u8>, PointerValue<'ctx>>,
-    descriptors: HashMap<u16, IntValue<'ctx>>,
+    descriptors: std::collections::BTreeMap<u16, IntValue<'ctx>>,
     pub sites: SiteMap,
     pub unsupported: Vec<Diagnostic>,
     next_return: u64,
@@ -119,7 +119,7 @@ impl<'ctx, 'p> Lowerer<'ctx, 'p> {
             builtin_from: Vec::new(),
             builtin,
             strings: HashMap::new(),
-            descriptors: HashMap::new(),
+            descriptors: std::collections::BTreeMap::new(),
             sites,
             unsupported: Vec::new(),
             next_return: 1,
@@ -561,10 +561,10 @@ impl<'ctx, 'p> Lowerer<'ctx, 'p> {
         let (id, argc, ret, callee, site) = (*id, *argc, *ret, *callee, *site);
         let done = self.context.append_basic_block(self.entry, "builtin.done");
         let mut cases = Vec::new();
-        for (index, b) in ovsm_stdlib::BUILTINS.iter().enumerate() {
-            if !DYNAMIC_BUILTINS.contains(&b.name) {
-                continue;
-            }
+        // Only the builtins the program takes as values can be called this way.
+        let referenced: Vec<u16> = self.descriptors.keys().copied().collect();
+        for index in referenced {
+            let Some(b) = ovsm_stdlib::get(ovsm_stdlib::BuiltinId(index)) else { continue };
             let block = self.context.append_basic_block(self.entry, &format!("builtin.{}", b.name));
             cases.push((self.int(index as u64), block));
             self.builder.position_at_end(block);

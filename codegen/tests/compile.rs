@@ -1,0 +1,80 @@
+//! The compiler end to end, in process: source through the front end, codegen, our linker,
+//! then a real deployment in LiteSVM.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+use ovsm_codegen::{compile, CompileError, OptLevel, Options, Output};
+use ovsm_runtime::compiled::{run_script, ScriptOutcome};
+use ovsm_runtime::{Limits, RecordingHost, Session};
+
+const PROGRAMS: [(&str, &str, &str); 4] = [
+    ("fib", "(define (fib n) (if (< n 2) n (+ (fib (- n 1)) (fib (- n 2)))))\n(fib 12)", "144"),
+    (
+        "counter",
+        "(define (make-counter) (define n 0) (lambda () (set! n (+ n 1)) n))\n(define c (make-counter))\n(c) (c)\n(println \"count\" (c))\n(c)",
+        "4",
+    ),
+    ("loops", "(define out [])\n(for (x (range 0 5)) (set! out (append out [(* x x)])))\n(str out \" \" (reduce + out 0))", "\"[0 1 4 9 16] 30\""),
+    ("strings", "(log :message \"hi\" :n 3 :who \"me\")\n[(length \"héllo\") :k nil true (type-of +)]", "[5 :k nil true \"function\"]"),
+];
+
+fn build(source: &str, opt: OptLevel) -> Output {
+    let mut session = Session::new(Box::new(RecordingHost::default()), Limits::default());
+    session.compile_only("test.ovsm", source).unwrap_or_else(|d| panic!("{d:?}"));
+    match compile(session.program(), &session.sources, &Options { opt, max_depth: 50_000 }) {
+        Ok(out) => out,
+        Err(CompileError::Unsupported(d)) => panic!("unsupported: {d:?}"),
+        Err(CompileError::Internal(e)) => panic!("{e}"),
+    }
+}
+
+/// Every optimisation level compiles, links, deploys and gives the same value; LLVM never
+/// takes the process down (if it did, this test binary would die, not fail).
+#[test]
+fn every_level_builds_deploys_and_agrees() {
+    for (name, source, value) in PROGRAMS {
+        for opt in [OptLevel::O0, OptLevel::O1, OptLevel::O2, OptLevel::O3] {
+            let out = build(source, opt);
+            let run = run_script(&out.so).unwrap();
+            assert_eq!(run.outcome, ScriptOutcome::Value(value.to_string()), "{name} at {opt:?}: {}", run.stdout);
+        }
+    }
+}
+
+/// What a compiled program imports is exactly the agave syscalls the support library calls:
+/// it deploys on a LiteSVM with no custom syscall registered, i.e. it is a plain Solana program.
+#[test]
+fn imports_are_standard_syscalls_only() {
+    for (name, source, _) in PROGRAMS {
+        let out = build(source, OptLevel::O2);
+        for import in &out.imports {
+            assert!(["sol_log_", "sol_memcpy_"].contains(&import.as_str()), "{name} imports {import}");
+        }
+    }
+}
+
+#[test]
+fn output_and_errors_come_back_with_their_site() {
+    let out = build("(println \"before\")\n(+ 1 (* 9223372036854775807 2))", OptLevel::O2);
+    let run = run_script(&out.so).unwrap();
+    assert_eq!(run.stdout, "before\n");
+    let ScriptOutcome::Error { site, code, message } = run.outcome else { panic!("{:?}", run.outcome) };
+    assert_eq!((code.as_str(), message.as_str()), ("E0204", "integer overflow in `*`"));
+    let span = out.site_map.span(site);
+    assert_eq!(&out.site_map.sources.last().unwrap().1[span.start as usize..span.end as usize], "(* 9223372036854775807 2)");
+}
+
+/// The site map survives its text form.
+#[test]
+fn site_map_round_trips() {
+    let out = build(PROGRAMS[0].1, OptLevel::O2);
+    let text = out.site_map.to_text();
+    assert_eq!(ovsm_ir::SiteMap::parse(&text).unwrap(), out.site_map);
+    assert!(ovsm_ir::SiteMap::parse("not a map").is_err());
+}
+
+#[test]
+fn generated_program_ir_snapshots() {
+    for (name, source, _) in PROGRAMS {
+        insta::assert_snapshot!(format!("program_ir_{name}"), build(source, OptLevel::O0).program_ir);
+    }
+}
