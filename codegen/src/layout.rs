@@ -18,6 +18,7 @@ const ERRSITE: u64 = 48;
 const MAXDEPTH: u64 = 56;
 const ERRCODE: u64 = 64;
 const ERRMSG: u64 = 72;
+const TRY: u64 = 80; // the innermost `try` handler, 0 when none
 
 const OUTBUF: u64 = 128;
 /// Output bytes per `sol_log_` message (the buffer's first byte is the channel byte).
@@ -45,6 +46,7 @@ pub fn expansion(word: &str) -> Option<String> {
         "MAXDEPTH" => word_ptr(MAXDEPTH),
         "ERRCODE" => word_ptr(ERRCODE),
         "ERRMSG" => word_ptr(ERRMSG),
+        "TRY" => word_ptr(TRY),
         "OUTBUF" => format!("inttoptr (i64 {} to i8*)", HEAP + OUTBUF),
         "SCRATCH" => format!("inttoptr (i64 {} to i8*)", HEAP + SCRATCH),
         "GLOBALS" => format!("inttoptr (i64 {} to %V*)", HEAP + GLOBALS),

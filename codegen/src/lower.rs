@@ -259,7 +259,17 @@ impl<'ctx, 'p> Lowerer<'ctx, 'p> {
         let status = self.call_value("ovsm_finish", &[self.int(0).into()])?;
         self.builder.build_return(Some(&status)).map_err(|e| e.to_string())?;
 
+        // A failure resumes at the innermost `try` handler that may catch it, or ends the run.
         self.builder.position_at_end(self.fail);
+        let resume = self.call_value("ovsm_catch", &[])?;
+        let uncaught = self.builder.build_int_compare(IntPredicate::EQ, resume, self.int(0), "").map_err(|e| e.to_string())?;
+        let finish = self.context.append_basic_block(self.entry, "uncaught");
+        let caught = self.context.append_basic_block(self.entry, "caught");
+        self.builder.build_conditional_branch(uncaught, finish, caught).map_err(|e| e.to_string())?;
+        self.builder.position_at_end(caught);
+        self.resume_in.push((resume, caught));
+        self.builder.build_unconditional_branch(self.resume).map_err(|e| e.to_string())?;
+        self.builder.position_at_end(finish);
         let status = self.call_value("ovsm_finish", &[self.int(1).into()])?;
         self.builder.build_return(Some(&status)).map_err(|e| e.to_string())?;
 
@@ -513,7 +523,13 @@ impl<'ctx, 'p> Lowerer<'ctx, 'p> {
                 return Ok(false);
             }
             Instr::MakeMap(_) => self.unsupported.push(unsupported("a map", span)),
-            Instr::TryBegin(_) | Instr::TryEnd => self.unsupported.push(unsupported("`try`", span)),
+            Instr::TryBegin(t) => {
+                let resume = self.new_return(target(t)?);
+                self.op("op_try_begin", &[resume], site)?;
+            }
+            Instr::TryEnd => {
+                self.call("op_try_end", &[])?;
+            }
         }
         let _ = f;
         Ok(true)

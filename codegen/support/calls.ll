@@ -238,3 +238,88 @@ got:
   %r = call i64 @ovsm_fail_sb(i64 202, i64 %site)
   ret i64 %r
 }
+
+; ---- try --------------------------------------------------------------------------------------
+; A handler is { previous handler, SP, FP, DEPTH, resume id } on the object heap; $TRY holds
+; the innermost one (0: none).
+
+define i64 @op_try_begin(i64 %resume, i64 %site) {
+entry:
+  %mem = call i8* @ovsm_alloc(i64 40)
+  %null = icmp eq i8* %mem, null
+  br i1 %null, label %oom, label %ok
+ok:
+  %w = bitcast i8* %mem to i64*
+  %prev = load i64, i64* $TRY
+  store i64 %prev, i64* %w
+  %w1 = getelementptr i64, i64* %w, i64 1
+  %sp = load i64, i64* $SP
+  store i64 %sp, i64* %w1
+  %w2 = getelementptr i64, i64* %w, i64 2
+  %fp = load i64, i64* $FP
+  store i64 %fp, i64* %w2
+  %w3 = getelementptr i64, i64* %w, i64 3
+  %depth = load i64, i64* $DEPTH
+  store i64 %depth, i64* %w3
+  %w4 = getelementptr i64, i64* %w, i64 4
+  store i64 %resume, i64* %w4
+  %addr = ptrtoint i8* %mem to i64
+  store i64 %addr, i64* $TRY
+  ret i64 0
+oom:
+  %e = call i64 @ovsm_out_of_memory(i64 %site)
+  ret i64 %e
+}
+
+define void @op_try_end() {
+  %h = load i64, i64* $TRY
+  %w = inttoptr i64 %h to i64*
+  %prev = load i64, i64* %w
+  store i64 %prev, i64* $TRY
+  ret void
+}
+
+; After an error: when a handler is live and the error is catchable (not a resource limit:
+; recursion 208, memory 209, compute 210, internal 299), unwinds to it, pushes the message and
+; returns its resume id; otherwise 0.
+define i64 @ovsm_catch() {
+entry:
+  %h = load i64, i64* $TRY
+  %none = icmp eq i64 %h, 0
+  br i1 %none, label %no, label %code
+code:
+  %c = load i64, i64* $ERRCODE
+  %recursion = icmp eq i64 %c, 208
+  %memory = icmp eq i64 %c, 209
+  %compute = icmp eq i64 %c, 210
+  %internal = icmp eq i64 %c, 299
+  %f1 = or i1 %recursion, %memory
+  %f2 = or i1 %compute, %internal
+  %fatal = or i1 %f1, %f2
+  br i1 %fatal, label %no, label %unwind
+unwind:
+  %w = inttoptr i64 %h to i64*
+  %prev = load i64, i64* %w
+  store i64 %prev, i64* $TRY
+  %w1 = getelementptr i64, i64* %w, i64 1
+  %sp = load i64, i64* %w1
+  store i64 %sp, i64* $SP
+  %w2 = getelementptr i64, i64* %w, i64 2
+  %fp = load i64, i64* %w2
+  store i64 %fp, i64* $FP
+  %w3 = getelementptr i64, i64* %w, i64 3
+  %depth = load i64, i64* %w3
+  store i64 %depth, i64* $DEPTH
+  %w4 = getelementptr i64, i64* %w, i64 4
+  %resume = load i64, i64* %w4
+  %msg = load i64, i64* $ERRMSG
+  ; the message object was made when the error was raised; without one (memory ran out), ""
+  %hasmsg = icmp ne i64 %msg, 0
+  %m = select i1 %hasmsg, i64 %msg, i64 ptrtoint (i8* $STR"" to i64)
+  %r = call i64 @ovsm_push(i64 4, i64 %m, i64 0)
+  %ok = icmp eq i64 %r, 0
+  %res = select i1 %ok, i64 %resume, i64 0
+  ret i64 %res
+no:
+  ret i64 0
+}
