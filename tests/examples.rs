@@ -34,3 +34,19 @@ fn examples_print_their_expected_output() {
     }
     assert!(checked > 0, "no examples found");
 }
+
+/// `(import "PATH")`: relative to the importer, each file once (cycles end), imported units run
+/// first; a missing file is an error at the import.
+#[test]
+fn imports_load_each_file_once_relative_to_the_importer() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let run =
+        |file: &str| Command::new(env!("CARGO_BIN_EXE_ovsm")).current_dir(root).args(["run", file]).env("NO_COLOR", "1").output().unwrap();
+    let output = run("tests/imports/main.ovsm");
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    assert_eq!(String::from_utf8_lossy(&output.stdout), "names loaded\nstats loaded\nstats 3\nnil\n");
+    let output = run("tests/imports/missing.ovsm");
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(1));
+    assert!(stderr.contains("[E0122] Error: cannot import `lib/not-there.ovsm`") && stderr.contains("missing.ovsm:1:9"), "{stderr}");
+}

@@ -16,6 +16,8 @@ pub struct Session {
     prelude_functions: usize,
     /// Warnings of compiled code not yet shown.
     warnings: Vec<Diagnostic>,
+    /// Files already brought in by `(import "path")`, canonical: each is loaded once.
+    imported: std::collections::BTreeSet<std::path::PathBuf>,
 }
 
 /// What evaluating a source gave.
@@ -33,7 +35,8 @@ impl Session {
         let prelude = sources.add("<prelude>", ovsm_stdlib::PRELUDE);
         let lowering = Lowering::with_prelude(prelude);
         let prelude_functions = lowering.program.functions.len();
-        let mut session = Session { sources, lowering, vm: Vm::new(host, limits), prelude_functions, warnings: Vec::new() };
+        let mut session =
+            Session { sources, lowering, vm: Vm::new(host, limits), prelude_functions, warnings: Vec::new(), imported: Default::default() };
         // The prelude's top level defines its functions; it cannot fail, and if it ever did,
         // the prelude builtins would report themselves undefined when called.
         let entries = session.lowering.program.entries.clone();
@@ -63,14 +66,19 @@ impl Session {
     pub fn eval(&mut self, name: &str, text: &str) -> Outcome {
         let id = self.sources.add(name, text);
         let programs_before = self.lowering.program.programs.len();
-        let entry = match self.compile(id) {
-            Ok(entry) => entry,
-            Err(diagnostics) => return Outcome::Rejected(diagnostics),
-        };
-        let value = match self.vm.run(&self.lowering.program, entry) {
-            Ok(v) => v,
-            Err(e) => return Outcome::Failed(e),
-        };
+        let entries_before = self.lowering.program.entries.len();
+        if let Err(diagnostics) = self.compile(id) {
+            return Outcome::Rejected(diagnostics);
+        }
+        // The new units run in order: every imported file, then the source itself.
+        let entries: Vec<ovsm_ir::FuncId> = self.lowering.program.entries.get(entries_before..).unwrap_or(&[]).to_vec();
+        let mut value = Value::Nil;
+        for entry in entries {
+            value = match self.vm.run(&self.lowering.program, entry) {
+                Ok(v) => v,
+                Err(e) => return Outcome::Failed(e),
+            };
+        }
         if let Err(e) = self.deploy_and_start(programs_before) {
             return Outcome::Failed(e);
         }
@@ -84,6 +92,8 @@ impl Session {
         let Some(program) = program.filter(|_| !any_errors(&diagnostics)) else {
             return Err(diagnostics);
         };
+        // Imported files are units of their own, lowered (and later run) before this one.
+        self.compile_imports(id, &program.forms)?;
         let first_new = self.lowering.program.functions.len();
         diagnostics.extend(self.lowering.lower_unit(&program.forms));
         if any_errors(&diagnostics) {
@@ -97,6 +107,33 @@ impl Session {
         }
         self.warnings.extend(diagnostics);
         self.lowering.program.entries.last().copied().ok_or_else(Vec::new)
+    }
+
+    /// Loads each top-level `(import "PATH")` of a source: PATH is relative to the importing
+    /// file's directory; a file already imported is not loaded again (so cycles end).
+    fn compile_imports(&mut self, id: SourceId, forms: &[ovsm_parser::ast::Form]) -> Result<(), Vec<Diagnostic>> {
+        let base = std::path::Path::new(self.sources.name(id)).parent().map(std::path::Path::to_path_buf).unwrap_or_default();
+        for form in forms {
+            let Some([head, ovsm_parser::ast::Form { kind: ovsm_parser::ast::FormKind::Str(path), span }]) = form.list() else {
+                continue;
+            };
+            if head.symbol() != Some("import") {
+                continue;
+            }
+            let full = base.join(path);
+            let unreadable = |e: std::io::Error| {
+                vec![Diagnostic::error("E0122", format!("cannot import `{path}`: {e}"))
+                    .with_label(*span, format!("looked for {}", full.display()))]
+            };
+            let canonical = full.canonicalize().map_err(unreadable)?;
+            if !self.imported.insert(canonical.clone()) {
+                continue;
+            }
+            let text = std::fs::read_to_string(&canonical).map_err(unreadable)?;
+            let imported = self.sources.add(full.display().to_string(), text);
+            self.compile(imported)?;
+        }
+        Ok(())
     }
 
     /// What the static checks know from the runtime: scenario names and sizes, the slot budget.

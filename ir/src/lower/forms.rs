@@ -45,6 +45,7 @@ fn special_form(name: &str) -> bool {
             | "or"
             | "try"
             | "quote"
+            | "import"
             | "define-autonomous-program"
     )
 }
@@ -386,6 +387,7 @@ impl Cx<'_> {
             "for" => self.lower_for(form, args),
             "try" => self.lower_try(form, args),
             "define-autonomous-program" => self.lower_program(form, args),
+            "import" => self.lower_import(form, args),
             _ => return false,
         }
         true

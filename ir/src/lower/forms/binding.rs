@@ -296,6 +296,21 @@ impl Cx<'_> {
         }
     }
 
+    /// `(import "PATH")`: the session has already loaded PATH as a unit of its own, run before
+    /// this one; here the form is only checked, and is nil.
+    pub fn lower_import(&mut self, form: &Form, args: &[Form]) {
+        let cur = self.cur();
+        if !(cur.is_toplevel && cur.scopes.len() == 1) {
+            self.error("E0123", form.span, "`import` must be at the top level", "move it to the top of the file");
+            return;
+        }
+        if !matches!(args, [Form { kind: FormKind::Str(_), .. }]) {
+            self.error("E0123", form.span, "`import` takes one string, the path of an .ovsm file", "write (import \"lib/file.ovsm\")");
+            return;
+        }
+        self.emit(Instr::Nil, form.span);
+    }
+
     pub fn lower_program(&mut self, form: &Form, args: &[Form]) {
         let cur = self.cur();
         if !(cur.is_toplevel && cur.scopes.len() == 1) {
