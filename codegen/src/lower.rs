@@ -494,17 +494,16 @@ impl<'ctx, 'p> Lowerer<'ctx, 'p> {
                     self.unsupported.push(unsupported(&format!("`{name}` as a function value"), span));
                 }
             }
-            Instr::UpdateLocal(_, UpdateOp::Assoc)
-            | Instr::UpdateLocalBoxed(_, UpdateOp::Assoc)
-            | Instr::UpdateCapturedBoxed(_, UpdateOp::Assoc)
-            | Instr::UpdateGlobal(_, UpdateOp::Assoc) => self.unsupported.push(unsupported("a map", span)),
             Instr::UpdateLocal(n, op) | Instr::UpdateLocalBoxed(n, op) | Instr::UpdateCapturedBoxed(n, op) => {
                 let kind = match instr {
                     Instr::UpdateLocal(..) => 0,
                     Instr::UpdateLocalBoxed(..) => 1,
                     _ => 2,
                 };
-                self.op("op_update_append", &[kind, i(*n), u64::from(*op == UpdateOp::Push)], site)?;
+                match op {
+                    UpdateOp::Assoc => self.op("op_update_assoc", &[kind, i(*n)], site)?,
+                    _ => self.op("op_update_append", &[kind, i(*n), u64::from(*op == UpdateOp::Push)], site)?,
+                }
             }
             Instr::UpdateGlobal(g, op) => {
                 // An undefined global is the interpreter's `undefined variable` error.
@@ -512,7 +511,10 @@ impl<'ctx, 'p> Lowerer<'ctx, 'p> {
                 let status = self.call_value("op_global", &[self.int(u64::from(g.0)).into(), name.into(), self.int(site).into()])?;
                 self.check(status)?;
                 self.call("op_pop", &[])?;
-                self.op("op_update_append", &[3, u64::from(g.0), u64::from(*op == UpdateOp::Push)], site)?;
+                match op {
+                    UpdateOp::Assoc => self.op("op_update_assoc", &[3, u64::from(g.0)], site)?,
+                    _ => self.op("op_update_append", &[3, u64::from(g.0), u64::from(*op == UpdateOp::Push)], site)?,
+                }
             }
             Instr::IterStart => self.op("op_iter_start", &[], site)?,
             Instr::IterNext(a, b, t) | Instr::RangeNext(a, b, t) => {
@@ -522,7 +524,7 @@ impl<'ctx, 'p> Lowerer<'ctx, 'p> {
                 self.builder.build_switch(r, self.fail, &cases).map_err(|e| e.to_string())?;
                 return Ok(false);
             }
-            Instr::MakeMap(_) => self.unsupported.push(unsupported("a map", span)),
+            Instr::MakeMap(n) => self.op("op_make_map", &[u64::from(*n)], site)?,
             Instr::TryBegin(t) => {
                 let resume = self.new_return(target(t)?);
                 self.op("op_try_begin", &[resume], site)?;
@@ -648,6 +650,12 @@ impl<'ctx, 'p> Lowerer<'ctx, 'p> {
             "println" => self.op_dynamic("op_print", &[n, k(1), site]),
             "log" => self.op_dynamic("op_log", &[n, site]),
             "type-of" => self.op_dynamic("op_type_of", &[site]),
+            "get" => self.op_dynamic("op_get", &[n, site]),
+            "assoc" => self.op_dynamic("op_assoc", &[n, site]),
+            "dissoc" => self.op_dynamic("op_dissoc", &[n, site]),
+            "keys" => self.op_dynamic("op_map_items", &[k(0), site]),
+            "values" => self.op_dynamic("op_map_items", &[k(1), site]),
+            "has-key?" => self.op_dynamic("op_has_key", &[site]),
             "first" => self.op_dynamic("op_end_item", &[k(0), site]),
             "last" => self.op_dynamic("op_end_item", &[k(1), site]),
             predicate if type_mask(predicate).is_some() => self.op_dynamic("op_type_is", &[k(type_mask(predicate).unwrap_or(0)), site]),
@@ -700,9 +708,12 @@ impl<'ctx, 'p> Lowerer<'ctx, 'p> {
                 self.unsupported.push(unsupported("a float", span));
                 Ok(())
             }
-            Constant::Map(_) => {
-                self.unsupported.push(unsupported("a map", span));
-                Ok(())
+            Constant::Map(pairs) => {
+                for (k, v) in pairs {
+                    self.constant(k, span, site)?;
+                    self.constant(v, span, site)?;
+                }
+                self.op("op_make_map", &[pairs.len() as u64], site)
             }
             Constant::Program(_) => {
                 self.unsupported.push(unsupported("`define-autonomous-program`", span));
@@ -752,6 +763,12 @@ impl<'ctx, 'p> Lowerer<'ctx, 'p> {
             ("error", 1) => self.op("op_error", &[], site),
             ("%range-bound", 1) => self.op("op_range_bound", &[], site),
             ("type-of", 1) => self.op("op_type_of", &[], site),
+            ("get", 2 | 3) => self.op("op_get", &[n], site),
+            ("assoc", _) => self.op("op_assoc", &[n], site),
+            ("dissoc", _) => self.op("op_dissoc", &[n], site),
+            ("keys", 1) => self.op("op_map_items", &[0], site),
+            ("values", 1) => self.op("op_map_items", &[1], site),
+            ("has-key?", 2) => self.op("op_has_key", &[], site),
             ("first", 1) => self.op("op_end_item", &[0], site),
             ("last", 1) => self.op("op_end_item", &[1], site),
             (predicate, 1) if type_mask(predicate).is_some() => self.op("op_type_is", &[type_mask(predicate).unwrap_or(0)], site),

@@ -11,11 +11,12 @@ use inkwell::module::Module;
 use inkwell::targets::TargetMachine;
 use std::collections::BTreeMap;
 
-const PARTS: [(&str, &str); 5] = [
+const PARTS: [(&str, &str); 6] = [
     ("core.ll", include_str!("../support/core.ll")),
     ("calls.ll", include_str!("../support/calls.ll")),
     ("arith.ll", include_str!("../support/arith.ll")),
     ("data.ll", include_str!("../support/data.ll")),
+    ("maps.ll", include_str!("../support/maps.ll")),
     ("io.ll", include_str!("../support/io.ll")),
 ];
 

@@ -391,7 +391,11 @@ same:
   switch i64 %ta, label %words [ i64 0, label %yes
                                  i64 4, label %bytes
                                  i64 5, label %bytes
-                                 i64 6, label %arrays ]
+                                 i64 6, label %arrays
+                                 i64 7, label %maps ]
+maps:
+  %me = call i1 @ovsm_map_equal(i64 %x, i64 %y)
+  ret i1 %me
 words:
   %w = icmp eq i64 %x, %y
   ret i1 %w

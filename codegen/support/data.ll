@@ -86,7 +86,12 @@ entry:
   %t = call i64 @ovsm_tag(%V* %a)
   %x = call i64 @ovsm_payload(%V* %a)
   switch i64 %t, label %bad [ i64 4, label %str
-                              i64 6, label %arr ]
+                              i64 6, label %arr
+                              i64 7, label %map ]
+map:
+  %mn = call i64 @ovsm_map_count(i64 %x)
+  call void @ovsm_set(%V* %a, i64 2, i64 %mn)
+  ret i64 0
 str:
   %c = call i64 @ovsm_char_count(i64 %x)
   call void @ovsm_set(%V* %a, i64 2, i64 %c)
@@ -166,8 +171,17 @@ entry:
   %t = call i64 @ovsm_tag(%V* %v)
   switch i64 %t, label %bad [ i64 6, label %done
                               i64 0, label %nil
-                              i64 4, label %str ]
+                              i64 4, label %str
+                              i64 7, label %map ]
 done:
+  ret i64 0
+map:
+  %m = call i64 @ovsm_payload(%V* %v)
+  %entries = call i64 @ovsm_map_entries(i64 %m)
+  %e1 = icmp eq i64 %entries, 0
+  br i1 %e1, label %oom, label %setmap
+setmap:
+  call void @ovsm_set(%V* %v, i64 6, i64 %entries)
   ret i64 0
 nil:
   %empty = call i64 @ovsm_new_array(i8* null, i64 0, i64 0)

@@ -210,6 +210,7 @@ go:
                                   i64 4, label %str
                                   i64 5, label %kw
                                   i64 6, label %arr
+                                  i64 7, label %map
                                   i64 8, label %fn
                                   i64 9, label %builtin
                                   i64 10, label %box ]
@@ -266,6 +267,32 @@ aitem:
   br label %aloop
 aend:
   call void @sb_byte(i8 93)
+  ret void
+map:
+  call void @sb_byte(i8 123)
+  %mn = call i64 @ovsm_map_count(i64 %x)
+  %md1 = add i64 %depth, 1
+  br label %mloop
+mloop:
+  %mi = phi i64 [ 0, %map ], [ %mi1, %mitem ]
+  %mmore = icmp ult i64 %mi, %mn
+  br i1 %mmore, label %msep, label %mend
+msep:
+  %mfirst = icmp eq i64 %mi, 0
+  br i1 %mfirst, label %mitem, label %mspace
+mspace:
+  call void @sb_byte(i8 32)
+  br label %mitem
+mitem:
+  %mk = call %V* @ovsm_map_key(i64 %x, i64 %mi)
+  call void @sb_value(%V* %mk, i64 1, i64 %md1)
+  call void @sb_byte(i8 32)
+  %mv = call %V* @ovsm_map_value(i64 %x, i64 %mi)
+  call void @sb_value(%V* %mv, i64 1, i64 %md1)
+  %mi1 = add i64 %mi, 1
+  br label %mloop
+mend:
+  call void @sb_byte(i8 125)
   ret void
 fn:
   call void @sb_obj(i8* $STR"#<function ")
@@ -358,8 +385,11 @@ entry:
                                   i64 4, label %str
                                   i64 5, label %kw
                                   i64 6, label %arr
+                                  i64 7, label %map
                                   i64 8, label %fn
                                   i64 9, label %fn ]
+map:
+  ret i8* $STR"map"
 nil:
   ret i8* $STR"nil"
 bool:
