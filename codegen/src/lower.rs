@@ -724,6 +724,23 @@ impl<'ctx, 'p> Lowerer<'ctx, 'p> {
 
     /// A call of a builtin with n arguments on the stack.
     fn builtin(&mut self, name: &str, n: u64, span: Span, site: u64) -> Built<()> {
+        // A call with the wrong number of arguments is a run-time error in the interpreter
+        // (the verifier only warns): compile it to that error.
+        if let Some(b) = ovsm_stdlib::BUILTINS.iter().find(|b| b.name == name) {
+            if !b.arity.accepts(n as usize) {
+                let name_ptr = self.string(name.as_bytes());
+                let max = b.arity.max.map_or(-1, i64::from);
+                let args = [
+                    name_ptr.into(),
+                    self.int(u64::from(b.arity.min)).into(),
+                    self.sint(max).into(),
+                    self.int(n).into(),
+                    self.int(site).into(),
+                ];
+                let status = self.call_value("ovsm_builtin_arity", &args)?;
+                return self.check(status);
+            }
+        }
         // The arithmetic folds: (+ a b c) is ((a + b) + c), which fails exactly where the
         // interpreter's ((0 + a) + b) + c does; (+ a) is a + 0, i.e. a type check of a.
         let arith = |kind: u64| -> Option<(u64, u64)> { Some((kind, 0)) };
