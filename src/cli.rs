@@ -2,6 +2,7 @@
 
 mod build;
 mod commands;
+mod timeline;
 
 use clap::{Parser, Subcommand};
 
@@ -42,6 +43,9 @@ pub struct RunArgs {
     /// Write one JSON object per runtime event to this file.
     #[arg(long)]
     pub trace: Option<String>,
+    /// Draw the run as an SVG picture: a lane per subscription, compute units per slot.
+    #[arg(long)]
+    pub timeline: Option<String>,
 }
 
 #[derive(Subcommand)]

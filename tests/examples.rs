@@ -50,3 +50,27 @@ fn imports_load_each_file_once_relative_to_the_importer() {
     assert_eq!(output.status.code(), Some(1));
     assert!(stderr.contains("[E0122] Error: cannot import `lib/not-there.ovsm`") && stderr.contains("missing.ovsm:1:9"), "{stderr}");
 }
+
+/// `--timeline` draws the run: a lane per subscription, the same bytes every run.
+#[test]
+fn timeline_is_a_deterministic_svg_of_the_run() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let out = Path::new(env!("CARGO_TARGET_TMPDIR"));
+    let draw = |name: &str| {
+        let path = out.join(name);
+        let status = Command::new(env!("CARGO_BIN_EXE_ovsm"))
+            .current_dir(root)
+            .args(["run", "examples/dao_enforcer.ovsm", "--scenario", "examples/dao_enforcer.scenario.toml", "--timeline"])
+            .arg(&path)
+            .output()
+            .unwrap();
+        assert!(status.status.success(), "{}", String::from_utf8_lossy(&status.stderr));
+        std::fs::read_to_string(path).unwrap()
+    };
+    let first = draw("timeline-1.svg");
+    assert!(first.starts_with("<svg") && first.trim_end().ends_with("</svg>"));
+    for label in ["dao-enforcer #1 ACCOUNT_DATA_CHANGE", "dao-enforcer on-event", "deferred", "compute units"] {
+        assert!(first.contains(label), "the timeline lacks {label:?}");
+    }
+    assert_eq!(first, draw("timeline-2.svg"));
+}

@@ -87,6 +87,12 @@ fn evaluate(name: &str, text: &str, limit_args: LimitArgs, run: Option<&RunArgs>
                 return 1;
             }
         }
+        if let Some(path) = &run.timeline {
+            if let Err(e) = super::timeline::draw(path, &session.vm.chain.trace, last) {
+                eprintln!("error: {e}");
+                return 1;
+            }
+        }
         if let Some(summary) = session.summary() {
             eprint!("{summary}");
         }
