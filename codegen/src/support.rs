@@ -11,12 +11,13 @@ use inkwell::module::Module;
 use inkwell::targets::TargetMachine;
 use std::collections::BTreeMap;
 
-const PARTS: [(&str, &str); 6] = [
+const PARTS: [(&str, &str); 7] = [
     ("core.ll", include_str!("../support/core.ll")),
     ("calls.ll", include_str!("../support/calls.ll")),
     ("arith.ll", include_str!("../support/arith.ll")),
     ("data.ll", include_str!("../support/data.ll")),
     ("maps.ll", include_str!("../support/maps.ll")),
+    ("seq.ll", include_str!("../support/seq.ll")),
     ("io.ll", include_str!("../support/io.ll")),
 ];
 

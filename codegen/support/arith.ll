@@ -197,7 +197,10 @@ define i8* @ovsm_compare_name(i64 %kind) {
 entry:
   switch i64 %kind, label %lt [ i64 1, label %le
                                 i64 2, label %gt
-                                i64 3, label %ge ]
+                                i64 3, label %ge
+                                i64 4, label %sort ]
+sort:
+  ret i8* $STR"sort"
 lt:
   ret i8* $STR"<"
 le:

@@ -87,7 +87,11 @@ entry:
   %x = call i64 @ovsm_payload(%V* %a)
   switch i64 %t, label %bad [ i64 4, label %str
                               i64 6, label %arr
-                              i64 7, label %map ]
+                              i64 7, label %map
+                              i64 0, label %nil ]
+nil:
+  call void @ovsm_set(%V* %a, i64 2, i64 0)
+  ret i64 0
 map:
   %mn = call i64 @ovsm_map_count(i64 %x)
   call void @ovsm_set(%V* %a, i64 2, i64 %mn)
@@ -132,7 +136,7 @@ ok:
   call void @ovsm_drop(i64 1)
   ret i64 0
 range:
-  %e = call i64 @ovsm_index_error(i64 %k, i64 %n, i64 %site)
+  %e = call i64 @ovsm_index_error(i64 %k, i64 %n, i8* $STR"array", i64 %site)
   ret i64 %e
 badidx:
   %e1 = call i64 @ovsm_expected(%V* %i, i8* $STR"nth", i8* $STR"an integer", i64 %site)

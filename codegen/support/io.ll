@@ -432,11 +432,13 @@ define i64 @ovsm_overflow(i8* %op, i64 %site) {
   ret i64 %r
 }
 
-define i64 @ovsm_index_error(i64 %k, i64 %n, i64 %site) {
+define i64 @ovsm_index_error(i64 %k, i64 %n, i8* %what, i64 %site) {
   call void @sb_reset()
   call void @sb_obj(i8* $STR"index ")
   call void @sb_int(i64 %k)
-  call void @sb_obj(i8* $STR" out of range for array of length ")
+  call void @sb_obj(i8* $STR" out of range for ")
+  call void @sb_obj(i8* %what)
+  call void @sb_obj(i8* $STR" of length ")
   call void @sb_int(i64 %n)
   %r = call i64 @ovsm_fail_sb(i64 206, i64 %site)
   ret i64 %r
