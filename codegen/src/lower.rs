@@ -463,19 +463,21 @@ impl<'ctx, 'p> Lowerer<'ctx, 'p> {
                 return Ok(false);
             }
             Instr::MakeArray(n) => self.op("op_make_array", &[u64::from(*n)], site)?,
-            Instr::Add => self.op("op_arith", &[0], site)?,
-            Instr::Sub => self.op("op_arith", &[1], site)?,
+            Instr::Add => self.op("op_add2", &[0], site)?,
+            Instr::Sub => self.op("op_add2", &[1], site)?,
             Instr::Mul => self.op("op_arith", &[2], site)?,
-            Instr::AddImm(k) => self.op("op_arith_imm", &[0, *k as u64], site)?,
-            Instr::SubImm(k) => self.op("op_arith_imm", &[1, *k as u64], site)?,
-            Instr::Lt => self.op("op_compare", &[0, 2], site)?,
-            Instr::Le => self.op("op_compare", &[1, 2], site)?,
-            Instr::Gt => self.op("op_compare", &[2, 2], site)?,
-            Instr::Ge => self.op("op_compare", &[3, 2], site)?,
-            Instr::NumEq => self.op("op_equal", &[2, 0], site)?,
+            Instr::AddImm(k) | Instr::SubImm(k) => {
+                self.push(2, self.sint(*k), site)?;
+                self.op("op_add2", &[u64::from(matches!(instr, Instr::SubImm(_)))], site)?;
+            }
+            Instr::Lt => self.op("op_compare2", &[0], site)?,
+            Instr::Le => self.op("op_compare2", &[1], site)?,
+            Instr::Gt => self.op("op_compare2", &[2], site)?,
+            Instr::Ge => self.op("op_compare2", &[3], site)?,
+            Instr::NumEq => self.op("op_compare2", &[5], site)?,
             Instr::JumpIfNotLtImm(k, t) => {
                 self.push(2, self.sint(*k), site)?;
-                self.op("op_compare", &[0, 2], site)?;
+                self.op("op_compare2", &[0], site)?;
                 let v = self.call_value("op_pop_truthy", &[])?;
                 let zero = self.builder.build_int_compare(IntPredicate::EQ, v, self.int(0), "").map_err(|e| e.to_string())?;
                 self.builder.build_conditional_branch(zero, target(t)?, next).map_err(|e| e.to_string())?;

@@ -566,3 +566,89 @@ fold:
   %r6 = call i64 @op_fold(i64 %kind, i64 %n, i64 %site)
   ret i64 %r6
 }
+
+; ---- fast paths ---------------------------------------------------------------------------------
+; The IR's two-operand Add, Sub, Lt ... NumEq on two ints, inline; anything else (a type error,
+; an overflow to report) goes to the general operation.
+
+define i64 @op_add2(i64 %kind, i64 %site) alwaysinline {
+entry:
+  %a = call %V* @ovsm_top(i64 1)
+  %b = call %V* @ovsm_top(i64 0)
+  %ta = call i64 @ovsm_tag(%V* %a)
+  %tb = call i64 @ovsm_tag(%V* %b)
+  %both0 = and i64 %ta, %tb
+  %either = or i64 %ta, %tb
+  %ints = icmp eq i64 %either, 2
+  %ints2 = icmp eq i64 %both0, 2
+  %fast = and i1 %ints, %ints2
+  br i1 %fast, label %int, label %slow
+int:
+  %x = call i64 @ovsm_payload(%V* %a)
+  %y = call i64 @ovsm_payload(%V* %b)
+  %sub = icmp ne i64 %kind, 0
+  %ny = sub i64 0, %y
+  %s = add i64 %x, %y
+  %d = sub i64 %x, %y
+  %r = select i1 %sub, i64 %d, i64 %s
+  ; overflow: for +, x and y share a sign that r lacks; for -, x and y differ and r differs from x
+  %xr = xor i64 %x, %r
+  %yr = xor i64 %y, %r
+  %xy = xor i64 %x, %y
+  %addov0 = and i64 %xr, %yr
+  %subov0 = and i64 %xy, %xr
+  %ov0 = select i1 %sub, i64 %subov0, i64 %addov0
+  %ov = icmp slt i64 %ov0, 0
+  br i1 %ov, label %slow, label %ok
+ok:
+  call void @ovsm_set(%V* %a, i64 2, i64 %r)
+  call void @ovsm_drop(i64 1)
+  ret i64 0
+slow:
+  %e = call i64 @op_arith(i64 %kind, i64 %site)
+  ret i64 %e
+}
+
+; kind: 0 <, 1 <=, 2 >, 3 >=, 5 numeric = (NumEq).
+define i64 @op_compare2(i64 %kind, i64 %site) alwaysinline {
+entry:
+  %a = call %V* @ovsm_top(i64 1)
+  %b = call %V* @ovsm_top(i64 0)
+  %ta = call i64 @ovsm_tag(%V* %a)
+  %tb = call i64 @ovsm_tag(%V* %b)
+  %both0 = and i64 %ta, %tb
+  %either = or i64 %ta, %tb
+  %ints = icmp eq i64 %either, 2
+  %ints2 = icmp eq i64 %both0, 2
+  %fast = and i1 %ints, %ints2
+  br i1 %fast, label %int, label %slow
+int:
+  %x = call i64 @ovsm_payload(%V* %a)
+  %y = call i64 @ovsm_payload(%V* %b)
+  %lt = icmp slt i64 %x, %y
+  %le = icmp sle i64 %x, %y
+  %gt = icmp sgt i64 %x, %y
+  %ge = icmp sge i64 %x, %y
+  %eq = icmp eq i64 %x, %y
+  %k1 = icmp eq i64 %kind, 1
+  %k2 = icmp eq i64 %kind, 2
+  %k3 = icmp eq i64 %kind, 3
+  %k5 = icmp eq i64 %kind, 5
+  %r1 = select i1 %k1, i1 %le, i1 %lt
+  %r2 = select i1 %k2, i1 %gt, i1 %r1
+  %r3 = select i1 %k3, i1 %ge, i1 %r2
+  %r = select i1 %k5, i1 %eq, i1 %r3
+  %v = zext i1 %r to i64
+  call void @ovsm_set(%V* %a, i64 1, i64 %v)
+  call void @ovsm_drop(i64 1)
+  ret i64 0
+slow:
+  %numeq = icmp eq i64 %kind, 5
+  br i1 %numeq, label %equal, label %order
+equal:
+  %e1 = call i64 @op_equal(i64 2, i64 0, i64 %site)
+  ret i64 %e1
+order:
+  %e2 = call i64 @op_compare(i64 %kind, i64 2, i64 %site)
+  ret i64 %e2
+}

@@ -16,7 +16,9 @@
 ;
 ; A function with an `alloca` is `noinline`: inlined into `entrypoint` (which holds the whole
 ; program) each copy would add to its stack frame, and the BPF back end ends the process on a
-; frame over 512 bytes.
+; frame over 512 bytes. Error reporting is `noinline` (not `cold`, which would move it to a
+; `.text.unlikely` section our linker does not merge): it is rare, and inlined at every
+; use it would dominate the program's size.
 
 %V = type { i64, i64 }
 
@@ -179,13 +181,13 @@ define %V* @ovsm_local_addr(i64 %i) alwaysinline {
   ret %V* %p
 }
 
-define i64 @op_local(i64 %i, i64 %site) {
+define i64 @op_local(i64 %i, i64 %site) alwaysinline {
   %v = call %V* @ovsm_local_addr(i64 %i)
   %r = call i64 @ovsm_push_value(%V* %v, i64 %site)
   ret i64 %r
 }
 
-define void @op_set_local(i64 %i) {
+define void @op_set_local(i64 %i) alwaysinline {
   %v = call %V* @ovsm_local_addr(i64 %i)
   call void @ovsm_pop_into(%V* %v)
   ret void
@@ -295,13 +297,13 @@ undefined:
   ret i64 %e
 }
 
-define void @op_define_global(i64 %g) {
+define void @op_define_global(i64 %g) alwaysinline {
   %v = call %V* @ovsm_global_addr(i64 %g)
   call void @ovsm_pop_into(%V* %v)
   ret void
 }
 
-define void @op_pop() {
+define void @op_pop() alwaysinline {
   call void @ovsm_drop(i64 1)
   ret void
 }
@@ -330,20 +332,20 @@ no:
 }
 
 ; Pops the top; 1 when it is true (anything but false and nil).
-define i64 @op_pop_truthy() {
+define i64 @op_pop_truthy() alwaysinline {
   %v = call %V* @ovsm_top(i64 0)
   %b = call i64 @ovsm_truthy(%V* %v)
   call void @ovsm_drop(i64 1)
   ret i64 %b
 }
 
-define i64 @op_top_truthy() {
+define i64 @op_top_truthy() alwaysinline {
   %v = call %V* @ovsm_top(i64 0)
   %b = call i64 @ovsm_truthy(%V* %v)
   ret i64 %b
 }
 
-define i64 @op_pop_is_nil() {
+define i64 @op_pop_is_nil() alwaysinline {
   %v = call %V* @ovsm_top(i64 0)
   %t = call i64 @ovsm_tag(%V* %v)
   call void @ovsm_drop(i64 1)

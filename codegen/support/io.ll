@@ -362,7 +362,7 @@ no:
 ; ---- errors ----------------------------------------------------------------------------------
 
 ; Records an error whose message is in the scratch buffer. Always returns 1 (failed).
-define i64 @ovsm_fail_sb(i64 %code, i64 %site) {
+define i64 @ovsm_fail_sb(i64 %code, i64 %site) noinline {
   store i64 %code, i64* $ERRCODE
   store i64 %site, i64* $ERRSITE
   %obj = call i64 @sb_finish_error()
@@ -370,7 +370,7 @@ define i64 @ovsm_fail_sb(i64 %code, i64 %site) {
   ret i64 1
 }
 
-define i64 @ovsm_fail_literal(i64 %code, i8* %msg, i64 %site) {
+define i64 @ovsm_fail_literal(i64 %code, i8* %msg, i64 %site) noinline {
   call void @sb_reset()
   call void @sb_obj(i8* %msg)
   %r = call i64 @ovsm_fail_sb(i64 %code, i64 %site)
@@ -409,7 +409,7 @@ other:
 }
 
 ; type error: `OP` expects WHAT, got TYPE
-define i64 @ovsm_expected(%V* %v, i8* %op, i8* %what, i64 %site) {
+define i64 @ovsm_expected(%V* %v, i8* %op, i8* %what, i64 %site) noinline {
   call void @sb_reset()
   call void @sb_obj(i8* $STR"type error: `")
   call void @sb_obj(i8* %op)
@@ -423,7 +423,7 @@ define i64 @ovsm_expected(%V* %v, i8* %op, i8* %what, i64 %site) {
   ret i64 %r
 }
 
-define i64 @ovsm_overflow(i8* %op, i64 %site) {
+define i64 @ovsm_overflow(i8* %op, i64 %site) noinline {
   call void @sb_reset()
   call void @sb_obj(i8* $STR"integer overflow in `")
   call void @sb_obj(i8* %op)
@@ -432,7 +432,7 @@ define i64 @ovsm_overflow(i8* %op, i64 %site) {
   ret i64 %r
 }
 
-define i64 @ovsm_index_error(i64 %k, i64 %n, i8* %what, i64 %site) {
+define i64 @ovsm_index_error(i64 %k, i64 %n, i8* %what, i64 %site) noinline {
   call void @sb_reset()
   call void @sb_obj(i8* $STR"index ")
   call void @sb_int(i64 %k)
@@ -444,7 +444,7 @@ define i64 @ovsm_index_error(i64 %k, i64 %n, i8* %what, i64 %site) {
   ret i64 %r
 }
 
-define i64 @ovsm_undefined(i8* %name, i64 %site) {
+define i64 @ovsm_undefined(i8* %name, i64 %site) noinline {
   call void @sb_reset()
   call void @sb_obj(i8* $STR"undefined variable `")
   call void @sb_obj(i8* %name)
@@ -453,7 +453,7 @@ define i64 @ovsm_undefined(i8* %name, i64 %site) {
   ret i64 %r
 }
 
-define i64 @ovsm_not_callable(%V* %v, i64 %site) {
+define i64 @ovsm_not_callable(%V* %v, i64 %site) noinline {
   call void @sb_reset()
   call void @sb_obj(i8* $STR"type error: cannot call a value of type ")
   %t = call i64 @ovsm_tag(%V* %v)
@@ -473,7 +473,7 @@ define i8* @ovsm_closure_name(i64 %closure) {
 }
 
 ; Fatal: not catchable by try (the host marks codes 208 and 209 fatal).
-define i64 @ovsm_recursion(i64 %closure, i64 %site) {
+define i64 @ovsm_recursion(i64 %closure, i64 %site) noinline {
   call void @sb_reset()
   call void @sb_obj(i8* $STR"recursion depth limit (")
   %max = load i64, i64* $MAXDEPTH
@@ -486,13 +486,13 @@ define i64 @ovsm_recursion(i64 %closure, i64 %site) {
   ret i64 %r
 }
 
-define i64 @ovsm_out_of_memory(i64 %site) {
+define i64 @ovsm_out_of_memory(i64 %site) noinline {
   %r = call i64 @ovsm_fail_literal(i64 209, i8* $STR"out of memory: the program heap ($HEAP_KIB KiB) is exhausted by recursion or data", i64 %site)
   ret i64 %r
 }
 
 ; wrong number of arguments to `NAME`: expected E, got G
-define i64 @ovsm_arity(i64 %required, i64 %optional, i64 %rest, i64 %argc, i64 %site) {
+define i64 @ovsm_arity(i64 %required, i64 %optional, i64 %rest, i64 %argc, i64 %site) noinline {
 entry:
   call void @sb_reset()
   call void @sb_obj(i8* $STR"wrong number of arguments to `")
@@ -636,7 +636,7 @@ done:
   ret i64 %r
 }
 
-define i64 @ovsm_too_long(i64 %site) {
+define i64 @ovsm_too_long(i64 %site) noinline {
   %r = call i64 @ovsm_fail_literal(i64 211, i8* $STR"string too long for the compiled program's $SCRATCH_CAP-byte format buffer", i64 %site)
   ret i64 %r
 }
@@ -868,7 +868,7 @@ emite:
   ret i64 1
 }
 
-define i64 @ovsm_undefined_function(i8* %name, i64 %site) {
+define i64 @ovsm_undefined_function(i8* %name, i64 %site) noinline {
   call void @sb_reset()
   call void @sb_obj(i8* $STR"undefined function `")
   call void @sb_obj(i8* %name)
@@ -877,7 +877,7 @@ define i64 @ovsm_undefined_function(i8* %name, i64 %site) {
   ret i64 %r
 }
 
-define i64 @ovsm_set_undefined(i8* %name, i64 %site) {
+define i64 @ovsm_set_undefined(i8* %name, i64 %site) noinline {
   call void @sb_reset()
   call void @sb_obj(i8* $STR"cannot `set!` undefined variable `")
   call void @sb_obj(i8* %name)
