@@ -275,7 +275,7 @@ impl<'ctx, 'p> Lowerer<'ctx, 'p> {
 
         for id in &needed {
             let (Some(f), Some((entry, code))) = (program.function(FuncId(*id)), blocks.get(id)) else { continue };
-            self.function(f, *entry, code, &blocks)?;
+            self.function(f, *entry, code)?;
         }
         self.switches()
     }
@@ -284,37 +284,36 @@ impl<'ctx, 'p> Lowerer<'ctx, 'p> {
         let internal = self.context.append_basic_block(self.entry, "internal");
         self.builder.position_at_end(internal);
         let message = self.string(b"internal error: jump to code that was not compiled");
-        let status = self.call_value("ovsm_fail_literal", &[self.int(299).into(), message.into(), self.int(0).into()])?;
-        let _ = status;
+        self.call_value("ovsm_fail_literal", &[self.int(299).into(), message.into(), self.int(0).into()])?;
         self.builder.build_unconditional_branch(self.fail).map_err(|e| e.to_string())?;
         self.builtin_block(internal)?;
 
-        self.builder.position_at_end(self.dispatch);
-        let phi = self.builder.build_phi(self.i64t, "fid").map_err(|e| e.to_string())?;
-        for (v, b) in &self.dispatch_in {
-            phi.add_incoming(&[(v, *b)]);
-        }
-        let cases: Vec<(IntValue<'ctx>, BasicBlock<'ctx>)> = self.function_entries.iter().map(|(id, b)| (self.int(*id), *b)).collect();
-        self.builder.build_switch(phi.as_basic_value().into_int_value(), internal, &cases).map_err(|e| e.to_string())?;
+        let function_entries = self.function_entries.clone();
+        let resume_targets = self.resume_targets.clone();
+        self.switch_on(self.dispatch, "fid", &self.dispatch_in, &function_entries, internal)?;
+        self.switch_on(self.resume, "rid", &self.resume_in, &resume_targets, internal)
+    }
 
-        self.builder.position_at_end(self.resume);
-        let phi = self.builder.build_phi(self.i64t, "rid").map_err(|e| e.to_string())?;
-        for (v, b) in &self.resume_in {
+    /// Ends `block` with a switch on the value its predecessors bring (`incoming`) to `targets`.
+    fn switch_on(
+        &self,
+        block: BasicBlock<'ctx>,
+        name: &str,
+        incoming: &[(IntValue<'ctx>, BasicBlock<'ctx>)],
+        targets: &[(u64, BasicBlock<'ctx>)],
+        otherwise: BasicBlock<'ctx>,
+    ) -> Built<()> {
+        self.builder.position_at_end(block);
+        let phi = self.builder.build_phi(self.i64t, name).map_err(|e| e.to_string())?;
+        for (v, b) in incoming {
             phi.add_incoming(&[(v, *b)]);
         }
-        let cases: Vec<(IntValue<'ctx>, BasicBlock<'ctx>)> = self.resume_targets.iter().map(|(id, b)| (self.int(*id), *b)).collect();
-        self.builder.build_switch(phi.as_basic_value().into_int_value(), internal, &cases).map_err(|e| e.to_string())?;
+        let cases: Vec<(IntValue<'ctx>, BasicBlock<'ctx>)> = targets.iter().map(|(id, b)| (self.int(*id), *b)).collect();
+        self.builder.build_switch(phi.as_basic_value().into_int_value(), otherwise, &cases).map_err(|e| e.to_string())?;
         Ok(())
     }
 
-    fn function(
-        &mut self,
-        f: &Function,
-        entry: BasicBlock<'ctx>,
-        code: &[BasicBlock<'ctx>],
-        all: &HashMap<u32, (BasicBlock<'ctx>, Vec<BasicBlock<'ctx>>)>,
-    ) -> Built<()> {
-        let _ = all;
+    fn function(&mut self, f: &Function, entry: BasicBlock<'ctx>, code: &[BasicBlock<'ctx>]) -> Built<()> {
         self.builder.position_at_end(entry);
         let site = self.sites.add(f.span);
         let p = f.params;
@@ -326,7 +325,7 @@ impl<'ctx, 'p> Lowerer<'ctx, 'p> {
             self.builder.position_at_end(*here);
             let span = f.spans.get(pc).copied().unwrap_or(f.span);
             let target = |t: &u32| code.get(*t as usize).copied().ok_or_else(|| format!("jump to {t} outside the function"));
-            if self.instruction(f, instr, span, *next, &target)? {
+            if self.instruction(instr, span, *next, &target)? {
                 self.builder.build_unconditional_branch(*next).map_err(|e| e.to_string())?;
             }
         }
@@ -342,7 +341,6 @@ impl<'ctx, 'p> Lowerer<'ctx, 'p> {
     /// Emits one instruction; returns whether control falls through to the next.
     fn instruction(
         &mut self,
-        f: &Function,
         instr: &Instr,
         span: Span,
         next: BasicBlock<'ctx>,
@@ -535,7 +533,6 @@ impl<'ctx, 'p> Lowerer<'ctx, 'p> {
                 self.call("op_try_end", &[])?;
             }
         }
-        let _ = f;
         Ok(true)
     }
 
@@ -755,8 +752,6 @@ impl<'ctx, 'p> Lowerer<'ctx, 'p> {
         }
         // The arithmetic folds: (+ a b c) is ((a + b) + c), which fails exactly where the
         // interpreter's ((0 + a) + b) + c does; (+ a) is a + 0, i.e. a type check of a.
-        let arith = |kind: u64| -> Option<(u64, u64)> { Some((kind, 0)) };
-        let _ = arith;
         match (name, n) {
             ("+", 0) => self.push(2, self.int(0), site),
             ("*", 0) => self.push(2, self.int(1), site),
