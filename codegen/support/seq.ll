@@ -734,3 +734,302 @@ badb:
 fail:
   ret i64 1
 }
+
+; (min ...) (want_max = 0) and (max ...) (want_max = 1) over the top n values, all integers.
+define i64 @op_extreme(i64 %want_max, i64 %n, i64 %site) {
+entry:
+  %ismax = icmp ne i64 %want_max, 0
+  %op = select i1 %ismax, i8* $STR"max", i8* $STR"min"
+  %last = sub i64 %n, 1
+  %first = call %V* @ovsm_top(i64 %last)
+  br label %loop
+loop:
+  %i = phi i64 [ 0, %entry ], [ %i1, %keep ]
+  %best = phi %V* [ %first, %entry ], [ %best1, %keep ]
+  %more = icmp ult i64 %i, %n
+  br i1 %more, label %body, label %done
+body:
+  %d = sub i64 %last, %i
+  %v = call %V* @ovsm_top(i64 %d)
+  %t = call i64 @ovsm_tag(%V* %v)
+  %isint = icmp eq i64 %t, 2
+  br i1 %isint, label %cmp, label %bad
+cmp:
+  %x = call i64 @ovsm_payload(%V* %v)
+  %b = call i64 @ovsm_payload(%V* %best)
+  %gt = icmp sgt i64 %x, %b
+  %lt = icmp slt i64 %x, %b
+  %better = select i1 %ismax, i1 %gt, i1 %lt
+  %best1 = select i1 %better, %V* %v, %V* %best
+  %i1 = add i64 %i, 1
+  br label %keep
+keep:
+  br label %loop
+done:
+  call void @ovsm_store(%V* %first, %V* %best)
+  call void @ovsm_drop(i64 %last)
+  ret i64 0
+bad:
+  %e = call i64 @ovsm_expected(%V* %v, i8* %op, i8* $STR"numbers", i64 %site)
+  ret i64 %e
+}
+
+; (empty? x)
+define i64 @op_is_empty(i64 %site) {
+entry:
+  %v = call %V* @ovsm_top(i64 0)
+  %t = call i64 @ovsm_tag(%V* %v)
+  %x = call i64 @ovsm_payload(%V* %v)
+  switch i64 %t, label %bad [ i64 0, label %yes
+                              i64 4, label %count
+                              i64 6, label %count
+                              i64 7, label %count ]
+count:
+  %n = call i64 @ovsm_len_of(i64 %x)
+  %z = icmp eq i64 %n, 0
+  %b = zext i1 %z to i64
+  call void @ovsm_set(%V* %v, i64 1, i64 %b)
+  ret i64 0
+yes:
+  call void @ovsm_set(%V* %v, i64 1, i64 1)
+  ret i64 0
+bad:
+  %e = call i64 @ovsm_expected(%V* %v, i8* $STR"empty?", i8* $STR"an array, string or map", i64 %site)
+  ret i64 %e
+}
+
+; (split s sep): the pieces between occurrences of sep (empty pieces kept); an empty sep
+; splits into characters.
+define i64 @op_split(i64 %site) {
+entry:
+  %sv = call %V* @ovsm_top(i64 1)
+  %pv = call %V* @ovsm_top(i64 0)
+  %ts = call i64 @ovsm_tag(%V* %sv)
+  %s_ok = icmp eq i64 %ts, 4
+  br i1 %s_ok, label %checksep, label %bads
+checksep:
+  %tp = call i64 @ovsm_tag(%V* %pv)
+  %p_ok = icmp eq i64 %tp, 4
+  br i1 %p_ok, label %go, label %badp
+go:
+  %s = call i64 @ovsm_payload(%V* %sv)
+  %sep = call i64 @ovsm_payload(%V* %pv)
+  %m = call i64 @ovsm_len_of(i64 %sep)
+  %chars = icmp eq i64 %m, 0
+  br i1 %chars, label %bychar, label %count
+bychar:
+  %nc = call i64 @ovsm_char_count(i64 %s)
+  %carr = call i64 @ovsm_new_array(i8* null, i64 0, i64 %nc)
+  %cz = icmp eq i64 %carr, 0
+  br i1 %cz, label %nomem, label %cfill
+cfill:
+  %cr = call i64 @ovsm_split_chars(i64 %s, i64 %carr)
+  %cbad = icmp ne i64 %cr, 0
+  br i1 %cbad, label %nomem, label %cdone
+cdone:
+  %r1 = call i64 @ovsm_replace_top(i64 2, i64 6, i64 %carr, i64 %site)
+  ret i64 %r1
+count:
+  ; pieces = occurrences + 1; then cut them out
+  %pieces = call i64 @ovsm_split_pieces(i64 %s, i64 %sep, i64 0)
+  %arr = call i64 @ovsm_new_array(i8* null, i64 0, i64 %pieces)
+  %az = icmp eq i64 %arr, 0
+  br i1 %az, label %nomem, label %fill
+fill:
+  %ok = call i64 @ovsm_split_pieces(i64 %s, i64 %sep, i64 %arr)
+  %failed = icmp eq i64 %ok, -1
+  br i1 %failed, label %nomem, label %done
+done:
+  %r2 = call i64 @ovsm_replace_top(i64 2, i64 6, i64 %arr, i64 %site)
+  ret i64 %r2
+nomem:
+  %e = call i64 @ovsm_out_of_memory(i64 %site)
+  ret i64 %e
+bads:
+  %e1 = call i64 @ovsm_expected(%V* %sv, i8* $STR"split", i8* $STR"a string", i64 %site)
+  ret i64 %e1
+badp:
+  %e2 = call i64 @ovsm_expected(%V* %pv, i8* $STR"split", i8* $STR"a string", i64 %site)
+  ret i64 %e2
+}
+
+; Walks s for non-overlapping occurrences of sep (non-empty). With arr 0, returns the number
+; of pieces; otherwise stores each piece as a new string into arr and returns the count, or -1
+; when memory ran out.
+define i64 @ovsm_split_pieces(i64 %s, i64 %sep, i64 %arr) {
+entry:
+  %n = call i64 @ovsm_len_of(i64 %s)
+  %m = call i64 @ovsm_len_of(i64 %sep)
+  %sb = add i64 %s, 8
+  %pb = add i64 %sep, 8
+  br label %scan
+scan:
+  %i = phi i64 [ 0, %entry ], [ %inext, %advance ], [ %after, %emitted ]
+  %start = phi i64 [ 0, %entry ], [ %start, %advance ], [ %after, %emitted ]
+  %k = phi i64 [ 0, %entry ], [ %k, %advance ], [ %k1, %emitted ]
+  %end = add i64 %i, %m
+  %fits = icmp ule i64 %end, %n
+  br i1 %fits, label %match0, label %last
+match0:
+  br label %match
+match:
+  %j = phi i64 [ 0, %match0 ], [ %j1, %same ]
+  %jm = icmp ult i64 %j, %m
+  br i1 %jm, label %cmp, label %found
+cmp:
+  %ij = add i64 %i, %j
+  %a0 = add i64 %sb, %ij
+  %a = inttoptr i64 %a0 to i8*
+  %b0 = add i64 %pb, %j
+  %b = inttoptr i64 %b0 to i8*
+  %ca = load i8, i8* %a
+  %cb = load i8, i8* %b
+  %eq = icmp eq i8 %ca, %cb
+  %j1 = add i64 %j, 1
+  br i1 %eq, label %same, label %advance
+same:
+  br label %match
+advance:
+  %inext = add i64 %i, 1
+  br label %scan
+found:
+  %piece = call i64 @ovsm_store_piece(i64 %arr, i64 %k, i64 %sb, i64 %start, i64 %i)
+  %pf = icmp eq i64 %piece, -1
+  br i1 %pf, label %fail, label %emitted
+emitted:
+  %k1 = add i64 %k, 1
+  %after = add i64 %i, %m
+  br label %scan
+last:
+  %lp = call i64 @ovsm_store_piece(i64 %arr, i64 %k, i64 %sb, i64 %start, i64 %n)
+  %lf = icmp eq i64 %lp, -1
+  br i1 %lf, label %fail, label %count
+count:
+  %total = add i64 %k, 1
+  ret i64 %total
+fail:
+  ret i64 -1
+}
+
+; Stores bytes [from, to) of the string at bytes `base` as item k of arr (nothing when arr is 0).
+define i64 @ovsm_store_piece(i64 %arr, i64 %k, i64 %base, i64 %from, i64 %to) {
+entry:
+  %none = icmp eq i64 %arr, 0
+  br i1 %none, label %skip, label %make
+make:
+  %p0 = add i64 %base, %from
+  %p = inttoptr i64 %p0 to i8*
+  %len = sub i64 %to, %from
+  %obj = call i64 @ovsm_new_string(i8* %p, i64 %len)
+  %z = icmp eq i64 %obj, 0
+  br i1 %z, label %oom, label %put
+put:
+  %item = call %V* @ovsm_array_item(i64 %arr, i64 %k)
+  call void @ovsm_set(%V* %item, i64 4, i64 %obj)
+  ret i64 0
+oom:
+  ret i64 -1
+skip:
+  ret i64 0
+}
+
+; (format fmt args...) (to_error = 0) and (error fmt args...) (to_error = 1): each `{}`, `~a`
+; or `~A` in fmt becomes the display form of the next argument.
+define i64 @op_format(i64 %n, i64 %to_error, i64 %site) {
+entry:
+  %iserr = icmp ne i64 %to_error, 0
+  %op = select i1 %iserr, i8* $STR"error", i8* $STR"format"
+  %last = sub i64 %n, 1
+  %fv = call %V* @ovsm_top(i64 %last)
+  %t = call i64 @ovsm_tag(%V* %fv)
+  %isstr = icmp eq i64 %t, 4
+  br i1 %isstr, label %go, label %bad
+go:
+  %f = call i64 @ovsm_payload(%V* %fv)
+  %len = call i64 @ovsm_len_of(i64 %f)
+  %fb = add i64 %f, 8
+  call void @sb_reset()
+  br label %loop
+loop:
+  %i = phi i64 [ 0, %go ], [ %i1, %plain ], [ %i2, %filled ]
+  %arg = phi i64 [ 1, %go ], [ %arg, %plain ], [ %arg1, %filled ]
+  %more = icmp ult i64 %i, %len
+  br i1 %more, label %char, label %done
+char:
+  %a0 = add i64 %fb, %i
+  %ap = inttoptr i64 %a0 to i8*
+  %c = load i8, i8* %ap
+  %i1 = add i64 %i, 1
+  %hasnext = icmp ult i64 %i1, %len
+  br i1 %hasnext, label %peek, label %plain
+peek:
+  %b0 = add i64 %fb, %i1
+  %bp = inttoptr i64 %b0 to i8*
+  %d = load i8, i8* %bp
+  %open = icmp eq i8 %c, 123
+  %close = icmp eq i8 %d, 125
+  %brace = and i1 %open, %close
+  %tilde = icmp eq i8 %c, 126
+  %la = icmp eq i8 %d, 97
+  %ua = icmp eq i8 %d, 65
+  %aa = or i1 %la, %ua
+  %tila = and i1 %tilde, %aa
+  %ph = or i1 %brace, %tila
+  br i1 %ph, label %placeholder, label %plain
+plain:
+  call void @sb_byte(i8 %c)
+  br label %loop
+placeholder:
+  %have = icmp ult i64 %arg, %n
+  br i1 %have, label %fill, label %short
+fill:
+  %vd0 = sub i64 %n, 1
+  %vd = sub i64 %vd0, %arg
+  %v = call %V* @ovsm_top(i64 %vd)
+  call void @sb_value(%V* %v, i64 0, i64 0)
+  %arg1 = add i64 %arg, 1
+  %i2 = add i64 %i, 2
+  br label %filled
+filled:
+  br label %loop
+done:
+  %scr = load i64, i64* $SCRLEN
+  %over = icmp eq i64 %scr, -1
+  br i1 %over, label %toolong, label %finish
+finish:
+  br i1 %iserr, label %raise, label %make
+raise:
+  %r = call i64 @ovsm_fail_sb(i64 207, i64 %site)
+  ret i64 %r
+make:
+  %obj = call i64 @sb_finish()
+  %z = icmp eq i64 %obj, 0
+  br i1 %z, label %nomem, label %push
+push:
+  %s = call i64 @ovsm_replace_top(i64 %n, i64 4, i64 %obj, i64 %site)
+  ret i64 %s
+short:
+  call void @sb_reset()
+  call void @sb_byte(i8 96)
+  call void @sb_obj(i8* %op)
+  call void @sb_obj(i8* $STR"`: the format string has more placeholders than arguments")
+  %e0 = call i64 @ovsm_fail_sb(i64 202, i64 %site)
+  ret i64 %e0
+toolong:
+  %e1 = call i64 @ovsm_too_long(i64 %site)
+  ret i64 %e1
+nomem:
+  %e2 = call i64 @ovsm_out_of_memory(i64 %site)
+  ret i64 %e2
+bad:
+  ; (error x y ...) with a non-string x raises x's display form, as the interpreter does
+  br i1 %iserr, label %display, label %notstring
+display:
+  call void @sb_reset()
+  call void @sb_value(%V* %fv, i64 0, i64 0)
+  %e4 = call i64 @ovsm_fail_sb(i64 207, i64 %site)
+  ret i64 %e4
+notstring:
+  %e3 = call i64 @ovsm_expected(%V* %fv, i8* %op, i8* $STR"a string", i64 %site)
+  ret i64 %e3
+}

@@ -78,3 +78,20 @@ fn generated_program_ir_snapshots() {
         insta::assert_snapshot!(format!("program_ir_{name}"), build(source, OptLevel::O0).program_ir);
     }
 }
+
+/// Every builtin the back end lets a program take as a value compiles as one, prints as the
+/// interpreter prints it, and can be called through a variable.
+#[test]
+fn builtins_taken_as_values() {
+    let names = "+ - * / % < <= > >= = != not abs length nth str print println log type-of first last int? float? number? string? \
+                 keyword? bool? array? map? nil? fn? get assoc dissoc keys values has-key? rest append cons list reverse range contains? \
+                 substring join slice min max empty? split format";
+    let source = format!(
+        "(define all [{names}])\n(define (call f a b) (f a b))\n[(length all) (call + 1 2) (call max 3 9) (call get {{:a 1}} :a) all]"
+    );
+    let mut session = Session::new(Box::new(RecordingHost::default()), Limits::default());
+    let ovsm_runtime::Outcome::Value(expected) = session.eval("values.ovsm", &source) else { panic!("the interpreter failed") };
+    let expected = session.printed(&expected);
+    let run = run_script(&build(&source, OptLevel::O2).so).unwrap();
+    assert_eq!(run.outcome, ScriptOutcome::Value(expected));
+}
