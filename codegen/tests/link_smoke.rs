@@ -24,7 +24,22 @@ fn hello_links_and_loads() {
     let object = target::object(&module, &machine).unwrap();
     let linked = link::link(&object, "entrypoint").unwrap();
     assert_eq!(linked.imports, vec!["sol_log_".to_string()]);
-    std::fs::write(concat!(env!("CARGO_TARGET_TMPDIR"), "/hello.so"), &linked.so).unwrap();
+    // The loader needs the text at its file offset and the entry inside it.
+    let run = ovsm_runtime::compiled::Deployment::new(&linked.so).unwrap().invoke(&[]).unwrap();
+    assert!(run.logs.iter().any(|l| l == "Program log: hello"), "{:?}", run.logs);
+
+    // Damaged objects are errors, never panics: every prefix, and every byte flipped.
+    for cut in 0..object.len() {
+        let _ = link::link(&object[..cut], "entrypoint");
+    }
+    for at in 0..object.len() {
+        for flip in [0x01, 0x80, 0xFF] {
+            let mut bad = object.clone();
+            bad[at] ^= flip;
+            let _ = link::link(&bad, "entrypoint");
+        }
+    }
+    assert!(link::link(&object, "no_such_entry").is_err());
 }
 
 #[test]

@@ -8,6 +8,7 @@ pub const SHT_REL: u32 = 9;
 pub const SHT_NOBITS: u32 = 8;
 pub const SHF_WRITE: u64 = 1;
 pub const SHF_ALLOC: u64 = 2;
+pub const SHF_EXECINSTR: u64 = 4;
 
 #[derive(Clone, Debug)]
 pub struct Section {
@@ -84,10 +85,12 @@ impl Object {
         let mut raw = Vec::with_capacity(shnum);
         for i in 0..shnum {
             let h = shoff.saturating_add(i.saturating_mul(shentsize));
-            let (name, kind, flags) = (u32_at(data, h)?, u32_at(data, h + 4)?, u64_at(data, h + 8)?);
-            let (offset, size) = (u64_at(data, h + 0x18)? as usize, u64_at(data, h + 0x20)? as usize);
-            let (info, align) = (u32_at(data, h + 0x2C)?, u64_at(data, h + 0x30)?);
-            let contents = if kind == SHT_NOBITS { vec![0; size] } else { bytes(data, offset, size)?.to_vec() };
+            let (name, kind, flags) = (u32_at(data, h)?, u32_at(data, h.saturating_add(4))?, u64_at(data, h.saturating_add(8))?);
+            let (offset, size) = (u64_at(data, h.saturating_add(0x18))? as usize, u64_at(data, h.saturating_add(0x20))? as usize);
+            let (info, align) = (u32_at(data, h.saturating_add(0x2C))?, u64_at(data, h.saturating_add(0x30))?);
+            // A NOBITS section (.bss) has no bytes in the file; it is refused later anyway, and its
+            // size is not worth trusting with an allocation.
+            let contents = if kind == SHT_NOBITS { Vec::new() } else { bytes(data, offset, size)?.to_vec() };
             raw.push((name, Section { name: String::new(), kind, flags, align: align.max(1), data: contents, info }));
         }
         let names = raw.get(shstrndx).map(|(_, s)| s.data.clone()).unwrap_or_default();

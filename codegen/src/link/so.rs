@@ -5,7 +5,7 @@
 //! (every `.rodata*` input section, merged), `.dynamic`, `.dynsym`, `.dynstr`, `.rel.dyn`,
 //! `.shstrtab`, then the section header table.
 
-use super::object::{u32_at, Object, Section, SHF_ALLOC, SHF_WRITE, SHT_REL};
+use super::object::{u32_at, Object, Section, SHF_ALLOC, SHF_EXECINSTR, SHF_WRITE, SHT_REL};
 use super::LinkError;
 use std::collections::BTreeMap;
 
@@ -68,6 +68,10 @@ pub fn link(object_bytes: &[u8], entry: &str) -> Result<Linked, LinkError> {
             )));
         }
     }
+    // Everything executable must be in the one `.text` the loader accepts.
+    if let Some(extra) = object.sections.iter().find(|s| s.flags & SHF_EXECINSTR != 0 && s.name != ".text" && !s.data.is_empty()) {
+        return Err(LinkError::new(format!("code in section `{}`: only one `.text` is supported", extra.name)));
+    }
     let text_index =
         object.sections.iter().position(|s| s.name == ".text").ok_or_else(|| LinkError::new("the object has no .text section"))?;
     let text_in = object.sections.get(text_index).map(|s| s.data.clone()).unwrap_or_default();
@@ -83,6 +87,9 @@ pub fn link(object_bytes: &[u8], entry: &str) -> Result<Linked, LinkError> {
     let mut rodata = Vec::new();
     for (i, s) in object.sections.iter().enumerate() {
         if s.name.starts_with(".rodata") && s.flags & SHF_ALLOC != 0 {
+            if !s.align.is_power_of_two() || s.align > 4096 {
+                return Err(LinkError::new(format!("section `{}` asks for an alignment of {}", s.name, s.align)));
+            }
             let at = align(cursor, s.align as usize);
             rodata.resize(at - rodata_off, 0);
             rodata.extend_from_slice(&s.data);
@@ -105,7 +112,11 @@ pub fn link(object_bytes: &[u8], entry: &str) -> Result<Linked, LinkError> {
             return Err(LinkError::new(format!("relocations in `{name}` are not supported")));
         }
         for r in Object::relocations(s)? {
-            let at = r.offset as usize;
+            // In range, so the offsets below (at most at + 12) cannot overflow.
+            let at = usize::try_from(r.offset)
+                .ok()
+                .filter(|at| *at < text.len())
+                .ok_or_else(|| LinkError::new(format!("a relocation at {} lies outside .text", r.offset)))?;
             let symbol = object
                 .symbols
                 .get(r.symbol as usize)
@@ -117,7 +128,10 @@ pub fn link(object_bytes: &[u8], entry: &str) -> Result<Linked, LinkError> {
                         .copied()
                         .ok_or_else(|| LinkError::new(format!("`lddw` of `{}` in a section that is not loaded", symbol.name)))?;
                     let addend = u64::from(u32_at(&text, at + 4)?);
-                    let address = base as u64 + symbol.value + addend;
+                    let address = (base as u64)
+                        .checked_add(symbol.value)
+                        .and_then(|a| a.checked_add(addend))
+                        .ok_or_else(|| LinkError::new(format!("the address of `{}` overflows", symbol.name)))?;
                     write_at(&mut text, at + 4, &(address as u32).to_le_bytes())?;
                     write_at(&mut text, at + INSN + 4, &((address >> 32) as u32).to_le_bytes())?;
                     dyn_relocs.push(((text_off + at) as u64, R_BPF_64_RELATIVE, 0));
@@ -135,8 +149,8 @@ pub fn link(object_bytes: &[u8], entry: &str) -> Result<Linked, LinkError> {
                 }
                 R_BPF_64_32 if symbol.section as usize == text_index => {
                     // A call to a function of this object: make it pc-relative.
-                    let target_pc = (symbol.value as i64) / INSN as i64;
-                    let relative = target_pc - (at / INSN) as i64 - 1;
+                    let target_pc = (symbol.value / INSN as u64) as i64;
+                    let relative = target_pc.wrapping_sub((at / INSN) as i64 + 1);
                     write_at(&mut text, at + 4, &(relative as i32).to_le_bytes())?;
                 }
                 other => {
@@ -150,7 +164,10 @@ pub fn link(object_bytes: &[u8], entry: &str) -> Result<Linked, LinkError> {
         .iter()
         .find(|s| s.name == entry && s.section as usize == text_index)
         .ok_or_else(|| LinkError::new(format!("entry function `{entry}` is not in .text")))?;
-    let entry_address = text_off as u64 + entry_symbol.value;
+    let entry_address = (text_off as u64)
+        .checked_add(entry_symbol.value)
+        .filter(|a| *a < (text_off + text.len()) as u64)
+        .ok_or_else(|| LinkError::new(format!("entry function `{entry}` lies outside .text")))?;
 
     // Dynamic symbol and string tables: the null symbol, then one per import.
     let mut dynstr = vec![0u8];
