@@ -95,3 +95,10 @@ fn builtins_taken_as_values() {
     let run = run_script(&build(&source, OptLevel::O2).so).unwrap();
     assert_eq!(run.outcome, ScriptOutcome::Value(expected));
 }
+
+/// The same source gives the same bytes: the `.so`, its object and its site map.
+#[test]
+fn builds_are_byte_identical() {
+    let (a, b) = (build(PROGRAMS[2].1, OptLevel::O2), build(PROGRAMS[2].1, OptLevel::O2));
+    assert!(a.so == b.so && a.object == b.object && a.site_map == b.site_map);
+}
