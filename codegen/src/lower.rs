@@ -368,7 +368,11 @@ impl<'ctx, 'p> Lowerer<'ctx, 'p> {
         self.builder.position_at_end(entry);
         let site = self.sites.add(f.span);
         let p = f.params;
-        self.op("op_enter", &[u64::from(p.required), u64::from(p.optional), u64::from(p.rest), u64::from(f.n_slots)], site)?;
+        if p.optional == 0 && !p.rest {
+            self.op("op_enter_fixed", &[u64::from(p.required), u64::from(f.n_slots)], site)?;
+        } else {
+            self.op("op_enter", &[u64::from(p.required), u64::from(p.optional), u64::from(p.rest), u64::from(f.n_slots)], site)?;
+        }
         let first = code.first().copied().ok_or("empty function")?;
         self.builder.build_unconditional_branch(first).map_err(|e| e.to_string())?;
         for (pc, instr) in f.code.iter().enumerate() {

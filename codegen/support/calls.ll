@@ -323,3 +323,27 @@ unwind:
 no:
   ret i64 0
 }
+
+; op_enter for the common case of fixed parameters: an inline count check, padding only when the
+; function has locals beyond its parameters; anything else (an arity error) takes op_enter.
+define i64 @op_enter_fixed(i64 %required, i64 %nslots, i64 %site) alwaysinline {
+entry:
+  %fp = load i64, i64* $FP
+  %base = add i64 %fp, 16
+  %sp = load i64, i64* $SP
+  %want0 = shl i64 %required, 4
+  %want = add i64 %base, %want0
+  %exact = icmp eq i64 %sp, %want
+  br i1 %exact, label %locals, label %slow
+locals:
+  %more = icmp ugt i64 %nslots, %required
+  br i1 %more, label %pad, label %done
+pad:
+  %r = call i64 @ovsm_pad(i64 %base, i64 %nslots, i64 %site)
+  ret i64 %r
+done:
+  ret i64 0
+slow:
+  %e = call i64 @op_enter(i64 %required, i64 0, i64 0, i64 %nslots, i64 %site)
+  ret i64 %e
+}
