@@ -1,109 +1,56 @@
 //! `ovsm build` and `ovsm run OUT.so`: the sBPF back end from the command line.
 
-use super::commands::{color, limits, read};
+use super::commands::{color, limits};
 use super::LimitArgs;
-use ovsm_codegen::{CompileError, OptLevel, Options};
 use ovsm_ir::SiteMap;
 use ovsm_runtime::compiled::{self, ScriptOutcome};
-use ovsm_runtime::{Limits, Session, StdoutHost};
 
 /// The site map is kept beside the program: `OUT.so.map`.
 pub fn map_path(so: &str) -> String {
     format!("{so}.map")
 }
 
-pub fn opt_level(level: u8) -> OptLevel {
-    match level {
-        0 => OptLevel::O0,
-        1 => OptLevel::O1,
-        3 => OptLevel::O3,
-        _ => OptLevel::O2,
-    }
-}
+/// How `ovsm-build` says "the program has errors" (its diagnostics are already on stderr): a
+/// code of our own, because LLVM's fatal errors exit with status 1.
+const PROGRAM_ERROR: i32 = 86;
 
-/// Set in the environment of the child process that does the compiling.
-const WORKER: &str = "OVSM_BUILD_WORKER";
-/// How the child says "the program has errors" (its diagnostics are already on stderr): a code
-/// of our own, because LLVM's fatal errors exit with status 1.
-const WORKER_PROGRAM_ERROR: i32 = 86;
-
-/// `ovsm build`. LLVM's BPF back end may end the process on input it cannot handle (see
-/// docs/codegen.md). The compiler is written never to produce such input, and tests hold it to
-/// that; as a last line of defence the compiling happens in a child process, so that if LLVM
-/// ever does stop, the user gets an internal-compiler-error message and status 1, not a
-/// vanished process.
+/// `ovsm build`: runs the compiler, the `ovsm-build` binary installed beside this one.
+///
+/// Two reasons for a second binary. LLVM's BPF back end may end the process on input it cannot
+/// handle (docs/codegen.md); the compiler is written never to produce such input, and tests
+/// hold it to that, but if LLVM ever did stop, the user gets an internal-compiler-error message
+/// and status 1, not a vanished process. And only `ovsm-build` links LLVM: loading
+/// `libLLVM-14.so` would add about 10 ms to every `ovsm run`, `eval` and `repl` start.
 pub fn build(file: &str, output: Option<&str>, emit: &str, opt: u8, limit_args: LimitArgs) -> i32 {
-    if std::env::var_os(WORKER).is_some() {
-        return match build_here(file, output, emit, opt, limit_args) {
-            0 => 0,
-            _ => WORKER_PROGRAM_ERROR,
-        };
+    let compiler = match std::env::current_exe() {
+        Ok(exe) => exe.with_file_name(format!("ovsm-build{}", std::env::consts::EXE_SUFFIX)),
+        Err(e) => {
+            eprintln!("error: cannot find the compiler: {e}");
+            return 1;
+        }
+    };
+    if !compiler.exists() {
+        eprintln!(
+            "error: `ovsm build` needs the compiler `{}` beside `ovsm` (build it with `cargo build --bins`, or install both)",
+            compiler.display()
+        );
+        return 1;
     }
-    let child =
-        std::env::current_exe().and_then(|exe| std::process::Command::new(exe).args(std::env::args_os().skip(1)).env(WORKER, "1").status());
-    match child.map(|status| status.code()) {
+    let max_depth = limits(limit_args).max_depth.to_string();
+    let args = [file, output.unwrap_or(""), emit, &opt.to_string(), &max_depth, if color() { "color" } else { "plain" }];
+    match std::process::Command::new(&compiler).args(args).status().map(|status| status.code()) {
         Ok(Some(0)) => 0,
-        Ok(Some(WORKER_PROGRAM_ERROR)) => 1,
+        Ok(Some(PROGRAM_ERROR)) => 1,
         Ok(code) => {
             let how = code.map_or("was killed by a signal".to_string(), |c| format!("exited with status {c}"));
-            eprintln!("error: internal compiler error: the compiler {how} while LLVM was compiling `{file}`; please report this program");
+            eprintln!("error: internal compiler error: the compiler {how} while compiling `{file}`; please report this program");
             1
         }
         Err(e) => {
-            eprintln!("error: cannot start the compiler process: {e}");
+            eprintln!("error: cannot start `{}`: {e}", compiler.display());
             1
         }
     }
-}
-
-fn build_here(file: &str, output: Option<&str>, emit: &str, opt: u8, limit_args: LimitArgs) -> i32 {
-    let text = match read(file) {
-        Ok(text) => text,
-        Err(code) => return code,
-    };
-    let mut session = Session::new(Box::new(StdoutHost::default()), Limits::default());
-    if let Err(diagnostics) = session.compile_only(file, &text) {
-        eprint!("{}", session.render(&diagnostics, color()));
-        return 1;
-    }
-    let warnings = session.take_warnings();
-    if !warnings.is_empty() {
-        eprint!("{}", session.render(&warnings, color()));
-    }
-    let options = Options { opt: opt_level(opt), max_depth: limits(limit_args).max_depth as u64 };
-    let out = match ovsm_codegen::compile(session.program(), &session.sources, &options) {
-        Ok(out) => out,
-        Err(CompileError::Unsupported(diagnostics)) => {
-            eprint!("{}", session.render(&diagnostics, color()));
-            return 1;
-        }
-        Err(CompileError::Internal(message)) => {
-            eprintln!("error: internal compiler error: {message}");
-            return 1;
-        }
-    };
-    let stem = file.strip_suffix(".ovsm").unwrap_or(file);
-    let (bytes, default_path): (&[u8], String) = match emit {
-        "llvm-ir" => (out.llvm_ir.as_bytes(), format!("{stem}.ll")),
-        "obj" => (&out.object, format!("{stem}.o")),
-        _ => (&out.so, format!("{stem}.so")),
-    };
-    let path = output.map_or(default_path, str::to_string);
-    if path == "-" {
-        use std::io::Write;
-        return i32::from(std::io::stdout().write_all(bytes).is_err());
-    }
-    if let Err(e) = std::fs::write(&path, bytes) {
-        eprintln!("error: cannot write `{path}`: {e}");
-        return 1;
-    }
-    if emit == "so" {
-        if let Err(e) = std::fs::write(map_path(&path), out.site_map.to_text()) {
-            eprintln!("error: cannot write `{}`: {e}", map_path(&path));
-            return 1;
-        }
-    }
-    0
 }
 
 /// `ovsm run OUT.so`.
