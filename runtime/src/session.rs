@@ -67,7 +67,11 @@ impl Session {
         let id = self.sources.add(name, text);
         let programs_before = self.lowering.program.programs.len();
         let entries_before = self.lowering.program.entries.len();
+        let imported_before = self.imported.clone();
         if let Err(diagnostics) = self.compile(id) {
+            // Nothing of a rejected source runs, its imports included: a later attempt (in the
+            // REPL) must load them again.
+            self.imported = imported_before;
             return Outcome::Rejected(diagnostics);
         }
         // The new units run in order: every imported file, then the source itself.
