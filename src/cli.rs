@@ -46,6 +46,10 @@ pub struct RunArgs {
     /// Draw the run as an SVG picture: a lane per subscription, compute units per slot.
     #[arg(long)]
     pub timeline: Option<String>,
+    /// Print to stderr the compute units the top level used: the interpreter's meter, or, for a
+    /// compiled program, the VM's.
+    #[arg(long)]
+    pub compute_units: bool,
 }
 
 #[derive(Subcommand)]

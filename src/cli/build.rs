@@ -54,7 +54,7 @@ pub fn build(file: &str, output: Option<&str>, emit: &str, opt: u8, limit_args: 
 }
 
 /// `ovsm run OUT.so`.
-pub fn run_so(file: &str) -> i32 {
+pub fn run_so(file: &str, compute_units: bool) -> i32 {
     let so = match std::fs::read(file) {
         Ok(bytes) => bytes,
         Err(e) => {
@@ -71,7 +71,7 @@ pub fn run_so(file: &str) -> i32 {
             return 1;
         }
     };
-    if std::env::var_os("OVSM_DEBUG_CU").is_some() {
+    if compute_units {
         eprintln!("compute units: {}", run.compute_units);
     }
     print!("{}", run.stdout);

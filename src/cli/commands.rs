@@ -76,6 +76,9 @@ fn evaluate(name: &str, text: &str, limit_args: LimitArgs, run: Option<&RunArgs>
             return 1;
         }
     };
+    if run.is_some_and(|r| r.compute_units) {
+        eprintln!("compute units: {}", session.vm.compute_used);
+    }
     if let Some(run) = run {
         let last = slots.unwrap_or(1000);
         let mut bar = Progress::new(last);
@@ -107,7 +110,7 @@ fn evaluate(name: &str, text: &str, limit_args: LimitArgs, run: Option<&RunArgs>
 
 pub fn run(file: &str, run: &RunArgs, limit_args: LimitArgs) -> i32 {
     if file.ends_with(".so") {
-        return super::build::run_so(file);
+        return super::build::run_so(file, run.compute_units);
     }
     match read(file) {
         Ok(text) => evaluate(file, &text, limit_args, Some(run)),
