@@ -1,6 +1,7 @@
 //! The `ovsm` command: parses arguments and calls into the crates.
 
 mod cli;
+mod source_file;
 
 #[global_allocator]
 static ALLOCATOR: ovsm_runtime::CountingAllocator = ovsm_runtime::CountingAllocator;

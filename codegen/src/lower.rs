@@ -645,7 +645,9 @@ impl<'ctx, 'p> Lowerer<'ctx, 'p> {
             let args = [name.into(), self.int(u64::from(b.arity.min)).into(), self.sint(max).into(), argc.into(), site.into()];
             let status = self.call_value("ovsm_builtin_arity", &args)?;
             self.check(status)?;
-            self.dynamic_builtin(b.name, argc, site)?;
+            if !self.builtin_op(b.name, argc, site)? {
+                return Err(format!("no run-time form for the builtin `{}`", b.name));
+            }
             self.builder.build_unconditional_branch(done).map_err(err)?;
         }
         self.builder.position_at_end(self.builtin);
@@ -681,9 +683,12 @@ impl<'ctx, 'p> Lowerer<'ctx, 'p> {
         self.check(status)
     }
 
-    fn dynamic_builtin(&self, name: &str, n: IntValue<'ctx>, site: IntValue<'ctx>) -> Built<()> {
+    /// The support operation a builtin compiles to, its argument count and site given as values:
+    /// constants at a direct call, the shared block's phis for a builtin called as a value (its
+    /// arity is checked before either). False when the back end has none.
+    fn builtin_op(&self, name: &str, n: IntValue<'ctx>, site: IntValue<'ctx>) -> Built<bool> {
         let k = |v: u64| self.int(v);
-        match name {
+        let emitted = match name {
             "+" => self.op_dynamic("op_variadic_arith", &[k(0), n, site]),
             "-" => self.op_dynamic("op_variadic_arith", &[k(1), n, site]),
             "*" => self.op_dynamic("op_variadic_arith", &[k(2), n, site]),
@@ -727,9 +732,12 @@ impl<'ctx, 'p> Lowerer<'ctx, 'p> {
             "format" => self.op_dynamic("op_format", &[n, k(0), site]),
             "first" => self.op_dynamic("op_end_item", &[k(0), site]),
             "last" => self.op_dynamic("op_end_item", &[k(1), site]),
+            "%sort" => self.op_dynamic("op_sort", &[site]),
+            "%range-bound" => self.op_dynamic("op_range_bound", &[site]),
             predicate if type_mask(predicate).is_some() => self.op_dynamic("op_type_is", &[k(type_mask(predicate).unwrap_or(0)), site]),
-            _ => Err(format!("no run-time form for the builtin `{name}`")),
-        }
+            _ => return Ok(false),
+        };
+        emitted.map(|()| true)
     }
 
     /// `{ i64 id, i64 len, [len x i8] name }`: what a builtin value points at (the name is a
@@ -810,71 +818,15 @@ impl<'ctx, 'p> Lowerer<'ctx, 'p> {
                 return self.check(status);
             }
         }
-        // The arithmetic folds: (+ a b c) is ((a + b) + c), which fails exactly where the
-        // interpreter's ((0 + a) + b) + c does; (+ a) is a + 0, i.e. a type check of a.
         match (name, n) {
-            ("+", 0) => self.push(2, self.int(0), site),
-            ("*", 0) => self.push(2, self.int(1), site),
-            ("+", 1) => self.op("op_arith_imm", &[0, 0], site),
-            ("*", 1) => self.op("op_arith_imm", &[2, 1], site),
-            ("-", 1) => self.op("op_negate", &[], site),
-            ("/", 0) => self.push(0, self.int(0), site),
-            ("/", 1) => Ok(()),
-            ("+" | "-" | "*" | "/", _) => {
-                let kind = match name {
-                    "+" => 0,
-                    "-" => 1,
-                    "*" => 2,
-                    _ => 3,
-                };
-                self.op("op_fold", &[kind, n], site)
-            }
-            ("%", 2) => self.op("op_arith", &[4], site),
-            ("<", _) => self.op("op_compare", &[0, n], site),
-            ("<=", _) => self.op("op_compare", &[1, n], site),
-            (">", _) => self.op("op_compare", &[2, n], site),
-            (">=", _) => self.op("op_compare", &[3, n], site),
-            ("=", _) => self.op("op_equal", &[n, 0], site),
-            ("!=", 2) => self.op("op_equal", &[2, 1], site),
-            ("not", 1) => self.op("op_not", &[], site),
-            ("abs", 1) => self.op("op_abs", &[], site),
-            ("length", 1) => self.op("op_length", &[], site),
-            ("nth", 2) => self.op("op_nth", &[], site),
-            ("print", _) => self.op("op_print", &[n, 0], site),
-            ("println", _) => self.op("op_print", &[n, 1], site),
-            ("str", _) => self.op("op_str", &[n], site),
-            ("log", _) => self.op("op_log", &[n], site),
+            // A one-argument `error` raises its string as it is; with more, the first is a
+            // format (op_format would read placeholders in a lone message too).
             ("error", 1) => self.op("op_error", &[], site),
-            ("%range-bound", 1) => self.op("op_range_bound", &[], site),
-            ("type-of", 1) => self.op("op_type_of", &[], site),
-            ("get", 2 | 3) => self.op("op_get", &[n], site),
-            ("assoc", _) => self.op("op_assoc", &[n], site),
-            ("dissoc", _) => self.op("op_dissoc", &[n], site),
-            ("keys", 1) => self.op("op_map_items", &[0], site),
-            ("values", 1) => self.op("op_map_items", &[1], site),
-            ("has-key?", 2) => self.op("op_has_key", &[], site),
-            ("rest", 1) => self.op("op_rest", &[], site),
-            ("append", 2) => self.op("op_append", &[], site),
-            ("cons", 2) => self.op("op_cons", &[], site),
-            ("list", _) => self.op("op_make_array", &[n], site),
-            ("reverse", 1) => self.op("op_reverse", &[], site),
-            ("range", 1..=3) => self.op("op_range", &[n], site),
-            ("%sort", 1) => self.op("op_sort", &[], site),
-            ("contains?", 2) => self.op("op_contains", &[], site),
-            ("substring", 3) => self.op("op_substring", &[], site),
-            ("join", 1 | 2) => self.op("op_join", &[n], site),
-            ("slice", 3) => self.op("op_slice", &[], site),
-            ("min", _) => self.op("op_extreme", &[0, n], site),
-            ("max", _) => self.op("op_extreme", &[1, n], site),
-            ("empty?", 1) => self.op("op_is_empty", &[], site),
-            ("split", 2) => self.op("op_split", &[], site),
-            ("format", _) => self.op("op_format", &[n, 0], site),
             ("error", _) => self.op("op_format", &[n, 1], site),
-            ("first", 1) => self.op("op_end_item", &[0], site),
-            ("last", 1) => self.op("op_end_item", &[1], site),
-            (predicate, 1) if type_mask(predicate).is_some() => self.op("op_type_is", &[type_mask(predicate).unwrap_or(0)], site),
             _ => {
-                self.unsupported.push(unsupported(&format!("the builtin `{name}`"), span));
+                if !self.builtin_op(name, self.int(n), self.int(site))? {
+                    self.unsupported.push(unsupported(&format!("the builtin `{name}`"), span));
+                }
                 Ok(())
             }
         }

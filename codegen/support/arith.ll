@@ -529,7 +529,10 @@ fail:
   ret i64 %r
 }
 
-; + - * / with a count known only at run time (a builtin called as a value).
+; + - * / with n arguments (a call, or a builtin called as a value). No argument: (+) 0,
+; (*) 1, (/) nil. One: a + 0, -a, a * 1, a: the first three type-check a exactly where the
+; interpreter's (0 + a) does. More: a left fold, ((a + b) + c), which fails where the
+; interpreter's ((0 + a) + b) + c does.
 define i64 @op_variadic_arith(i64 %kind, i64 %n, i64 %site) {
 entry:
   switch i64 %n, label %fold [ i64 0, label %none

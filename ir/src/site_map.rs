@@ -19,6 +19,12 @@ pub struct SiteMap {
 const HEADER: &str = "ovsm-site-map 1";
 
 impl SiteMap {
+    /// Where the map of a compiled program is kept: `OUT.so.map`, beside it. `ovsm build` writes
+    /// it there and `ovsm run OUT.so` reads it from there.
+    pub fn path_beside(so: &str) -> String {
+        format!("{so}.map")
+    }
+
     pub fn new(sources: &Sources) -> SiteMap {
         SiteMap { sources: sources.entries().map(|(n, t)| (n.to_string(), t.to_string())).collect(), sites: Vec::new() }
     }

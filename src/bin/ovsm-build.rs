@@ -6,6 +6,10 @@
 //! is `color` or `plain`. Exit status: 0 built, 86 the program has errors (reported on stderr),
 //! anything else a fault of the compiler.
 
+// Reading a source is the same here as in `ovsm run`.
+#[path = "../source_file.rs"]
+mod source_file;
+
 use ovsm_codegen::{CompileError, OptLevel, Options};
 use ovsm_runtime::{Limits, Session, StdoutHost};
 
@@ -31,23 +35,8 @@ fn opt_level(level: &str) -> OptLevel {
     }
 }
 
-/// The site map is kept beside the program: `OUT.so.map` (`ovsm run OUT.so` reads it).
-fn map_path(so: &str) -> String {
-    format!("{so}.map")
-}
-
 fn build(file: &str, output: Option<&str>, emit: &str, options: &Options, color: bool) -> i32 {
-    let text = match std::fs::read(file).map(String::from_utf8) {
-        Ok(Ok(text)) => text,
-        Ok(Err(e)) => {
-            eprintln!("error: `{file}` is not UTF-8 text (invalid byte at offset {})", e.utf8_error().valid_up_to());
-            return PROGRAM_ERROR;
-        }
-        Err(e) => {
-            eprintln!("error: cannot read `{file}`: {e}");
-            return PROGRAM_ERROR;
-        }
-    };
+    let Ok(text) = source_file::read(file) else { return PROGRAM_ERROR };
     let mut session = Session::new(Box::new(StdoutHost::default()), Limits::default());
     if let Err(diagnostics) = session.compile_only(file, &text) {
         eprint!("{}", session.render(&diagnostics, color));
@@ -84,8 +73,9 @@ fn build(file: &str, output: Option<&str>, emit: &str, options: &Options, color:
         return PROGRAM_ERROR;
     }
     if emit == "so" {
-        if let Err(e) = std::fs::write(map_path(&path), out.site_map.to_text()) {
-            eprintln!("error: cannot write `{}`: {e}", map_path(&path));
+        let map_path = ovsm_ir::SiteMap::path_beside(&path);
+        if let Err(e) = std::fs::write(&map_path, out.site_map.to_text()) {
+            eprintln!("error: cannot write `{map_path}`: {e}");
             return PROGRAM_ERROR;
         }
     }

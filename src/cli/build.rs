@@ -5,11 +5,6 @@ use super::LimitArgs;
 use ovsm_ir::SiteMap;
 use ovsm_runtime::compiled::{self, ScriptOutcome};
 
-/// The site map is kept beside the program: `OUT.so.map`.
-pub fn map_path(so: &str) -> String {
-    format!("{so}.map")
-}
-
 /// How `ovsm-build` says "the program has errors" (its diagnostics are already on stderr): a
 /// code of our own, because LLVM's fatal errors exit with status 1.
 const PROGRAM_ERROR: i32 = 86;
@@ -63,7 +58,7 @@ pub fn run_so(file: &str, compute_units: bool) -> i32 {
         }
     };
     // Without its map the program still runs; errors then lack their source lines.
-    let map = std::fs::read_to_string(map_path(file)).ok().and_then(|t| SiteMap::parse(&t).ok()).unwrap_or_default();
+    let map = std::fs::read_to_string(SiteMap::path_beside(file)).ok().and_then(|t| SiteMap::parse(&t).ok()).unwrap_or_default();
     let run = match compiled::run_script(&so) {
         Ok(run) => run,
         Err(message) => {

@@ -12,19 +12,7 @@ pub fn limits(args: LimitArgs) -> Limits {
     Limits { max_depth: args.max_depth.max(1), memory_limit: args.memory_limit_mb.saturating_mul(1 << 20), ..Limits::default() }
 }
 
-pub fn read(file: &str) -> Result<String, i32> {
-    std::fs::read(file)
-        .map_err(|e| {
-            eprintln!("error: cannot read `{file}`: {e}");
-            1
-        })
-        .and_then(|bytes| {
-            String::from_utf8(bytes).map_err(|e| {
-                eprintln!("error: `{file}` is not UTF-8 text (invalid byte at offset {})", e.utf8_error().valid_up_to());
-                1
-            })
-        })
-}
+pub use crate::source_file::read;
 
 /// Evaluates a source, simulates its autonomous programs, and prints its last value; returns
 /// the exit status.

@@ -20,7 +20,6 @@ pub struct Deployment {
     pub svm: LiteSVM,
     payer: Keypair,
     pub program: Address,
-    invocations: u64,
 }
 
 /// One transaction's result, whatever it was.
@@ -47,7 +46,7 @@ impl Deployment {
         let payer = keypair("ovsm:payer");
         svm.airdrop(&payer.pubkey(), 1_000_000_000_000).map_err(|e| format!("could not fund the deployer: {:?}", e.err))?;
         let program = keypair("ovsm:program");
-        let mut d = Deployment { svm, payer, program: program.pubkey(), invocations: 0 };
+        let mut d = Deployment { svm, payer, program: program.pubkey() };
         d.deploy(so, &program)?;
         Ok(d)
     }
@@ -87,7 +86,6 @@ impl Deployment {
     }
 
     pub fn invoke_with_limit(&mut self, data: &[u8], compute_units: u32) -> Result<Invocation, String> {
-        self.invocations += 1;
         // Identical transactions would be rejected as already processed: a fresh blockhash each time.
         self.svm.expire_blockhash();
         let instructions = [
