@@ -19,15 +19,37 @@ const MAXDEPTH: u64 = 56;
 const ERRCODE: u64 = 64;
 const ERRMSG: u64 = 72;
 const TRY: u64 = 80; // the innermost `try` handler, 0 when none
+                     // Autonomous invocations (support/auto.ll): what the host's instruction data asked for.
+const MODE: u64 = 88; // 0 the top level, 1 an `on-startup` clause, 2 an `on-event` handler, 3 a callback
+const SLOT: u64 = 96; // the slot and epoch being processed, as the runtime passes them
+const EPOCH: u64 = 104;
+const STATEPTR: u64 = 112; // the state account's data in the input (0 when no account came)
+const STATECAP: u64 = 120; // its length
+const DIRTY: u64 = 128; // one byte per global: written since the top level ran
+const NGLOBALS: u64 = 136;
+const MUTE: u64 = 144; // non-zero while the top level re-runs before a handler: no output
+const PREFIX: u64 = 152; // the `[slot N program] ` string object `log` lines start with, or 0
+const TARGET: u64 = 160; // program index << 32 | clause index
+const PROGID: u64 = 176; // values (16 bytes each): the program's address string,
+const CALLEE: u64 = 192; // the callback to call,
+const ARGS: u64 = 208; // and its arguments (an array)
 
-const OUTBUF: u64 = 128;
+const OUTBUF: u64 = 256;
 /// Output bytes per `sol_log_` message (the buffer's first byte is the channel byte).
 pub const OUTBUF_CAP: u64 = 1023;
 const SCRATCH: u64 = OUTBUF + OUTBUF_CAP + 1;
 /// The longest string a program can format at once (`str`, `print`, messages).
 pub const SCRATCH_CAP: u64 = 4096;
-/// Global variables, 16 bytes each; the value stack starts after them.
-pub const GLOBALS: u64 = SCRATCH + SCRATCH_CAP;
+/// Where syscall arguments are encoded and results come back (support/auto.ll).
+const SYSBUF: u64 = SCRATCH + SCRATCH_CAP;
+/// Its size: the most bytes one syscall's arguments, or its result, may take.
+pub const SYSBUF_CAP: u64 = 8192;
+/// Global variables, 16 bytes each, then a dirty byte per global; the value stack starts after them.
+pub const GLOBALS: u64 = SYSBUF + SYSBUF_CAP;
+
+/// Nesting past which a value cannot cross between a program and the runtime: the wire
+/// encoder and decoder recurse on sBPF's native call stack, 64 frames deep.
+const WIRE_DEPTH: u64 = 24;
 
 /// Nesting past which printing writes `...`, as the interpreter's printer does.
 const MAX_PRINT_DEPTH: u64 = 10_000;
@@ -47,6 +69,21 @@ pub fn expansion(word: &str) -> Option<String> {
         "ERRCODE" => word_ptr(ERRCODE),
         "ERRMSG" => word_ptr(ERRMSG),
         "TRY" => word_ptr(TRY),
+        "MODE" => word_ptr(MODE),
+        "SLOT" => word_ptr(SLOT),
+        "EPOCH" => word_ptr(EPOCH),
+        "STATEPTR" => word_ptr(STATEPTR),
+        "STATECAP" => word_ptr(STATECAP),
+        "DIRTY" => word_ptr(DIRTY),
+        "NGLOBALS" => word_ptr(NGLOBALS),
+        "MUTE" => word_ptr(MUTE),
+        "PREFIX" => word_ptr(PREFIX),
+        "TARGET" => word_ptr(TARGET),
+        "PROGID" => format!("inttoptr (i64 {} to %V*)", HEAP + PROGID),
+        "CALLEE" => format!("inttoptr (i64 {} to %V*)", HEAP + CALLEE),
+        "ARGS" => format!("inttoptr (i64 {} to %V*)", HEAP + ARGS),
+        "SYSBUF" => format!("inttoptr (i64 {} to i8*)", HEAP + SYSBUF),
+        "SYSBUF_CAP" => SYSBUF_CAP.to_string(),
         "OUTBUF" => format!("inttoptr (i64 {} to i8*)", HEAP + OUTBUF),
         "SCRATCH" => format!("inttoptr (i64 {} to i8*)", HEAP + SCRATCH),
         "GLOBALS" => format!("inttoptr (i64 {} to %V*)", HEAP + GLOBALS),
@@ -56,6 +93,7 @@ pub fn expansion(word: &str) -> Option<String> {
         "OUTBUF_CAP" => OUTBUF_CAP.to_string(),
         "SCRATCH_CAP" => SCRATCH_CAP.to_string(),
         "MAX_PRINT_DEPTH" => MAX_PRINT_DEPTH.to_string(),
+        "WIRE_DEPTH" => WIRE_DEPTH.to_string(),
         _ => return None,
     })
 }

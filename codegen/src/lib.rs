@@ -59,7 +59,9 @@ pub fn compile(program: &Program, sources: &Sources, options: &Options) -> Resul
     if !lowerer.unsupported.is_empty() {
         return Err(CompileError::Unsupported(std::mem::take(&mut lowerer.unsupported)));
     }
-    let site_map = std::mem::take(&mut lowerer.sites);
+    let mut site_map = std::mem::take(&mut lowerer.sites);
+    // The runtime binds the scenario's account names to these by index.
+    site_map.globals = program.globals.clone();
     drop(lowerer);
     let program_ir = module.get_function("entrypoint").map(|f| f.print_to_string().to_string()).unwrap_or_default();
     lower::internalize(&module);

@@ -277,6 +277,9 @@ impl<'ctx, 'p> Lowerer<'ctx, 'p> {
         let start = self.context.prepend_basic_block(self.fail, "start");
         self.builder.position_at_end(start);
         self.call("ovsm_init", &[self.int(program.globals.len() as u64).into(), self.int(self.max_depth).into()])?;
+        let input = self.entry.get_first_param().ok_or("entrypoint has no input")?;
+        let status = self.call_value("ovsm_read_input", &[input.into()])?;
+        self.check(status)?;
         let entries: Vec<u32> = program.entries.iter().map(|f| f.0).collect();
         let runs: Vec<BasicBlock<'ctx>> = entries.iter().map(|_| self.context.append_basic_block(self.entry, "run")).collect();
         let done = self.context.append_basic_block(self.entry, "done");
@@ -307,8 +310,7 @@ impl<'ctx, 'p> Lowerer<'ctx, 'p> {
         if entries.is_empty() {
             self.push(0, self.int(0), 0)?;
         }
-        let status = self.call_value("ovsm_finish", &[self.int(0).into()])?;
-        self.builder.build_return(Some(&status)).map_err(|e| e.to_string())?;
+        self.invocation()?;
 
         // A failure resumes at the innermost `try` handler that may catch it, or ends the run.
         self.builder.position_at_end(self.fail);
@@ -329,6 +331,102 @@ impl<'ctx, 'p> Lowerer<'ctx, 'p> {
             self.function(f, *entry, code)?;
         }
         self.switches()
+    }
+
+    /// After the top level: a script run announces the programs the source declares and
+    /// reports its value; an autonomous invocation (the top level re-run in silence) loads the
+    /// program's state, runs the clause, handler or callback the runtime asked for, and saves
+    /// the state back (support/auto.ll has the ABI).
+    fn invocation(&mut self) -> Built<()> {
+        let err = |e: inkwell::builder::BuilderError| e.to_string();
+        let program = self.program;
+        let mode = self.call_value("ovsm_mode", &[])?;
+        let script = self.context.append_basic_block(self.entry, "script.done");
+        let invoked = self.context.append_basic_block(self.entry, "invocation");
+        let top = self.builder.build_int_compare(IntPredicate::EQ, mode, self.int(0), "").map_err(err)?;
+        self.builder.build_conditional_branch(top, script, invoked).map_err(err)?;
+
+        self.builder.position_at_end(script);
+        for decl in &program.programs {
+            let mut text = format!("p{}\t{}", decl.name, decl.startup.len());
+            for (event, _, span) in &decl.handlers {
+                if event.contains(['\t', '\n']) {
+                    self.unsupported.push(unsupported("an event id with a tab or a line break", *span));
+                }
+                text.push('\t');
+                text.push_str(event);
+            }
+            let text = self.string(text.as_bytes());
+            self.call("ovsm_announce", &[text.into()])?;
+        }
+        let status = self.call_value("ovsm_finish", &[self.int(0).into()])?;
+        self.builder.build_return(Some(&status)).map_err(err)?;
+
+        self.builder.position_at_end(invoked);
+        self.call("op_pop", &[])?;
+        let status = self.call_value("ovsm_load_state", &[])?;
+        self.check(status)?;
+        let finished = self.context.append_basic_block(self.entry, "invocation.end");
+        let after = self.new_return(finished);
+        let no_target = self.context.append_basic_block(self.entry, "invocation.unknown");
+        let startup = self.context.append_basic_block(self.entry, "invocation.startup");
+        let handler = self.context.append_basic_block(self.entry, "invocation.handler");
+        let callback = self.context.append_basic_block(self.entry, "invocation.callback");
+        let mode = self.call_value("ovsm_mode", &[])?;
+        let cases = [(self.int(1), startup), (self.int(2), handler), (self.int(3), callback)];
+        self.builder.build_switch(mode, no_target, &cases).map_err(err)?;
+
+        self.builder.position_at_end(no_target);
+        let message = self.string(b"internal error: the runtime asked for code this program does not have");
+        self.call_value("ovsm_fail_literal", &[self.int(299).into(), message.into(), self.int(0).into()])?;
+        self.builder.build_unconditional_branch(self.fail).map_err(err)?;
+
+        // A handler's expression is evaluated (a thunk), then called with the event's data.
+        let handler_got = self.context.append_basic_block(self.entry, "invocation.handler.call");
+        let got = self.new_return(handler_got);
+        for (which, block, ret) in [(0, startup, after), (1, handler, got)] {
+            self.builder.position_at_end(block);
+            let target = self.call_value("ovsm_target", &[])?;
+            let mut cases = Vec::new();
+            for (p, decl) in program.programs.iter().enumerate() {
+                let thunks: Vec<(FuncId, Span)> = if which == 0 {
+                    decl.startup.iter().map(|f| (*f, decl.span)).collect()
+                } else {
+                    decl.handlers.iter().map(|(_, f, span)| (*f, *span)).collect()
+                };
+                for (k, (thunk, span)) in thunks.iter().enumerate() {
+                    let Some(function_entry) = self.function_entries.iter().find(|(id, _)| *id == u64::from(thunk.0)).map(|(_, b)| *b)
+                    else {
+                        continue;
+                    };
+                    let case = self.context.append_basic_block(self.entry, "invocation.clause");
+                    self.builder.position_at_end(case);
+                    let site = self.sites.add(*span);
+                    self.op("op_enter_entry", &[ret], site)?;
+                    self.builder.build_unconditional_branch(function_entry).map_err(err)?;
+                    cases.push((self.int(((p as u64) << 32) | k as u64), case));
+                }
+            }
+            self.builder.position_at_end(block);
+            self.builder.build_switch(target, no_target, &cases).map_err(err)?;
+        }
+
+        // The callee is on top (a handler) or comes with the invocation (a callback).
+        self.builder.position_at_end(callback);
+        let status = self.call_value("ovsm_push_callee", &[self.int(0).into()])?;
+        self.check(status)?;
+        self.builder.build_unconditional_branch(handler_got).map_err(err)?;
+        self.builder.position_at_end(handler_got);
+        let argc = self.call_value("ovsm_push_args", &[self.int(0).into()])?;
+        let fid = self.call_value("op_call", &[argc.into(), self.int(after).into(), self.int(0).into()])?;
+        self.jump_to_function(fid, argc, after, true, 0)?;
+
+        self.builder.position_at_end(finished);
+        let status = self.call_value("ovsm_save_state", &[])?;
+        self.check(status)?;
+        let status = self.call_value("ovsm_end_invocation", &[])?;
+        self.builder.build_return(Some(&status)).map_err(err)?;
+        Ok(())
     }
 
     fn switches(&mut self) -> Built<()> {
@@ -493,7 +591,7 @@ impl<'ctx, 'p> Lowerer<'ctx, 'p> {
                     }
                     _ => self.call_value("op_call", &[self.int(u64::from(*n)).into(), self.int(ret).into(), self.int(site).into()])?,
                 };
-                self.jump_to_function(fid, u64::from(*n), ret, matches!(instr, Instr::Call(_)), site)?;
+                self.jump_to_function(fid, self.int(u64::from(*n)), ret, matches!(instr, Instr::Call(_)), site)?;
                 return Ok(false);
             }
             Instr::TailCall(n) | Instr::TailCallGlobal(_, n) => {
@@ -505,7 +603,7 @@ impl<'ctx, 'p> Lowerer<'ctx, 'p> {
                     }
                     _ => self.call_value("op_tail_call", &[self.int(u64::from(*n)).into(), self.int(site).into()])?,
                 };
-                self.jump_to_function(fid, u64::from(*n), 0, matches!(instr, Instr::TailCall(_)), site)?;
+                self.jump_to_function(fid, self.int(u64::from(*n)), 0, matches!(instr, Instr::TailCall(_)), site)?;
                 return Ok(false);
             }
             Instr::Return => {
@@ -593,7 +691,7 @@ impl<'ctx, 'p> Lowerer<'ctx, 'p> {
 
     /// After a call instruction: `fid` is a function id to run, -1 after an error, or -2 - id for
     /// a builtin held as a value, which runs in the shared `builtin` block.
-    fn jump_to_function(&mut self, fid: IntValue<'ctx>, argc: u64, ret: u64, has_callee: bool, site: u64) -> Built<()> {
+    fn jump_to_function(&mut self, fid: IntValue<'ctx>, argc: IntValue<'ctx>, ret: u64, has_callee: bool, site: u64) -> Built<()> {
         let err = |e: inkwell::builder::BuilderError| e.to_string();
         let failed = self.builder.build_int_compare(IntPredicate::EQ, fid, self.sint(-1), "").map_err(err)?;
         self.branch_unless(failed)?;
@@ -603,7 +701,7 @@ impl<'ctx, 'p> Lowerer<'ctx, 'p> {
         self.builder.build_conditional_branch(is_builtin, to_builtin, to_function).map_err(err)?;
         self.builder.position_at_end(to_builtin);
         let id = self.builder.build_int_sub(self.sint(-2), fid, "builtin.id").map_err(err)?;
-        self.builtin_in.push([id, self.int(argc), self.int(ret), self.int(u64::from(has_callee)), self.int(site)]);
+        self.builtin_in.push([id, argc, self.int(ret), self.int(u64::from(has_callee)), self.int(site)]);
         self.builtin_from.push(to_builtin);
         self.builder.build_unconditional_branch(self.builtin).map_err(err)?;
         self.builder.position_at_end(to_function);
@@ -734,6 +832,9 @@ impl<'ctx, 'p> Lowerer<'ctx, 'p> {
             "last" => self.op_dynamic("op_end_item", &[k(1), site]),
             "%sort" => self.op_dynamic("op_sort", &[site]),
             "%range-bound" => self.op_dynamic("op_range_bound", &[site]),
+            "get-current-slot" => self.op_dynamic("op_invocation", &[k(0), site]),
+            "get-current-epoch" => self.op_dynamic("op_invocation", &[k(1), site]),
+            "%program-id" => self.op_dynamic("op_invocation", &[k(2), site]),
             predicate if type_mask(predicate).is_some() => self.op_dynamic("op_type_is", &[k(type_mask(predicate).unwrap_or(0)), site]),
             _ => return Ok(false),
         };
@@ -792,9 +893,9 @@ impl<'ctx, 'p> Lowerer<'ctx, 'p> {
                 }
                 self.op("op_make_map", &[pairs.len() as u64], site)
             }
-            Constant::Program(_) => {
-                self.unsupported.push(unsupported("`define-autonomous-program`", span));
-                Ok(())
+            Constant::Program(name) => {
+                let p = self.string_int(name.as_bytes());
+                self.push(12, p, site)
             }
         }
     }
@@ -817,6 +918,12 @@ impl<'ctx, 'p> Lowerer<'ctx, 'p> {
                 let status = self.call_value("ovsm_builtin_arity", &args)?;
                 return self.check(status);
             }
+        }
+        if let Some(syscall) = ovsm_stdlib::syscalls::syscall_for(name) {
+            let op = self.string(name.as_bytes());
+            let args = [self.int(syscall.selector).into(), self.int(n).into(), op.into(), self.int(site).into()];
+            let status = self.call_value("op_syscall", &args)?;
+            return self.check(status);
         }
         match (name, n) {
             // A one-argument `error` raises its string as it is; with more, the first is a

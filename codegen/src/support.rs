@@ -11,7 +11,7 @@ use inkwell::module::Module;
 use inkwell::targets::TargetMachine;
 use std::collections::BTreeMap;
 
-const PARTS: [(&str, &str); 7] = [
+const PARTS: [(&str, &str); 8] = [
     ("core.ll", include_str!("../support/core.ll")),
     ("calls.ll", include_str!("../support/calls.ll")),
     ("arith.ll", include_str!("../support/arith.ll")),
@@ -19,6 +19,7 @@ const PARTS: [(&str, &str); 7] = [
     ("maps.ll", include_str!("../support/maps.ll")),
     ("seq.ll", include_str!("../support/seq.ll")),
     ("io.ll", include_str!("../support/io.ll")),
+    ("auto.ll", include_str!("../support/auto.ll")),
 ];
 
 /// The library's text with every `$` word expanded.

@@ -394,6 +394,7 @@ same:
   switch i64 %ta, label %words [ i64 0, label %yes
                                  i64 4, label %bytes
                                  i64 5, label %bytes
+                                 i64 12, label %bytes
                                  i64 6, label %arrays
                                  i64 7, label %maps ]
 maps:

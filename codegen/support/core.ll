@@ -31,7 +31,13 @@ define void @ovsm_init(i64 %nglobals, i64 %maxdepth) {
 entry:
   %glob = ptrtoint %V* $GLOBALS to i64
   %size = shl i64 %nglobals, 4
-  %sp = add i64 %glob, %size
+  %dirty = add i64 %glob, %size
+  store i64 %dirty, i64* $DIRTY
+  store i64 %nglobals, i64* $NGLOBALS
+  ; The heap starts zeroed: no global is dirty. The stack starts 16-aligned after the bytes.
+  %end0 = add i64 %dirty, %nglobals
+  %end1 = add i64 %end0, 15
+  %sp = and i64 %end1, -16
   store i64 %sp, i64* $SP
   store i64 $HEAP_END, i64* $HP
   store i64 %maxdepth, i64* $MAXDEPTH
@@ -291,6 +297,7 @@ entry:
   br i1 %unset, label %undefined, label %ok
 ok:
   call void @ovsm_pop_into(%V* %v)
+  call void @ovsm_mark_dirty(i64 %g)
   ret i64 0
 undefined:
   %e = call i64 @ovsm_set_undefined(i8* %name, i64 %site)
@@ -300,6 +307,17 @@ undefined:
 define void @op_define_global(i64 %g) alwaysinline {
   %v = call %V* @ovsm_global_addr(i64 %g)
   call void @ovsm_pop_into(%V* %v)
+  call void @ovsm_mark_dirty(i64 %g)
+  ret void
+}
+
+; Marks global g written: an autonomous invocation persists the globals its code wrote in the
+; program's state account (support/auto.ll).
+define void @ovsm_mark_dirty(i64 %g) alwaysinline {
+  %base = load i64, i64* $DIRTY
+  %a = add i64 %base, %g
+  %p = inttoptr i64 %a to i8*
+  store i8 1, i8* %p
   ret void
 }
 

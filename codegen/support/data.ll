@@ -322,6 +322,7 @@ captured:
   %cb = call %V* @ovsm_unbox(%V* %c)
   ret %V* %cb
 global:
+  call void @ovsm_mark_dirty(i64 %i)
   %g = call %V* @ovsm_global_addr(i64 %i)
   ret %V* %g
 }

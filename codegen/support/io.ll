@@ -213,7 +213,20 @@ go:
                                   i64 7, label %map
                                   i64 8, label %fn
                                   i64 9, label %builtin
-                                  i64 10, label %box ]
+                                  i64 10, label %box
+                                  i64 11, label %subscription
+                                  i64 12, label %program ]
+subscription:
+  call void @sb_obj(i8* $STR"#<subscription ")
+  call void @sb_int(i64 %x)
+  call void @sb_byte(i8 62)
+  ret void
+program:
+  call void @sb_obj(i8* $STR"#<program ")
+  %pn = inttoptr i64 %x to i8*
+  call void @sb_obj(i8* %pn)
+  call void @sb_byte(i8 62)
+  ret void
 nil:
   call void @sb_obj(i8* $STR"nil")
   ret void
@@ -387,7 +400,13 @@ entry:
                                   i64 6, label %arr
                                   i64 7, label %map
                                   i64 8, label %fn
-                                  i64 9, label %fn ]
+                                  i64 9, label %fn
+                                  i64 11, label %sub
+                                  i64 12, label %prog ]
+sub:
+  ret i8* $STR"subscription"
+prog:
+  ret i8* $STR"program"
 map:
   ret i8* $STR"map"
 nil:
@@ -547,9 +566,14 @@ exit:
 ; (sol_log_ rejects invalid UTF-8), so a cut falls before any continuation byte.
 define void @out_bytes(i8* %p, i64 %n) {
 entry:
+  ; The top level re-run before an autonomous invocation says nothing (support/auto.ll).
+  %mute = load i64, i64* $MUTE
+  %muted = icmp ne i64 %mute, 0
+  br i1 %muted, label %exit, label %start
+start:
   br label %loop
 loop:
-  %done = phi i64 [ 0, %entry ], [ %done1, %chunk ], [ %done1, %flush ]
+  %done = phi i64 [ 0, %start ], [ %done1, %chunk ], [ %done1, %flush ]
   %left = sub i64 %n, %done
   %finished = icmp eq i64 %left, 0
   br i1 %finished, label %exit, label %room
@@ -725,6 +749,18 @@ finish:
   %over2 = icmp eq i64 %len, -1
   br i1 %over2, label %toolong, label %emit
 emit:
+  ; Inside an autonomous invocation, `[slot N program] ` first, as the interpreter writes it.
+  %prefix = load i64, i64* $PREFIX
+  %hasprefix = icmp ne i64 %prefix, 0
+  br i1 %hasprefix, label %withprefix, label %line
+withprefix:
+  %pp = inttoptr i64 %prefix to i64*
+  %plen = load i64, i64* %pp
+  %pb0 = getelementptr i64, i64* %pp, i64 1
+  %pb = bitcast i64* %pb0 to i8*
+  call void @out_bytes(i8* %pb, i64 %plen)
+  br label %line
+line:
   call void @out_bytes(i8* $SCRATCH, i64 %len)
   %s = call i64 @ovsm_replace_top(i64 %n, i64 0, i64 0, i64 %site)
   ret i64 %s

@@ -5,7 +5,9 @@
 //! The format is line-oriented text, written and read only here:
 //! `ovsm-site-map 1`, then `source NAME_LEN TEXT_LEN` lines each followed by the name and the
 //! text bytes and a newline, then `site SOURCE START END` lines (SOURCE is an index into the
-//! sources, or `-` for code with no source).
+//! sources, or `-` for code with no source), then `global NAME` lines: the program's globals in
+//! index order (names are identifiers: no spaces), so the runtime can bind the scenario's
+//! account names to them.
 
 use ovsm_lexer::{SourceId, Sources, Span};
 
@@ -14,6 +16,8 @@ pub struct SiteMap {
     pub sources: Vec<(String, String)>,
     /// Site ids index this.
     pub sites: Vec<Span>,
+    /// The program's global variables, by index.
+    pub globals: Vec<String>,
 }
 
 const HEADER: &str = "ovsm-site-map 1";
@@ -26,7 +30,11 @@ impl SiteMap {
     }
 
     pub fn new(sources: &Sources) -> SiteMap {
-        SiteMap { sources: sources.entries().map(|(n, t)| (n.to_string(), t.to_string())).collect(), sites: Vec::new() }
+        SiteMap {
+            sources: sources.entries().map(|(n, t)| (n.to_string(), t.to_string())).collect(),
+            sites: Vec::new(),
+            globals: Vec::new(),
+        }
     }
 
     /// Adds a site and returns its id.
@@ -60,6 +68,9 @@ impl SiteMap {
                 out.push_str(&format!("site {} {} {}\n", span.source.0, span.start, span.end));
             }
         }
+        for name in &self.globals {
+            out.push_str(&format!("global {name}\n"));
+        }
         out
     }
 
@@ -87,6 +98,7 @@ impl SiteMap {
                     let number = |s: &str| s.parse::<u32>().map_err(|_| bad("site"));
                     map.sites.push(Span { source: SourceId(number(source)?), start: number(start)?, end: number(end)? });
                 }
+                ["global", name] => map.globals.push((*name).to_string()),
                 _ => return Err(bad("site line")),
             }
         }

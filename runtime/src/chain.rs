@@ -167,6 +167,9 @@ pub struct Chain {
     pub watchers: BTreeMap<String, Vec<u64>>,
     /// The bank, created on first use so runs without accounts stay cheap.
     bank: Option<bank::Bank>,
+    /// Fee account balances by address while the bank is out running a compiled invocation
+    /// (whose syscalls charge fees): read before, written back after.
+    pub(crate) fees_lent: Option<BTreeMap<String, u64>>,
     /// Data sizes of the scenario's accounts, for checking watcher offsets.
     pub account_sizes: BTreeMap<String, usize>,
     /// The scenario's account names and their addresses, in file order.
@@ -206,6 +209,7 @@ impl Chain {
             slot_compute: Vec::new(),
             watchers: BTreeMap::new(),
             bank: None,
+            fees_lent: None,
             account_sizes: BTreeMap::new(),
             account_names: Vec::new(),
             account_fields: BTreeMap::new(),
@@ -409,15 +413,39 @@ impl Chain {
         })
     }
 
+    /// Takes the bank out (creating it if needed), for a compiled invocation to run in.
+    pub(crate) fn take_bank(&mut self) -> bank::Bank {
+        self.bank();
+        self.bank.take().unwrap_or_else(|| bank::Bank::new(self.config.clock))
+    }
+
+    pub(crate) fn put_bank(&mut self, bank: bank::Bank) {
+        self.bank = Some(bank);
+    }
+
     /// Pays a fee from the program's fee account. Fees are not refunded when the invocation
     /// fails. A program that cannot pay is suspended.
     pub fn charge(&mut self, program: usize, lamports: u64, what: &str) -> Result<(), crate::Fault> {
         let Some(address) = self.programs.get(program).map(|p| p.fee_address.clone()) else { return Ok(()) };
-        let mut account = self.bank().account(&address).unwrap_or(bank::AccountView {
-            lamports: 0,
-            owner: bank::SYSTEM_PROGRAM.into(),
-            data: Vec::new(),
-        });
+        if let Some(lent) = &mut self.fees_lent {
+            let have = lent.get(&address).copied().unwrap_or(0);
+            if have >= lamports {
+                lent.insert(address, have - lamports);
+                return Ok(());
+            }
+        }
+        let mut account = match &self.fees_lent {
+            Some(lent) => bank::AccountView {
+                lamports: lent.get(&address).copied().unwrap_or(0),
+                owner: bank::SYSTEM_PROGRAM.into(),
+                data: Vec::new(),
+            },
+            None => self.bank().account(&address).unwrap_or(bank::AccountView {
+                lamports: 0,
+                owner: bank::SYSTEM_PROGRAM.into(),
+                data: Vec::new(),
+            }),
+        };
         if account.lamports < lamports {
             let have = account.lamports;
             self.suspend(program, &format!("{what} of {lamports} lamports exceeds the fee account's {have}"));

@@ -7,8 +7,13 @@
 //! `e<site> <code> <message>`, where the site indexes the map kept beside the `.so`.
 
 mod deploy;
+mod host;
+mod syscalls;
+pub(crate) use host::CompiledState;
+pub(crate) use syscalls::{register as register_syscalls, with_lent_chain};
+pub mod wire;
 
-pub use deploy::{Deployment, Invocation};
+pub use deploy::{keypair, Deployment, Invocation};
 
 /// What one run of a compiled script produced.
 #[derive(Debug, Clone, PartialEq)]
@@ -72,12 +77,16 @@ fn parse_error(text: &str) -> ScriptOutcome {
     ScriptOutcome::Error { site, code: format!("E{code:04}"), message }
 }
 
+/// A code a compiled program reported, as the static string diagnostics carry; the program can
+/// only report the interpreter's own run-time codes.
+pub(crate) fn static_code(code: &str) -> &'static str {
+    const CODES: [&str; 12] = ["E0201", "E0202", "E0203", "E0204", "E0205", "E0206", "E0207", "E0208", "E0209", "E0210", "E0211", "E0299"];
+    CODES.iter().find(|c| **c == code).copied().unwrap_or("E0299")
+}
+
 /// The diagnostic for an error a compiled program reported, pointing at its site's span.
 pub fn error_diagnostic(code: &str, message: &str, span: ovsm_lexer::Span) -> ovsm_lexer::Diagnostic {
-    // Diagnostic codes are static strings; the program can only report the interpreter's own.
-    const CODES: [&str; 12] = ["E0201", "E0202", "E0203", "E0204", "E0205", "E0206", "E0207", "E0208", "E0209", "E0210", "E0211", "E0299"];
-    let code = CODES.iter().find(|c| **c == code).copied().unwrap_or("E0299");
-    let d = ovsm_lexer::Diagnostic::error(code, message.to_string());
+    let d = ovsm_lexer::Diagnostic::error(static_code(code), message.to_string());
     if span.is_synthetic() {
         d
     } else {

@@ -75,6 +75,11 @@ fn write_value(value: &Value, program: &Program, out: &mut String, depth: usize)
             out.push('>');
         }
         Value::Subscription(id) => out.push_str(&format!("#<subscription {id}>")),
+        Value::Compiled(f) => {
+            out.push_str("#<function ");
+            out.push_str(f.name());
+            out.push('>');
+        }
         Value::Cell(cell) => write_value(&cell.borrow(), program, out, depth),
     }
 }

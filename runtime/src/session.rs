@@ -18,6 +18,8 @@ pub struct Session {
     warnings: Vec<Diagnostic>,
     /// Files already brought in by `(import "path")`, canonical: each is loaded once.
     imported: std::collections::BTreeSet<std::path::PathBuf>,
+    /// The compiled program `ovsm run OUT.so` deployed, if any.
+    pub(crate) compiled: Option<crate::compiled::CompiledState>,
 }
 
 /// What evaluating a source gave.
@@ -35,8 +37,15 @@ impl Session {
         let prelude = sources.add("<prelude>", ovsm_stdlib::PRELUDE);
         let lowering = Lowering::with_prelude(prelude);
         let prelude_functions = lowering.program.functions.len();
-        let mut session =
-            Session { sources, lowering, vm: Vm::new(host, limits), prelude_functions, warnings: Vec::new(), imported: Default::default() };
+        let mut session = Session {
+            sources,
+            lowering,
+            vm: Vm::new(host, limits),
+            prelude_functions,
+            warnings: Vec::new(),
+            imported: Default::default(),
+            compiled: None,
+        };
         // The prelude's top level defines its functions; it cannot fail, and if it ever did,
         // the prelude builtins would report themselves undefined when called.
         let entries = session.lowering.program.entries.clone();

@@ -5,7 +5,6 @@ use crate::chain::{Job, ProgramInfo, SubState, TraceEvent, WorkItem};
 use crate::fault::RuntimeError;
 use crate::session::Session;
 use crate::value::Value;
-use sha2::{Digest, Sha256};
 
 /// See [`Session::withdrawn`].
 enum Withdrawn {
@@ -17,10 +16,12 @@ enum Withdrawn {
 /// `on-startup` runs under the largest per-transaction budget (contract section 6).
 const STARTUP_BUDGET: u64 = 1_400_000;
 
-/// A base58 address derived from a program's name, so runs are reproducible.
+/// A base58 address derived from a program's name, so runs are reproducible: the public key of
+/// the keypair seeded with `ovsm:program:NAME`, which is where `ovsm run OUT.so` deploys the
+/// compiled program, so that `program-id` is the same on both back ends.
 pub fn program_address(name: &str) -> String {
-    let digest = Sha256::digest(format!("ovsm:program:{name}").as_bytes());
-    bs58::encode(digest).into_string()
+    use solana_signer::Signer;
+    crate::compiled::keypair(&format!("ovsm:program:{name}")).pubkey().to_string()
 }
 
 impl Session {
@@ -143,7 +144,7 @@ impl Session {
     }
 
     /// Creates a program's fee account with what the scenario funds it with (or the default).
-    fn fund(&mut self, index: usize) {
+    pub(crate) fn fund(&mut self, index: usize) {
         let chain = &mut self.vm.chain;
         let Some(p) = chain.programs.get(index) else { return };
         let (fees, stake) = chain.funding.get(&p.name).copied().unwrap_or((chain.config.default_fee_lamports, 0));
@@ -221,7 +222,7 @@ impl Session {
     }
 
     /// Turns what the last invocation emitted into deliveries.
-    fn flush_ring(&mut self, source: usize) {
+    pub(crate) fn flush_ring(&mut self, source: usize) {
         let events: Vec<_> = self.vm.chain.ring.drain(..).collect();
         self.vm.chain.ring_used = 0;
         for (event_id, data, _) in events {
@@ -263,7 +264,7 @@ impl Session {
     }
 
     /// Runs the slot's work in order within the per-slot budget; what does not fit waits.
-    fn process_slot(&mut self, slot: u64) {
+    pub(crate) fn process_slot(&mut self, slot: u64) {
         self.vm.chain.slot = slot;
         let budget = self.vm.chain.config.slot_budget;
         // Staked programs own part of the budget (1 SOL reserves 1,000 CU per slot); the rest is
@@ -380,13 +381,23 @@ impl Session {
             Job::Fire { sub, .. } => Some(sub),
             Job::Deliver { .. } => None,
         };
-        self.enter_program(program, item.budget);
         self.vm.chain.touched.clear();
-        self.vm.journal = Some(Vec::new());
-        let mut result = self.vm.call(&self.lowering.program, &callee, &args);
-        let journal = self.vm.journal.take().unwrap_or_default();
-        let used = self.vm.compute_used.min(item.budget);
-        self.leave_program();
+        let (mut result, used, journal) = match &callee {
+            // A compiled program's function: a transaction to the deployed program.
+            Value::Compiled(f) => {
+                let (result, used) = self.call_compiled(program, f, &args, item.budget);
+                (result, used, Vec::new())
+            }
+            _ => {
+                self.enter_program(program, item.budget);
+                self.vm.journal = Some(Vec::new());
+                let result = self.vm.call(&self.lowering.program, &callee, &args);
+                let journal = self.vm.journal.take().unwrap_or_default();
+                let used = self.vm.compute_used.min(item.budget);
+                self.leave_program();
+                (result, used, journal)
+            }
+        };
         self.drain_notices();
         if result.is_ok() {
             if let Err(why) = self.persist_state(program, &journal) {

@@ -25,6 +25,9 @@ pub enum Value {
     Builtin(BuiltinId),
     Program(Rc<str>),
     Subscription(u64),
+    /// A function of a compiled program, held by the runtime (a callback or an `on-event`
+    /// handler): called by invoking the program, never by the interpreter.
+    Compiled(Rc<CompiledFn>),
     /// A variable that a closure captures and something assigns: never seen by programs,
     /// only through the IR's `*Boxed` instructions.
     Cell(Rc<RefCell<Value>>),
@@ -47,7 +50,27 @@ impl Clone for Value {
             Value::Builtin(b) => Value::Builtin(*b),
             Value::Program(p) => Value::Program(p.clone()),
             Value::Subscription(id) => Value::Subscription(*id),
+            Value::Compiled(f) => Value::Compiled(f.clone()),
             Value::Cell(c) => Value::Cell(c.clone()),
+        }
+    }
+}
+
+/// What the runtime keeps of a compiled program's function.
+#[derive(Debug, PartialEq, Eq)]
+pub enum CompiledFn {
+    /// A closure the program passed to a syscall: its wire encoding (function id, name and
+    /// captured values, runtime/src/compiled/wire.rs), sent back when it is called.
+    Closure { name: String, wire: Box<[u8]> },
+    /// Handler `index` of program `program`'s `on-event` clauses.
+    Handler { program: u32, index: u32 },
+}
+
+impl CompiledFn {
+    pub fn name(&self) -> &str {
+        match self {
+            CompiledFn::Closure { name, .. } => name,
+            CompiledFn::Handler { .. } => "handler",
         }
     }
 }
@@ -82,7 +105,7 @@ impl Value {
             Value::Keyword(_) => "keyword",
             Value::Array(_) => "array",
             Value::Map(_) => "map",
-            Value::Closure(_) | Value::Builtin(_) => "function",
+            Value::Closure(_) | Value::Builtin(_) | Value::Compiled(_) => "function",
             Value::Program(_) => "program",
             Value::Subscription(_) => "subscription",
             Value::Cell(c) => c.borrow().type_name(),
@@ -110,6 +133,7 @@ pub fn equal(a: &Value, b: &Value) -> bool {
         (Value::Array(x), Value::Array(y)) => Rc::ptr_eq(x, y) || (x.len() == y.len() && x.iter().zip(y.iter()).all(|(p, q)| equal(p, q))),
         (Value::Map(x), Value::Map(y)) => Rc::ptr_eq(x, y) || x.equal(y),
         (Value::Closure(x), Value::Closure(y)) => Rc::ptr_eq(x, y),
+        (Value::Compiled(x), Value::Compiled(y)) => Rc::ptr_eq(x, y) || x == y,
         (Value::Builtin(x), Value::Builtin(y)) => x == y,
         (Value::Subscription(x), Value::Subscription(y)) => x == y,
         _ => false,

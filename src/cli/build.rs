@@ -1,7 +1,7 @@
 //! `ovsm build` and `ovsm run OUT.so`: the sBPF back end from the command line.
 
-use super::commands::{color, limits};
-use super::LimitArgs;
+use super::commands::{color, limits, session_for, simulate};
+use super::{LimitArgs, RunArgs};
 use ovsm_ir::SiteMap;
 use ovsm_runtime::compiled::{self, ScriptOutcome};
 
@@ -48,8 +48,9 @@ pub fn build(file: &str, output: Option<&str>, emit: &str, opt: u8, limit_args: 
     }
 }
 
-/// `ovsm run OUT.so`.
-pub fn run_so(file: &str, compute_units: bool) -> i32 {
+/// `ovsm run OUT.so`: the top level as one transaction, then, for a program that declares
+/// autonomous programs, their deployment and the simulated slots, as `ovsm run FILE` does.
+pub fn run_so(file: &str, run: &RunArgs, limit_args: LimitArgs) -> i32 {
     let so = match std::fs::read(file) {
         Ok(bytes) => bytes,
         Err(e) => {
@@ -57,40 +58,48 @@ pub fn run_so(file: &str, compute_units: bool) -> i32 {
             return 1;
         }
     };
-    // Without its map the program still runs; errors then lack their source lines.
+    // Without its map the program still runs; errors then lack their source lines and the
+    // scenario's account names are not bound.
     let map = std::fs::read_to_string(SiteMap::path_beside(file)).ok().and_then(|t| SiteMap::parse(&t).ok()).unwrap_or_default();
-    let run = match compiled::run_script(&so) {
-        Ok(run) => run,
+    let (mut session, slots) = match session_for(limit_args, Some(run)) {
+        Ok(ready) => ready,
+        Err(code) => return code,
+    };
+    let result = match session.run_compiled(&so, &map.globals) {
+        Ok(result) => result,
         Err(message) => {
             eprintln!("error: {message}");
             return 1;
         }
     };
-    if compute_units {
-        eprintln!("compute units: {}", run.compute_units);
+    if run.compute_units {
+        eprintln!("compute units: {}", result.compute_units);
     }
-    print!("{}", run.stdout);
-    let at_line_start = run.stdout.is_empty() || run.stdout.ends_with('\n');
-    match run.outcome {
+    let at_line_start = session.vm.host.at_line_start();
+    let newline = || {
+        if !at_line_start {
+            println!();
+        }
+    };
+    match result.outcome {
         ScriptOutcome::Value(value) => {
-            if !at_line_start {
+            if let Err(code) = simulate(&mut session, run, slots) {
+                return code;
+            }
+            if !session.vm.host.at_line_start() {
                 println!();
             }
             println!("{value}");
             0
         }
         ScriptOutcome::Error { site, code, message } => {
-            if !at_line_start {
-                println!();
-            }
+            newline();
             let diagnostic = compiled::error_diagnostic(&code, &message, map.span(site));
             eprint!("{}", ovsm_lexer::render(&diagnostic, &map.source_table(), color()));
             1
         }
         ScriptOutcome::Aborted(why) => {
-            if !at_line_start {
-                println!();
-            }
+            newline();
             eprintln!("error: the program was stopped by the VM: {why}");
             1
         }

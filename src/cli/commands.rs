@@ -14,9 +14,9 @@ pub fn limits(args: LimitArgs) -> Limits {
 
 pub use crate::source_file::read;
 
-/// Evaluates a source, simulates its autonomous programs, and prints its last value; returns
-/// the exit status.
-fn evaluate(name: &str, text: &str, limit_args: LimitArgs, run: Option<&RunArgs>) -> i32 {
+/// A session set up for a run: the scenario loaded and the command line's settings applied;
+/// also the number of slots to simulate, if the command line or the scenario says.
+pub fn session_for(limit_args: LimitArgs, run: Option<&RunArgs>) -> Result<(Session, Option<u64>), i32> {
     let mut session = Session::new(Box::new(StdoutHost::default()), limits(limit_args));
     let mut slots = run.and_then(|r| r.slots);
     if let Some(run) = run {
@@ -24,16 +24,13 @@ fn evaluate(name: &str, text: &str, limit_args: LimitArgs, run: Option<&RunArgs>
 
         config.ring_bytes = run.ring_buffer_bytes;
         if let Some(path) = &run.scenario {
-            let text = match read(path) {
-                Ok(text) => text,
-                Err(code) => return code,
-            };
+            let text = read(path)?;
             match session.load_scenario(path, &text) {
                 // Settings given on the command line win over the scenario's defaults.
                 Ok(defaults) => slots = slots.or(defaults.slots),
                 Err(diagnostics) => {
                     eprint!("{}", session.render(&diagnostics, color()));
-                    return 1;
+                    return Err(1);
                 }
             }
         }
@@ -45,6 +42,40 @@ fn evaluate(name: &str, text: &str, limit_args: LimitArgs, run: Option<&RunArgs>
             session.vm.chain.config.slot_budget = budget;
         }
     }
+    Ok((session, slots))
+}
+
+/// After the top level: simulates the slots, writes the trace, the timeline and the summary.
+pub fn simulate(session: &mut Session, run: &RunArgs, slots: Option<u64>) -> Result<(), i32> {
+    let last = slots.unwrap_or(1000);
+    let mut bar = Progress::new(last);
+    session.simulate_with(last, &mut |slot| bar.at(slot));
+    bar.finish();
+    if let Some(path) = &run.trace {
+        if let Err(e) = std::fs::write(path, session.trace_jsonl()) {
+            eprintln!("error: cannot write the trace to `{path}`: {e}");
+            return Err(1);
+        }
+    }
+    if let Some(path) = &run.timeline {
+        if let Err(e) = super::timeline::draw(path, &session.vm.chain.trace, last) {
+            eprintln!("error: {e}");
+            return Err(1);
+        }
+    }
+    if let Some(summary) = session.summary() {
+        eprint!("{summary}");
+    }
+    Ok(())
+}
+
+/// Evaluates a source, simulates its autonomous programs, and prints its last value; returns
+/// the exit status.
+fn evaluate(name: &str, text: &str, limit_args: LimitArgs, run: Option<&RunArgs>) -> i32 {
+    let (mut session, slots) = match session_for(limit_args, run) {
+        Ok(ready) => ready,
+        Err(code) => return code,
+    };
     let outcome = session.eval(name, text);
     let warnings = session.take_warnings();
     if !warnings.is_empty() {
@@ -68,24 +99,8 @@ fn evaluate(name: &str, text: &str, limit_args: LimitArgs, run: Option<&RunArgs>
         eprintln!("compute units: {}", session.vm.compute_used);
     }
     if let Some(run) = run {
-        let last = slots.unwrap_or(1000);
-        let mut bar = Progress::new(last);
-        session.simulate_with(last, &mut |slot| bar.at(slot));
-        bar.finish();
-        if let Some(path) = &run.trace {
-            if let Err(e) = std::fs::write(path, session.trace_jsonl()) {
-                eprintln!("error: cannot write the trace to `{path}`: {e}");
-                return 1;
-            }
-        }
-        if let Some(path) = &run.timeline {
-            if let Err(e) = super::timeline::draw(path, &session.vm.chain.trace, last) {
-                eprintln!("error: {e}");
-                return 1;
-            }
-        }
-        if let Some(summary) = session.summary() {
-            eprint!("{summary}");
+        if let Err(code) = simulate(&mut session, run, slots) {
+            return code;
         }
     }
     let mut line = session.printed(&value);
@@ -98,7 +113,7 @@ fn evaluate(name: &str, text: &str, limit_args: LimitArgs, run: Option<&RunArgs>
 
 pub fn run(file: &str, run: &RunArgs, limit_args: LimitArgs) -> i32 {
     if file.ends_with(".so") {
-        return super::build::run_so(file, run.compute_units);
+        return super::build::run_so(file, run, limit_args);
     }
     match read(file) {
         Ok(text) => evaluate(file, &text, limit_args, Some(run)),

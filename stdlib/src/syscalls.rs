@@ -43,6 +43,47 @@ pub const SUBSCRIBE_KEYS: &[&str] = &[
     "callee-program",
 ];
 
+/// A syscall that a compiled program imports to reach the Program Scheduler: codegen declares
+/// exactly these and the runtime registers exactly these in the VM.
+///
+/// Every one has the same C ABI, in five registers: `(args, args_len, out, out_cap, selector)`.
+/// `args` holds the builtin's arguments as one array in the wire format (docs/codegen.md);
+/// the result comes back in `out` and the return value is `len << 1 | failed`: on success `out`
+/// holds the result value, on failure a u32 error code and the message. Compute units are the
+/// builtin's own cost in [`crate::BUILTINS`], charged by the VM's meter.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Syscall {
+    /// The builtin the syscall implements.
+    pub builtin: &'static str,
+    /// The symbol the program imports (its murmur3 hash is what the VM resolves).
+    pub symbol: &'static str,
+    /// The fifth register: which operation, for the symbol shared by pause, resume, cancel and
+    /// update; the same number selects the call in the program's support library.
+    pub selector: u64,
+}
+
+const fn syscall(builtin: &'static str, symbol: &'static str, selector: u64) -> Syscall {
+    Syscall { builtin, symbol, selector }
+}
+
+/// The design note's five syscalls, then the subscription controls of contract section 6.
+pub const SYSCALLS: &[Syscall] = &[
+    syscall("sol-subscribe-event", "sol_subscribe_event", 0),
+    syscall("sol-watch-account", "sol_watch_account", 1),
+    syscall("sol-emit-event", "sol_emit_event", 2),
+    syscall("sol-schedule-execution", "sol_schedule_execution", 3),
+    syscall("sol-query-subscriptions", "sol_query_subscriptions", 4),
+    syscall("sol-pause-subscription", "sol_ovsm_subscription_op", 5),
+    syscall("sol-resume-subscription", "sol_ovsm_subscription_op", 6),
+    syscall("sol-cancel-subscription", "sol_ovsm_subscription_op", 7),
+    syscall("sol-update-subscription", "sol_ovsm_subscription_op", 8),
+];
+
+/// The syscall that implements a builtin, if one does.
+pub fn syscall_for(builtin: &str) -> Option<&'static Syscall> {
+    SYSCALLS.iter().find(|s| s.builtin == builtin)
+}
+
 pub const WATCH_KEYS: &[&str] = &["account", "criteria", "callback", "compute-budget"];
 pub const SCHEDULE_KEYS: &[&str] = &["target-slot", "callback", "instruction", "compute-budget"];
 pub const EMIT_KEYS: &[&str] = &["event-id", "data"];

@@ -260,7 +260,7 @@ fn update_subscription(ctx: &mut Ctx, a: &[Value]) -> Result<Value, Fault> {
     let budget = get(&kw, "compute-budget").map(check_budget).transpose()?;
     let callback = get(&kw, "callback").cloned();
     if let Some(c) = &callback {
-        if !matches!(c, Value::Closure(_) | Value::Builtin(_)) {
+        if !matches!(c, Value::Closure(_) | Value::Builtin(_) | Value::Compiled(_)) {
             return Err(Fault::expected(OP, "a function as :callback", c));
         }
     }

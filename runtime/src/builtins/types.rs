@@ -16,7 +16,7 @@ pub fn lookup(name: &str) -> Option<NativeFn> {
         "array?" => |_, a| Ok(Value::Bool(matches!(arg(a, 0), Value::Array(_)))),
         "map?" => |_, a| Ok(Value::Bool(matches!(arg(a, 0), Value::Map(_)))),
         "nil?" => |_, a| Ok(Value::Bool(matches!(arg(a, 0), Value::Nil))),
-        "fn?" => |_, a| Ok(Value::Bool(matches!(arg(a, 0), Value::Closure(_) | Value::Builtin(_)))),
+        "fn?" => |_, a| Ok(Value::Bool(matches!(arg(a, 0), Value::Closure(_) | Value::Builtin(_) | Value::Compiled(_)))),
         "int" => |_, a| match arg(a, 0) {
             Value::Int(n) => Ok(Value::Int(*n)),
             Value::Float(f) if f.is_finite() && f.trunc().abs() < 9.223_372_036_854_775e18 => Ok(Value::Int(f.trunc() as i64)),

@@ -29,10 +29,26 @@ pub fn address(text: &str) -> Result<Address, String> {
 pub const SYSTEM_PROGRAM: &str = "11111111111111111111111111111111";
 
 impl Bank {
+    /// LiteSVM's basic environment (`LiteSVM::new`), with OVSM's syscalls registered before
+    /// any program loads, so compiled programs deployed here can reach the scheduler.
     pub fn new(clock: Clock) -> Bank {
-        let mut bank = Bank { svm: LiteSVM::new(), clock };
+        let svm = crate::compiled::register_syscalls(LiteSVM::default().with_mainnet_features())
+            .with_builtins()
+            .with_lamports(1_000_000u64.wrapping_mul(1_000_000_000))
+            .with_sysvars()
+            .with_feature_accounts()
+            .with_default_programs()
+            .with_sigverify(true)
+            .with_blockhash_check(true)
+            .with_log_bytes_limit(None);
+        let mut bank = Bank { svm, clock };
         bank.warp(0, clock);
         bank
+    }
+
+    /// The VM itself, for deploying and invoking compiled programs.
+    pub fn svm(&mut self) -> &mut LiteSVM {
+        &mut self.svm
     }
 
     /// Moves the Clock sysvar to `slot` under `clock` (the run's settings may change before the

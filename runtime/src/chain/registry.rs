@@ -162,7 +162,7 @@ impl Chain {
         shape: impl FnOnce(&mut Subscription),
     ) -> Result<u64, Fault> {
         let program = self.running_program(op)?;
-        if !matches!(callback, Value::Closure(_) | Value::Builtin(_)) {
+        if !matches!(callback, Value::Closure(_) | Value::Builtin(_) | Value::Compiled(_)) {
             return Err(Fault::expected(op, "a function as :callback", &callback));
         }
         self.charge(program, self.config.subscription_fee, "the subscription fee")?;

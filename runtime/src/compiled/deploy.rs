@@ -31,53 +31,31 @@ pub struct Invocation {
     pub compute_limit: u32,
     /// Why the transaction failed, if it did.
     pub failure: Option<String>,
+    /// What the program handed back with `sol_set_return_data`.
+    pub return_data: Vec<u8>,
 }
 
 /// Keys are derived from fixed seeds so that every run deploys at the same addresses.
-fn keypair(seed: &str) -> Keypair {
+pub fn keypair(seed: &str) -> Keypair {
     use sha2::{Digest, Sha256};
     let digest: [u8; 32] = Sha256::digest(seed.as_bytes()).into();
     Keypair::new_from_array(digest)
 }
 
+/// The account that pays for deployments and invocations.
+pub fn payer() -> Keypair {
+    keypair("ovsm:payer")
+}
+
 impl Deployment {
+    /// A fresh LiteSVM (without OVSM's syscalls: a plain Solana bank) with the program deployed.
     pub fn new(so: &[u8]) -> Result<Deployment, String> {
         let mut svm = LiteSVM::new().with_log_bytes_limit(None);
-        let payer = keypair("ovsm:payer");
-        svm.airdrop(&payer.pubkey(), 1_000_000_000_000).map_err(|e| format!("could not fund the deployer: {:?}", e.err))?;
+        let payer = payer();
+        fund(&mut svm, &payer)?;
         let program = keypair("ovsm:program");
-        let mut d = Deployment { svm, payer, program: program.pubkey() };
-        d.deploy(so, &program)?;
-        Ok(d)
-    }
-
-    fn send(&mut self, instructions: &[Instruction], extra: &[&Keypair], what: &str) -> Result<(), String> {
-        let mut signers: Vec<&Keypair> = vec![&self.payer];
-        signers.extend_from_slice(extra);
-        let tx = Transaction::new_signed_with_payer(instructions, Some(&self.payer.pubkey()), &signers, self.svm.latest_blockhash());
-        self.svm.send_transaction(tx).map(|_| ()).map_err(|e| format!("{what} failed: {:?}\n{}", e.err, e.meta.logs.join("\n")))
-    }
-
-    fn deploy(&mut self, so: &[u8], program: &Keypair) -> Result<(), String> {
-        let buffer = keypair("ovsm:buffer");
-        let authority = self.payer.pubkey();
-        let rent = self.svm.minimum_balance_for_rent_exemption(UpgradeableLoaderState::size_of_buffer(so.len()));
-        let create = loader::create_buffer(&authority, &buffer.pubkey(), &authority, rent, so.len())
-            .map_err(|e| format!("could not make the buffer instructions: {e:?}"))?;
-        self.send(&create, &[&buffer], "creating the program buffer")?;
-        for (k, chunk) in so.chunks(WRITE_CHUNK).enumerate() {
-            let write = loader::write(&buffer.pubkey(), &authority, (k * WRITE_CHUNK) as u32, chunk.to_vec());
-            self.send(&[write], &[], "writing the program")?;
-        }
-        let program_rent = self.svm.minimum_balance_for_rent_exemption(UpgradeableLoaderState::size_of_program());
-        let deploy =
-            loader::deploy_with_max_program_len(&authority, &program.pubkey(), &buffer.pubkey(), &authority, program_rent, so.len(), true)
-                .map_err(|e| format!("could not make the deploy instructions: {e:?}"))?;
-        self.send(&deploy, &[program], "deploying the program")?;
-        // A program deployed in a slot is visible from the next one.
-        let slot = self.svm.get_sysvar::<solana_clock::Clock>().slot;
-        self.svm.warp_to_slot(slot + 1);
-        Ok(())
+        deploy(&mut svm, &payer, so, &program)?;
+        Ok(Deployment { svm, payer, program: program.pubkey() })
     }
 
     /// Invokes the program with `data`, with the largest heap frame and a full compute budget.
@@ -86,25 +64,78 @@ impl Deployment {
     }
 
     pub fn invoke_with_limit(&mut self, data: &[u8], compute_units: u32) -> Result<Invocation, String> {
-        // Identical transactions would be rejected as already processed: a fresh blockhash each time.
-        self.svm.expire_blockhash();
-        let instructions = [
-            ComputeBudgetInstruction::set_compute_unit_limit(compute_units),
-            ComputeBudgetInstruction::request_heap_frame(HEAP_FRAME),
-            Instruction::new_with_bytes(self.program, data, vec![]),
-        ];
-        let tx = Transaction::new_signed_with_payer(&instructions, Some(&self.payer.pubkey()), &[&self.payer], self.svm.latest_blockhash());
-        Ok(match self.svm.send_transaction(tx) {
-            Ok(meta) => {
-                Invocation { logs: meta.logs, compute_units: meta.compute_units_consumed, compute_limit: compute_units, failure: None }
-            }
-            Err(failed) => Invocation {
-                failure: Some(abort_reason(&failed.meta.logs, &format!("{:?}", failed.err))),
-                logs: failed.meta.logs,
-                compute_units: failed.meta.compute_units_consumed,
-                compute_limit: compute_units,
-            },
-        })
+        Ok(invoke(&mut self.svm, &self.payer, self.program, data, Vec::new(), compute_units))
+    }
+}
+
+pub fn fund(svm: &mut LiteSVM, payer: &Keypair) -> Result<(), String> {
+    svm.airdrop(&payer.pubkey(), 1_000_000_000_000).map(|_| ()).map_err(|e| format!("could not fund the deployer: {:?}", e.err))
+}
+
+fn send(svm: &mut LiteSVM, payer: &Keypair, instructions: &[Instruction], extra: &[&Keypair], what: &str) -> Result<(), String> {
+    let mut signers: Vec<&Keypair> = vec![payer];
+    signers.extend_from_slice(extra);
+    let tx = Transaction::new_signed_with_payer(instructions, Some(&payer.pubkey()), &signers, svm.latest_blockhash());
+    svm.send_transaction(tx).map(|_| ()).map_err(|e| format!("{what} failed: {:?}\n{}", e.err, e.meta.logs.join("\n")))
+}
+
+/// Deploys `so` at `program`'s address through the upgradeable loader: a buffer, writes of at
+/// most 900 bytes (a transaction is at most 1,232), deploy. The program is callable from the
+/// next slot, so the bank moves one slot on.
+pub fn deploy(svm: &mut LiteSVM, payer: &Keypair, so: &[u8], program: &Keypair) -> Result<(), String> {
+    let buffer = keypair(&format!("ovsm:buffer:{}", program.pubkey()));
+    let authority = payer.pubkey();
+    let rent = svm.minimum_balance_for_rent_exemption(UpgradeableLoaderState::size_of_buffer(so.len()));
+    let create = loader::create_buffer(&authority, &buffer.pubkey(), &authority, rent, so.len())
+        .map_err(|e| format!("could not make the buffer instructions: {e:?}"))?;
+    send(svm, payer, &create, &[&buffer], "creating the program buffer")?;
+    for (k, chunk) in so.chunks(WRITE_CHUNK).enumerate() {
+        let write = loader::write(&buffer.pubkey(), &authority, (k * WRITE_CHUNK) as u32, chunk.to_vec());
+        send(svm, payer, &[write], &[], "writing the program")?;
+    }
+    let program_rent = svm.minimum_balance_for_rent_exemption(UpgradeableLoaderState::size_of_program());
+    let deploy =
+        loader::deploy_with_max_program_len(&authority, &program.pubkey(), &buffer.pubkey(), &authority, program_rent, so.len(), true)
+            .map_err(|e| format!("could not make the deploy instructions: {e:?}"))?;
+    send(svm, payer, &deploy, &[program], "deploying the program")?;
+    let slot = svm.get_sysvar::<solana_clock::Clock>().slot;
+    svm.warp_to_slot(slot + 1);
+    Ok(())
+}
+
+/// Sends one invocation of `program` with `data` and `accounts`, the largest heap frame and a
+/// compute-unit limit of `compute_units`; whatever happens, what the transaction left.
+pub fn invoke(
+    svm: &mut LiteSVM,
+    payer: &Keypair,
+    program: Address,
+    data: &[u8],
+    accounts: Vec<solana_instruction::AccountMeta>,
+    compute_units: u32,
+) -> Invocation {
+    // Identical transactions would be rejected as already processed: a fresh blockhash each time.
+    svm.expire_blockhash();
+    let instructions = [
+        ComputeBudgetInstruction::set_compute_unit_limit(compute_units),
+        ComputeBudgetInstruction::request_heap_frame(HEAP_FRAME),
+        Instruction::new_with_bytes(program, data, accounts),
+    ];
+    let tx = Transaction::new_signed_with_payer(&instructions, Some(&payer.pubkey()), &[payer], svm.latest_blockhash());
+    match svm.send_transaction(tx) {
+        Ok(meta) => Invocation {
+            logs: meta.logs,
+            compute_units: meta.compute_units_consumed,
+            compute_limit: compute_units,
+            failure: None,
+            return_data: meta.return_data.data,
+        },
+        Err(failed) => Invocation {
+            failure: Some(abort_reason(&failed.meta.logs, &format!("{:?}", failed.err))),
+            logs: failed.meta.logs,
+            compute_units: failed.meta.compute_units_consumed,
+            compute_limit: compute_units,
+            return_data: Vec::new(),
+        },
     }
 }
 

@@ -1,0 +1,248 @@
+//! Compiled autonomous programs in the simulated runtime: `ovsm run OUT.so` deploys the `.so`
+//! into the chain's bank, runs its top level as a transaction, deploys the programs it
+//! announces (the same `.so`, one address each) and runs their startup code; the scheduler then
+//! invokes them with real transactions, exactly where it would call the interpreter.
+//!
+//! The program ABI (instruction data, state account, channels) is in
+//! `codegen/support/auto.ll`.
+
+use super::deploy::{self, Invocation};
+use super::{read_logs, wire, ScriptOutcome, ScriptRun};
+use crate::chain::bank::AccountView;
+use crate::chain::ProgramInfo;
+use crate::fault::RuntimeError;
+use crate::session::Session;
+use crate::value::{CompiledFn, Value};
+use crate::Fault;
+use ovsm_lexer::Span;
+use solana_keypair::Keypair;
+use solana_signer::Signer;
+
+/// What the session keeps of a deployed compiled program.
+pub(crate) struct CompiledState {
+    payer: Keypair,
+    /// Scenario account names as (global index, address) for the program's globals.
+    bindings: Value,
+    /// Each program's number of `on-startup` clauses.
+    startups: Vec<u32>,
+}
+
+/// What the instruction data's first byte asks for.
+#[derive(Clone, Copy)]
+enum Mode {
+    TopLevel = 0,
+    Startup = 1,
+    Handler = 2,
+    Callback = 3,
+}
+
+/// `on-startup` runs under the largest per-transaction budget (contract section 6).
+const STARTUP_BUDGET: u64 = 1_400_000;
+
+impl Session {
+    /// Runs a compiled program: its top level (output to the host), then, if it declares
+    /// autonomous programs, their deployment and startup. `globals` are the names of the
+    /// program's globals (from its site map), for binding the scenario's account names.
+    pub fn run_compiled(&mut self, so: &[u8], globals: &[String]) -> Result<ScriptRun, String> {
+        let payer = deploy::payer();
+        let bindings = self.bindings(globals);
+        let svm = self.vm.chain.bank().svm();
+        deploy::fund(svm, &payer)?;
+        let script = deploy::keypair("ovsm:program");
+        deploy::deploy(svm, &payer, so, &script)?;
+        let data = header(Mode::TopLevel, 0, 0, 0, 0, [&Value::Nil, &Value::Nil, &bindings, &Value::Nil, &Value::Nil])?;
+        let invocation = deploy::invoke(svm, &payer, script.pubkey(), &data, Vec::new(), deploy::SCRIPT_COMPUTE_LIMIT);
+        let run = read_logs(&invocation);
+        self.vm.host.write(&run.stdout);
+        let announced = announcements(&invocation);
+        let top_level_ok = matches!(run.outcome, ScriptOutcome::Value(_));
+        self.compiled = Some(CompiledState { payer, bindings, startups: Vec::new() });
+        if !top_level_ok || announced.is_empty() {
+            return Ok(run);
+        }
+        let first = self.vm.chain.programs.len();
+        for (name, startups, events) in announced {
+            self.register_compiled(so, &name, startups, &events)?;
+        }
+        if let Err(error) = self.start_compiled(first) {
+            let code = error.fault.code.to_string();
+            return Ok(ScriptRun {
+                stdout: String::new(),
+                outcome: ScriptOutcome::Error { site: u64::MAX, code, message: error.fault.message },
+                compute_units: run.compute_units,
+            });
+        }
+        Ok(run)
+    }
+
+    /// The scenario's account names that are globals of the program, as the array the program
+    /// binds at entry: global index, address, ...
+    fn bindings(&self, globals: &[String]) -> Value {
+        let mut items = crate::value::Array::new();
+        for (name, address) in &self.vm.chain.account_names {
+            if let Some(g) = globals.iter().position(|n| n == name) {
+                items.push_back(Value::Int(g as i64));
+                items.push_back(Value::str(address));
+            }
+        }
+        Value::array(items)
+    }
+
+    /// Deploys the `.so` again at the program's own address and gives it a state account.
+    fn register_compiled(&mut self, so: &[u8], name: &str, startups: u32, events: &[String]) -> Result<(), String> {
+        let index = self.vm.chain.programs.len();
+        let key = deploy::keypair(&format!("ovsm:program:{name}"));
+        let Some(state) = self.compiled.as_mut() else { return Err("no compiled program is loaded".into()) };
+        state.startups.push(startups);
+        let payer = deploy::keypair("ovsm:payer");
+        let svm = self.vm.chain.bank().svm();
+        deploy::deploy(svm, &payer, so, &key)?;
+        let address = key.pubkey().to_string();
+        let handlers = events
+            .iter()
+            .enumerate()
+            .map(|(k, event)| {
+                (event.clone(), Value::Compiled(std::rc::Rc::new(CompiledFn::Handler { program: index as u32, index: k as u32 })))
+            })
+            .collect();
+        let state_address = crate::program_address(&format!("state:{name}"));
+        self.vm.chain.programs.push(ProgramInfo {
+            name: name.to_string(),
+            address: address.clone(),
+            handlers,
+            state_address: state_address.clone(),
+            state_globals: Default::default(),
+            fee_address: crate::program_address(&format!("fees:{name}")),
+            stake_lamports: 0,
+            suspended: false,
+        });
+        // u32 length, then the state; sized by the interpreter's limit.
+        let data = vec![0; self.vm.chain.config.state_bytes_limit + 4];
+        self.vm.chain.bank().set_account(&state_address, AccountView { lamports: 1_000_000_000, owner: address, data })?;
+        self.fund(index);
+        Ok(())
+    }
+
+    /// Runs each new program's startup clauses at the current slot, as the interpreter does.
+    fn start_compiled(&mut self, first: usize) -> Result<(), RuntimeError> {
+        let startups: Vec<u32> = self.compiled.as_ref().map(|s| s.startups.clone()).unwrap_or_default();
+        for index in first..self.vm.chain.programs.len() {
+            for clause in 0..startups.get(index).copied().unwrap_or(0) {
+                self.vm.chain.touched.clear();
+                let (result, _) = self.invoke_compiled(index, Mode::Startup, clause, &Value::Nil, &[], STARTUP_BUDGET);
+                result?;
+                self.flush_ring(index);
+                let touched = std::mem::take(&mut self.vm.chain.touched);
+                self.vm.chain.evaluate_watchers(&touched);
+            }
+        }
+        self.process_slot(self.vm.chain.slot);
+        Ok(())
+    }
+
+    /// Calls a compiled function the scheduler holds; the value it returned and the compute
+    /// units the VM metered.
+    pub(crate) fn call_compiled(
+        &mut self,
+        program: usize,
+        f: &CompiledFn,
+        args: &[Value],
+        budget: u64,
+    ) -> (Result<Value, RuntimeError>, u64) {
+        match f {
+            CompiledFn::Handler { index, .. } => self.invoke_compiled(program, Mode::Handler, *index, &Value::Nil, args, budget),
+            CompiledFn::Closure { .. } => {
+                let callee = Value::Compiled(std::rc::Rc::new(match f {
+                    CompiledFn::Closure { name, wire } => CompiledFn::Closure { name: name.clone(), wire: wire.clone() },
+                    CompiledFn::Handler { program, index } => CompiledFn::Handler { program: *program, index: *index },
+                }));
+                self.invoke_compiled(program, Mode::Callback, 0, &callee, args, budget)
+            }
+        }
+    }
+
+    /// One transaction invoking program `index`, with the chain lent to the syscalls.
+    fn invoke_compiled(
+        &mut self,
+        index: usize,
+        mode: Mode,
+        clause: u32,
+        callee: &Value,
+        args: &[Value],
+        budget: u64,
+    ) -> (Result<Value, RuntimeError>, u64) {
+        let failed = |message: String| RuntimeError { fault: Fault::new("E0299", message), span: Span::SYNTHETIC, trace: Vec::new() };
+        let chain = &mut self.vm.chain;
+        let Some((program, name, state, fees)) =
+            chain.programs.get(index).map(|p| (p.address.clone(), p.name.clone(), p.state_address.clone(), p.fee_address.clone()))
+        else {
+            return (Err(failed(format!("internal error: no program {index}"))), 0);
+        };
+        let Some(compiled) = &self.compiled else { return (Err(failed("internal error: no compiled program".into())), 0) };
+        let prefix = Value::str(&format!("[slot {} {name}] ", chain.slot));
+        let arguments = Value::array(args.iter().cloned().collect());
+        let values = [&Value::str(&program), &prefix, &compiled.bindings, callee, &arguments];
+        let data = match header(mode, index as u32, clause, chain.slot, chain.epoch(), values) {
+            Ok(data) => data,
+            Err(why) => return (Err(RuntimeError { fault: Fault::value_error(why), span: Span::SYNTHETIC, trace: Vec::new() }), 0),
+        };
+        let (Ok(program_key), Ok(state_key)) = (crate::chain::bank::address(&program), crate::chain::bank::address(&state)) else {
+            return (Err(failed("internal error: a program address does not parse".into())), 0);
+        };
+        chain.current = Some(index);
+        chain.emitted_this_execution = 0;
+        let mut bank = chain.take_bank();
+        let balance = bank.account(&fees).map_or(0, |a| a.lamports);
+        chain.fees_lent = Some([(fees.clone(), balance)].into_iter().collect());
+        let limit = u32::try_from(budget).unwrap_or(u32::MAX);
+        let accounts = vec![solana_instruction::AccountMeta::new(state_key, false)];
+        let invocation: Invocation =
+            super::with_lent_chain(chain, || deploy::invoke(bank.svm(), &compiled.payer, program_key, &data, accounts, limit));
+        if let Some(lent) = chain.fees_lent.take() {
+            for (address, lamports) in lent {
+                if let Some(mut account) = bank.account(&address) {
+                    account.lamports = lamports;
+                    let _ = bank.set_account(&address, account);
+                }
+            }
+        }
+        chain.put_bank(bank);
+        chain.current = None;
+        let run = read_logs(&invocation);
+        self.vm.host.write(&run.stdout);
+        let used = invocation.compute_units.min(budget);
+        let result = match (run.outcome, &invocation.failure) {
+            (ScriptOutcome::Error { code, message, .. }, _) => {
+                Err(RuntimeError { fault: Fault::new(super::static_code(&code), message), span: Span::SYNTHETIC, trace: Vec::new() })
+            }
+            (ScriptOutcome::Aborted(why), Some(_)) => Err(failed(format!("the program was stopped by the VM: {why}"))),
+            _ => wire::decode(&invocation.return_data).map_err(|why| failed(format!("internal error: the program's return data: {why}"))),
+        };
+        (result, used)
+    }
+}
+
+/// The instruction data of an invocation (codegen/support/auto.ll).
+fn header(mode: Mode, program: u32, clause: u32, slot: u64, epoch: u64, values: [&Value; 5]) -> Result<Vec<u8>, String> {
+    let mut data = vec![mode as u8];
+    data.extend_from_slice(&((u64::from(program) << 32) | u64::from(clause)).to_le_bytes());
+    data.extend_from_slice(&slot.to_le_bytes());
+    data.extend_from_slice(&epoch.to_le_bytes());
+    for value in values {
+        data.extend(wire::encode(value)?);
+    }
+    Ok(data)
+}
+
+/// The programs a top-level run announced on the `p` channel: name, number of startup clauses,
+/// event ids.
+fn announcements(invocation: &Invocation) -> Vec<(String, u32, Vec<String>)> {
+    let mut programs = Vec::new();
+    for line in &invocation.logs {
+        let Some(text) = line.strip_prefix("Program log: p") else { continue };
+        let mut fields = text.split('\t');
+        let (Some(name), Some(startups)) = (fields.next(), fields.next().and_then(|n| n.parse().ok())) else { continue };
+        programs.push((name.to_string(), startups, fields.map(str::to_string).collect()));
+    }
+    programs
+}

@@ -1,0 +1,232 @@
+//! The wire format in which values cross between a compiled program and the runtime: syscall
+//! arguments and results, event data, callback arguments, return data. The program's half is
+//! `codegen/support/auto.ll`, whose header states the format; this is the runtime's half.
+//!
+//! A closure stays opaque here: the runtime keeps its bytes and sends them back when it calls
+//! it, so the program alone interprets function ids and captured values.
+
+use crate::map::Map;
+use crate::value::{CompiledFn, Value};
+use std::rc::Rc;
+
+const NIL: u8 = 0;
+const BOOL: u8 = 1;
+const INT: u8 = 2;
+const STRING: u8 = 4;
+const KEYWORD: u8 = 5;
+const ARRAY: u8 = 6;
+const MAP: u8 = 7;
+const CLOSURE: u8 = 8;
+const BOX: u8 = 10;
+const SUBSCRIPTION: u8 = 11;
+const PROGRAM: u8 = 12;
+
+/// Nesting the program's recursive encoder and decoder accept (codegen's `WIRE_DEPTH`).
+pub const MAX_DEPTH: usize = 24;
+
+/// Encodes a value for a compiled program; an error names what cannot cross.
+pub fn encode(value: &Value) -> Result<Vec<u8>, String> {
+    let mut out = Vec::new();
+    write(value, &mut out, 0)?;
+    Ok(out)
+}
+
+fn write_len(out: &mut Vec<u8>, n: usize) -> Result<(), String> {
+    let n = u32::try_from(n).map_err(|_| format!("a collection of {n} items is too large to pass to a compiled program"))?;
+    out.extend_from_slice(&n.to_le_bytes());
+    Ok(())
+}
+
+fn write_str(out: &mut Vec<u8>, s: &str) -> Result<(), String> {
+    write_len(out, s.len())?;
+    out.extend_from_slice(s.as_bytes());
+    Ok(())
+}
+
+fn write(value: &Value, out: &mut Vec<u8>, depth: usize) -> Result<(), String> {
+    if depth > MAX_DEPTH {
+        return Err(format!("a value nested more than {MAX_DEPTH} levels deep cannot be passed to a compiled program"));
+    }
+    match value {
+        Value::Nil => out.push(NIL),
+        Value::Bool(b) => out.extend_from_slice(&[BOOL, u8::from(*b)]),
+        Value::Int(n) => {
+            out.push(INT);
+            out.extend_from_slice(&n.to_le_bytes());
+        }
+        Value::Str(s) => {
+            out.push(STRING);
+            write_str(out, s)?;
+        }
+        Value::Keyword(k) => {
+            out.push(KEYWORD);
+            write_str(out, k)?;
+        }
+        Value::Program(p) => {
+            out.push(PROGRAM);
+            write_str(out, p)?;
+        }
+        Value::Subscription(id) => {
+            out.push(SUBSCRIPTION);
+            out.extend_from_slice(&id.to_le_bytes());
+        }
+        Value::Array(items) => {
+            out.push(ARRAY);
+            write_len(out, items.len())?;
+            for item in items.iter() {
+                write(item, out, depth + 1)?;
+            }
+        }
+        Value::Map(map) => {
+            out.push(MAP);
+            write_len(out, map.len())?;
+            for (k, v) in map.iter() {
+                write(k, out, depth + 1)?;
+                write(v, out, depth + 1)?;
+            }
+        }
+        Value::Compiled(f) => match &**f {
+            CompiledFn::Closure { wire, .. } => out.extend_from_slice(wire),
+            CompiledFn::Handler { .. } => return Err("an `on-event` handler cannot be passed to a compiled program".into()),
+        },
+        Value::Cell(cell) => write(&cell.borrow(), out, depth)?,
+        Value::Float(_) => return Err("floats cannot be passed to a compiled program yet".into()),
+        Value::Closure(_) | Value::Builtin(_) => return Err("an interpreted function cannot be passed to a compiled program".into()),
+    }
+    Ok(())
+}
+
+/// Decodes exactly one value from `bytes`.
+pub fn decode(bytes: &[u8]) -> Result<Value, String> {
+    let mut reader = Reader { bytes, at: 0 };
+    let value = reader.value(0)?;
+    if reader.at != bytes.len() {
+        return Err(format!("{} bytes after the value", bytes.len() - reader.at));
+    }
+    Ok(value)
+}
+
+struct Reader<'b> {
+    bytes: &'b [u8],
+    at: usize,
+}
+
+impl<'b> Reader<'b> {
+    fn take(&mut self, n: usize) -> Result<&'b [u8], String> {
+        let end = self.at.checked_add(n).filter(|e| *e <= self.bytes.len()).ok_or("the value ends early")?;
+        let slice = self.bytes.get(self.at..end).ok_or("the value ends early")?;
+        self.at = end;
+        Ok(slice)
+    }
+
+    fn u8(&mut self) -> Result<u8, String> {
+        self.take(1)?.first().copied().ok_or_else(|| "the value ends early".to_string())
+    }
+
+    fn u32(&mut self) -> Result<usize, String> {
+        let b: [u8; 4] = self.take(4)?.try_into().map_err(|_| "short length")?;
+        Ok(u32::from_le_bytes(b) as usize)
+    }
+
+    fn u64(&mut self) -> Result<u64, String> {
+        let b: [u8; 8] = self.take(8)?.try_into().map_err(|_| "short word")?;
+        Ok(u64::from_le_bytes(b))
+    }
+
+    fn string(&mut self) -> Result<&'b str, String> {
+        let n = self.u32()?;
+        std::str::from_utf8(self.take(n)?).map_err(|_| "a string that is not UTF-8".to_string())
+    }
+
+    fn value(&mut self, depth: usize) -> Result<Value, String> {
+        if depth > MAX_DEPTH {
+            return Err(format!("the value nests more than {MAX_DEPTH} levels deep"));
+        }
+        let start = self.at;
+        Ok(match self.u8()? {
+            NIL => Value::Nil,
+            BOOL => Value::Bool(self.u8()? != 0),
+            INT => Value::Int(self.u64()? as i64),
+            STRING => Value::str(self.string()?),
+            KEYWORD => Value::Keyword(Rc::from(self.string()?)),
+            PROGRAM => Value::Program(Rc::from(self.string()?)),
+            SUBSCRIPTION => Value::Subscription(self.u64()?),
+            ARRAY => {
+                let n = self.u32()?;
+                let mut items = crate::value::Array::new();
+                for _ in 0..n {
+                    items.push_back(self.value(depth + 1)?);
+                }
+                Value::array(items)
+            }
+            MAP => {
+                let n = self.u32()?;
+                let mut map = Map::new();
+                for _ in 0..n {
+                    let k = self.value(depth + 1)?;
+                    let v = self.value(depth + 1)?;
+                    let key = crate::map::Key::of(&k).ok_or("a map key that is not a string, keyword, integer, boolean or nil")?;
+                    map.insert(key, k, v);
+                }
+                Value::Map(Rc::new(map))
+            }
+            CLOSURE => {
+                let _function = self.u32()?;
+                let name = self.string()?.to_string();
+                let captures = self.u32()?;
+                for _ in 0..captures {
+                    self.skip_capture(depth + 1)?;
+                }
+                let wire = self.bytes.get(start..self.at).ok_or("the closure ends early")?;
+                Value::Compiled(Rc::new(CompiledFn::Closure { name, wire: wire.into() }))
+            }
+            other => return Err(format!("unknown tag {other}")),
+        })
+    }
+
+    /// Captured values may hold boxes (variables the closure assigns), which only the program
+    /// interprets: checked for shape, kept as bytes.
+    fn skip_capture(&mut self, depth: usize) -> Result<(), String> {
+        if self.bytes.get(self.at) == Some(&BOX) {
+            self.at += 1;
+            return self.skip_capture(depth + 1);
+        }
+        self.value(depth).map(|_| ())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn data_round_trips() {
+        let mut map = Map::new();
+        let slot = Value::Keyword(Rc::from("slot"));
+        map.insert(crate::map::Key::of(&slot).unwrap(), slot, Value::Int(-7));
+        let items = Value::array([Value::Bool(true), Value::Nil, Value::Subscription(3)].into_iter().collect());
+        map.insert(crate::map::Key::of(&Value::str("price")).unwrap(), Value::str("price"), items);
+        let value = Value::Map(Rc::new(map));
+        let bytes = encode(&value).unwrap();
+        assert!(crate::value::equal(&decode(&bytes).unwrap(), &value));
+    }
+
+    #[test]
+    fn malformed_input_is_an_error() {
+        assert!(decode(&[INT, 1, 2]).is_err());
+        assert!(decode(&[ARRAY, 255, 255, 255, 255]).is_err());
+        assert!(decode(&[99]).is_err());
+        assert!(decode(&[NIL, NIL]).is_err());
+        let deep: Vec<u8> = std::iter::repeat_n([ARRAY, 1, 0, 0, 0], 100).flatten().chain([NIL]).collect();
+        assert!(decode(&deep).is_err());
+    }
+
+    #[test]
+    fn closures_keep_their_bytes() {
+        let mut bytes = vec![CLOSURE, 9, 0, 0, 0, 2, 0, 0, 0, b'c', b'b', 1, 0, 0, 0, BOX, INT];
+        bytes.extend_from_slice(&5i64.to_le_bytes());
+        let v = decode(&bytes).unwrap();
+        assert_eq!(encode(&v).unwrap(), bytes);
+        assert_eq!(crate::print::printed(&v, &ovsm_ir::Program::default()), "#<function cb>");
+    }
+}
