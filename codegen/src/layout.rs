@@ -33,6 +33,9 @@ const TARGET: u64 = 160; // program index << 32 | clause index
 const PROGID: u64 = 176; // values (16 bytes each): the program's address string,
 const CALLEE: u64 = 192; // the callback to call,
 const ARGS: u64 = 208; // and its arguments (an array)
+const ACCTS: u64 = 224; // the input's account records, by position (a heap array of pointers)
+const NACCTS: u64 = 232; // how many
+const ACCTNAMES: u64 = 240; // a value: [address owner ...] of the accounts after the state account
 
 const OUTBUF: u64 = 256;
 /// Output bytes per `sol_log_` message (the buffer's first byte is the channel byte).
@@ -82,6 +85,9 @@ pub fn expansion(word: &str) -> Option<String> {
         "PROGID" => format!("inttoptr (i64 {} to %V*)", HEAP + PROGID),
         "CALLEE" => format!("inttoptr (i64 {} to %V*)", HEAP + CALLEE),
         "ARGS" => format!("inttoptr (i64 {} to %V*)", HEAP + ARGS),
+        "ACCTS" => word_ptr(ACCTS),
+        "NACCTS" => word_ptr(NACCTS),
+        "ACCTNAMES" => format!("inttoptr (i64 {} to %V*)", HEAP + ACCTNAMES),
         "SYSBUF" => format!("inttoptr (i64 {} to i8*)", HEAP + SYSBUF),
         "SYSBUF_CAP" => SYSBUF_CAP.to_string(),
         "OUTBUF" => format!("inttoptr (i64 {} to i8*)", HEAP + OUTBUF),

@@ -4,10 +4,16 @@
 ; program ABI, docs/codegen.md):
 ;
 ;   u8 mode (0 the top level, 1 an `on-startup` clause, 2 an `on-event` handler, 3 a callback)
-;   u32 program index, u32 clause index, u64 slot, u64 epoch,
-;   then four values in the wire format below: the program's address (a string), the `log`
+;   u64 program index << 32 | clause index, u64 slot, u64 epoch,
+;   then six values in the wire format below: the program's address (a string), the `log`
 ;   prefix (a string, or nil), the bindings (an array of global index, value, ...: the
-;   scenario's account names) and, for a callback, the closure and its arguments (an array).
+;   scenario's account names), for a callback the closure (else nil), the arguments (an
+;   array), and the address and owner of each account the transaction passes after the state
+;   account, in order (an array of strings: address, owner, ...).
+;
+; The accounts themselves are the loader's: `read-field`, `write-field`, `transfer-lamports`
+; and `get-account` work on their serialized data and lamports in the input, so the runtime
+; enforces ownership and rolls everything back when the invocation fails.
 ;
 ; Values cross between the program and the runtime in one wire format, here and in
 ; runtime/src/compiled/wire.rs: a tag byte, then
@@ -553,6 +559,12 @@ entry:
   %nw = bitcast i8* %input to i64*
   %n = load i64, i64* %nw
   %first = getelementptr i8, i8* %input, i64 8
+  %tsize = shl i64 %n, 3
+  %table = call i8* @ovsm_alloc(i64 %tsize)
+  %tablei = ptrtoint i8* %table to i64
+  %tablew = bitcast i8* %table to i64*
+  store i64 %tablei, i64* $ACCTS
+  store i64 %n, i64* $NACCTS
   br label %accounts
 accounts:
   %i = phi i64 [ 0, %entry ], [ %i1, %next ]
@@ -564,6 +576,12 @@ account:
   %isdup = icmp ne i8 %dup, -1
   br i1 %isdup, label %skipdup, label %full
 skipdup:
+  ; a duplicate is the account at the position its first byte gives
+  %dupi = zext i8 %dup to i64
+  %origp = getelementptr i64, i64* %tablew, i64 %dupi
+  %orig = load i64, i64* %origp
+  %slotd = getelementptr i64, i64* %tablew, i64 %i
+  store i64 %orig, i64* %slotd
   %pd = getelementptr i8, i8* %p, i64 8
   br label %next
 full:
@@ -573,6 +591,9 @@ full:
   %lenp = bitcast i8* %lenp0 to i64*
   %len = load i64, i64* %lenp
   %dat = getelementptr i8, i8* %p, i64 88
+  %pi = ptrtoint i8* %p to i64
+  %slotf = getelementptr i64, i64* %tablew, i64 %i
+  store i64 %pi, i64* %slotf
   %isfirst = icmp eq i64 %i, 0
   br i1 %isfirst, label %state, label %skip
 state:
@@ -628,10 +649,12 @@ header:
   %r3 = call i64 @ovsm_wire_read(i8** %cur, i8* %end, %V* %bindings, i64 0)
   %r4 = call i64 @ovsm_wire_read(i8** %cur, i8* %end, %V* $CALLEE, i64 0)
   %r5 = call i64 @ovsm_wire_read(i8** %cur, i8* %end, %V* $ARGS, i64 0)
+  %r6 = call i64 @ovsm_wire_read(i8** %cur, i8* %end, %V* $ACCTNAMES, i64 0)
   %e12 = or i64 %r1, %r2
   %e34 = or i64 %r3, %r4
+  %e56 = or i64 %r5, %r6
   %e = or i64 %e12, %e34
-  %e5 = or i64 %e, %r5
+  %e5 = or i64 %e, %e56
   %bad = icmp ne i64 %e5, 0
   br i1 %bad, label %malformed, label %decoded
 decoded:
@@ -1032,4 +1055,564 @@ nil:
 define i64 @ovsm_push_callee(i64 %site) {
   %r = call i64 @ovsm_push_value(%V* $CALLEE, i64 %site)
   ret i64 %r
+}
+
+; ---- accounts -----------------------------------------------------------------------------------
+
+; The position among the invocation's accounts (1, 2, ...) of the account whose address equals
+; the string *addr, or 0 when the transaction did not pass it (the bank has no such account).
+define i64 @ovsm_account_index(%V* %addr) {
+entry:
+  %t = call i64 @ovsm_tag(%V* $ACCTNAMES)
+  %isarr = icmp eq i64 %t, 6
+  br i1 %isarr, label %search, label %none
+search:
+  %names = call i64 @ovsm_payload(%V* $ACCTNAMES)
+  %n2 = call i64 @ovsm_len_of(i64 %names)
+  %n = lshr i64 %n2, 1
+  br label %loop
+loop:
+  %k = phi i64 [ 0, %search ], [ %k1, %next ]
+  %more = icmp ult i64 %k, %n
+  br i1 %more, label %item, label %none
+item:
+  %k2 = shl i64 %k, 1
+  %name = call %V* @ovsm_array_item(i64 %names, i64 %k2)
+  %same = call i1 @ovsm_equal(%V* %name, %V* %addr)
+  %k1 = add i64 %k, 1
+  br i1 %same, label %found, label %next
+next:
+  br label %loop
+found:
+  ret i64 %k1
+none:
+  ret i64 0
+}
+
+; The loader's record of account k (lamports at +72, data length at +80, data at +88).
+define i8* @ovsm_account_record(i64 %k) alwaysinline {
+  %table = load i64, i64* $ACCTS
+  %off = shl i64 %k, 3
+  %a = add i64 %table, %off
+  %p = inttoptr i64 %a to i64*
+  %r = load i64, i64* %p
+  %rp = inttoptr i64 %r to i8*
+  ret i8* %rp
+}
+
+define i64* @ovsm_account_word(i64 %k, i64 %offset) alwaysinline {
+  %r = call i8* @ovsm_account_record(i64 %k)
+  %w = getelementptr i8, i8* %r, i64 %offset
+  %p = bitcast i8* %w to i64*
+  ret i64* %p
+}
+
+; The owner string of account k (k >= 1).
+define %V* @ovsm_account_owner(i64 %k) alwaysinline {
+  %names = call i64 @ovsm_payload(%V* $ACCTNAMES)
+  %i0 = shl i64 %k, 1
+  %i = sub i64 %i0, 1
+  %v = call %V* @ovsm_array_item(i64 %names, i64 %i)
+  ret %V* %v
+}
+
+; `op: no account `ADDR` in the bank`
+define i64 @ovsm_no_account(i8* %op, %V* %addr, i64 %site) noinline {
+  call void @sb_reset()
+  call void @sb_byte(i8 96)
+  call void @sb_obj(i8* %op)
+  call void @sb_obj(i8* $STR"`: no account `")
+  call void @sb_value(%V* %addr, i64 0, i64 0)
+  call void @sb_byte(i8 96)
+  call void @sb_obj(i8* $STR" in the bank")
+  %r = call i64 @ovsm_fail_sb(i64 211, i64 %site)
+  ret i64 %r
+}
+
+; The account an operation names, checked: its position, or -1 after raising an error. With
+; `writable`, the running program must own it.
+define i64 @ovsm_account_arg(%V* %addr, i8* %op, i64 %writable, i64 %site) noinline {
+entry:
+  %t = call i64 @ovsm_tag(%V* %addr)
+  %isstr = icmp eq i64 %t, 4
+  br i1 %isstr, label %find, label %notstr
+notstr:
+  %e0 = call i64 @ovsm_expected(%V* %addr, i8* %op, i8* $STR"a string", i64 %site)
+  ret i64 -1
+find:
+  %k = call i64 @ovsm_account_index(%V* %addr)
+  %missing = icmp eq i64 %k, 0
+  br i1 %missing, label %none, label %found
+none:
+  %e1 = call i64 @ovsm_no_account(i8* %op, %V* %addr, i64 %site)
+  ret i64 -1
+found:
+  %w = icmp ne i64 %writable, 0
+  br i1 %w, label %owner, label %ok
+owner:
+  %mode = load i64, i64* $MODE
+  %outside = icmp eq i64 %mode, 0
+  br i1 %outside, label %notprogram, label %mine
+mine:
+  %o = call %V* @ovsm_account_owner(i64 %k)
+  %isme = call i1 @ovsm_equal(%V* %o, %V* $PROGID)
+  br i1 %isme, label %ok, label %foreign
+ok:
+  ret i64 %k
+notprogram:
+  call void @sb_reset()
+  call void @sb_byte(i8 96)
+  call void @sb_obj(i8* %op)
+  call void @sb_obj(i8* $STR"` must be called from inside an autonomous program")
+  %e2 = call i64 @ovsm_fail_sb(i64 211, i64 %site)
+  ret i64 -1
+foreign:
+  call void @sb_reset()
+  call void @sb_byte(i8 96)
+  call void @sb_obj(i8* %op)
+  call void @sb_obj(i8* $STR"`: account `")
+  call void @sb_value(%V* %addr, i64 0, i64 0)
+  call void @sb_obj(i8* $STR"` is owned by `")
+  call void @sb_value(%V* %o, i64 0, i64 0)
+  call void @sb_obj(i8* $STR"`, not by the running program")
+  %e3 = call i64 @ovsm_fail_sb(i64 211, i64 %site)
+  ret i64 -1
+}
+
+; A field type argument (nil or absent: i64) as its width in bytes and signedness:
+; 1 i64, 2 u64, 3 i32, 4 u32, 5 u8, 6 f64; 0 after raising an error.
+define i64 @ovsm_field_type(%V* %v, i8* %op, i64 %site) noinline {
+entry:
+  %t = call i64 @ovsm_tag(%V* %v)
+  switch i64 %t, label %bad [ i64 0, label %i64
+                              i64 4, label %name
+                              i64 5, label %name ]
+i64:
+  ret i64 1
+name:
+  %s = call i64 @ovsm_payload(%V* %v)
+  %is_i64 = call i1 @ovsm_obj_is(i64 %s, i8* $STR"i64")
+  br i1 %is_i64, label %i64, label %u64q
+u64q:
+  %is_u64 = call i1 @ovsm_obj_is(i64 %s, i8* $STR"u64")
+  br i1 %is_u64, label %u64, label %i32q
+u64:
+  ret i64 2
+i32q:
+  %is_i32 = call i1 @ovsm_obj_is(i64 %s, i8* $STR"i32")
+  br i1 %is_i32, label %i32, label %u32q
+i32:
+  ret i64 3
+u32q:
+  %is_u32 = call i1 @ovsm_obj_is(i64 %s, i8* $STR"u32")
+  br i1 %is_u32, label %u32, label %u8q
+u32:
+  ret i64 4
+u8q:
+  %is_u8 = call i1 @ovsm_obj_is(i64 %s, i8* $STR"u8")
+  br i1 %is_u8, label %u8, label %f64q
+u8:
+  ret i64 5
+f64q:
+  %is_f64 = call i1 @ovsm_obj_is(i64 %s, i8* $STR"f64")
+  br i1 %is_f64, label %f64, label %unknown
+f64:
+  ret i64 6
+unknown:
+  call void @sb_reset()
+  call void @sb_byte(i8 96)
+  call void @sb_obj(i8* %op)
+  call void @sb_obj(i8* $STR"`: unknown field type ")
+  call void @sb_byte(i8 34)
+  %sp = inttoptr i64 %s to i8*
+  call void @sb_obj(i8* %sp)
+  call void @sb_byte(i8 34)
+  call void @sb_obj(i8* $STR" (i64, u64, i32, u32, u8, f64)")
+  %e1 = call i64 @ovsm_fail_sb(i64 211, i64 %site)
+  ret i64 0
+bad:
+  %e2 = call i64 @ovsm_expected(%V* %v, i8* %op, i8* $STR"a field type string", i64 %site)
+  ret i64 0
+}
+
+define i1 @ovsm_obj_is(i64 %s, i8* %lit) {
+  %l = ptrtoint i8* %lit to i64
+  %c = call i64 @ovsm_str_cmp(i64 %s, i64 %l)
+  %e = icmp eq i64 %c, 0
+  ret i1 %e
+}
+
+define i64 @ovsm_field_width(i64 %ty) alwaysinline {
+  %w = icmp ule i64 %ty, 2
+  %w8 = icmp eq i64 %ty, 6
+  %eight = or i1 %w, %w8
+  %isu8 = icmp eq i64 %ty, 5
+  %small = select i1 %isu8, i64 1, i64 4
+  %width = select i1 %eight, i64 8, i64 %small
+  ret i64 %width
+}
+
+; Where a field of account k lies: its address, or null after raising the interpreter's index
+; error (offset negative or the field past the data's end).
+define i8* @ovsm_field_at(i64 %k, i64 %offset, i64 %width, i64 %site) noinline {
+entry:
+  %lenp = call i64* @ovsm_account_word(i64 %k, i64 80)
+  %len = load i64, i64* %lenp
+  %neg = icmp slt i64 %offset, 0
+  %end = add i64 %offset, %width
+  %past = icmp ugt i64 %end, %len
+  %bad = or i1 %neg, %past
+  br i1 %bad, label %error, label %ok
+ok:
+  %r = call i8* @ovsm_account_record(i64 %k)
+  %d0 = getelementptr i8, i8* %r, i64 88
+  %d = getelementptr i8, i8* %d0, i64 %offset
+  ret i8* %d
+error:
+  %e = call i64 @ovsm_index_error(i64 %offset, i64 %len, i8* $STR"account data", i64 %site)
+  ret i8* null
+}
+
+define i64 @ovsm_floats_unsupported(i8* %op, i64 %site) noinline {
+  call void @sb_reset()
+  call void @sb_byte(i8 96)
+  call void @sb_obj(i8* %op)
+  call void @sb_obj(i8* $STR"`: f64 fields need floats, which the sBPF back end does not support yet")
+  %r = call i64 @ovsm_fail_sb(i64 211, i64 %site)
+  ret i64 %r
+}
+
+; (read-field pubkey offset [type]) with n = 2 or 3 arguments on the stack.
+define i64 @op_read_field(i64 %n, i64 %site) noinline {
+entry:
+  %nil = alloca %V
+  call void @ovsm_set(%V* %nil, i64 0, i64 0)
+  %three = icmp eq i64 %n, 3
+  %d = select i1 %three, i64 2, i64 1
+  %addr = call %V* @ovsm_top(i64 %d)
+  %d1 = sub i64 %d, 1
+  %off = call %V* @ovsm_top(i64 %d1)
+  %top = call %V* @ovsm_top(i64 0)
+  %tyv = select i1 %three, %V* %top, %V* %nil
+  %op = bitcast i8* $STR"read-field" to i8*
+  %at = call i64 @ovsm_tag(%V* %addr)
+  %atok = icmp eq i64 %at, 4
+  br i1 %atok, label %offset, label %addrbad
+addrbad:
+  %e0 = call i64 @ovsm_expected(%V* %addr, i8* %op, i8* $STR"a string", i64 %site)
+  ret i64 1
+offset:
+  %ot = call i64 @ovsm_tag(%V* %off)
+  %otok = icmp eq i64 %ot, 2
+  br i1 %otok, label %type, label %offbad
+offbad:
+  %e1 = call i64 @ovsm_expected(%V* %off, i8* %op, i8* $STR"an integer", i64 %site)
+  ret i64 1
+type:
+  %ty = call i64 @ovsm_field_type(%V* %tyv, i8* %op, i64 %site)
+  %tybad = icmp eq i64 %ty, 0
+  br i1 %tybad, label %fail, label %account
+account:
+  %k = call i64 @ovsm_account_arg(%V* %addr, i8* %op, i64 0, i64 %site)
+  %kbad = icmp slt i64 %k, 0
+  br i1 %kbad, label %fail, label %field
+field:
+  %o = call i64 @ovsm_payload(%V* %off)
+  %width = call i64 @ovsm_field_width(i64 %ty)
+  %p = call i8* @ovsm_field_at(i64 %k, i64 %o, i64 %width, i64 %site)
+  %pnull = icmp eq i8* %p, null
+  br i1 %pnull, label %fail, label %read
+read:
+  switch i64 %ty, label %r64 [ i64 2, label %ru64
+                               i64 3, label %ri32
+                               i64 4, label %ru32
+                               i64 5, label %ru8
+                               i64 6, label %rf64 ]
+r64:
+  %p64 = bitcast i8* %p to i64*
+  %v64 = load i64, i64* %p64, align 1
+  br label %done
+ru64:
+  %pu64 = bitcast i8* %p to i64*
+  %vu64 = load i64, i64* %pu64, align 1
+  %big = icmp slt i64 %vu64, 0
+  br i1 %big, label %overflow, label %done
+ri32:
+  %p32 = bitcast i8* %p to i32*
+  %v32 = load i32, i32* %p32, align 1
+  %vi32 = sext i32 %v32 to i64
+  br label %done
+ru32:
+  %pu32 = bitcast i8* %p to i32*
+  %w32 = load i32, i32* %pu32, align 1
+  %vu32 = zext i32 %w32 to i64
+  br label %done
+ru8:
+  %w8 = load i8, i8* %p
+  %vu8 = zext i8 %w8 to i64
+  br label %done
+rf64:
+  %ef = call i64 @ovsm_floats_unsupported(i8* %op, i64 %site)
+  ret i64 1
+overflow:
+  %eo = call i64 @ovsm_overflow(i8* %op, i64 %site)
+  ret i64 1
+done:
+  %v = phi i64 [ %v64, %r64 ], [ %vu64, %ru64 ], [ %vi32, %ri32 ], [ %vu32, %ru32 ], [ %vu8, %ru8 ]
+  %s = call i64 @ovsm_replace_top(i64 %n, i64 2, i64 %v, i64 %site)
+  ret i64 %s
+fail:
+  ret i64 1
+}
+
+; (write-field pubkey offset type value)
+define i64 @op_write_field(i64 %site) noinline {
+entry:
+  %addr = call %V* @ovsm_top(i64 3)
+  %off = call %V* @ovsm_top(i64 2)
+  %tyv = call %V* @ovsm_top(i64 1)
+  %val = call %V* @ovsm_top(i64 0)
+  %op = bitcast i8* $STR"write-field" to i8*
+  %at = call i64 @ovsm_tag(%V* %addr)
+  %atok = icmp eq i64 %at, 4
+  br i1 %atok, label %offset, label %addrbad
+addrbad:
+  %e0 = call i64 @ovsm_expected(%V* %addr, i8* %op, i8* $STR"a string", i64 %site)
+  ret i64 1
+offset:
+  %ot = call i64 @ovsm_tag(%V* %off)
+  %otok = icmp eq i64 %ot, 2
+  br i1 %otok, label %type, label %offbad
+offbad:
+  %e1 = call i64 @ovsm_expected(%V* %off, i8* %op, i8* $STR"an integer", i64 %site)
+  ret i64 1
+type:
+  %ty = call i64 @ovsm_field_type(%V* %tyv, i8* %op, i64 %site)
+  %tybad = icmp eq i64 %ty, 0
+  br i1 %tybad, label %fail, label %value
+value:
+  %vt = call i64 @ovsm_tag(%V* %val)
+  %vtok = icmp eq i64 %vt, 2
+  br i1 %vtok, label %account, label %valbad
+valbad:
+  %e2 = call i64 @ovsm_expected(%V* %val, i8* %op, i8* $STR"a number to write", i64 %site)
+  ret i64 1
+account:
+  %k = call i64 @ovsm_account_arg(%V* %addr, i8* %op, i64 1, i64 %site)
+  %kbad = icmp slt i64 %k, 0
+  br i1 %kbad, label %fail, label %range
+range:
+  %x = call i64 @ovsm_payload(%V* %val)
+  switch i64 %ty, label %fits [ i64 2, label %cu64
+                                i64 3, label %ci32
+                                i64 4, label %cu32
+                                i64 5, label %cu8
+                                i64 6, label %cf64 ]
+cu64:
+  %neg = icmp slt i64 %x, 0
+  br i1 %neg, label %nofit, label %fits
+ci32:
+  %lo = icmp slt i64 %x, -2147483648
+  %hi = icmp sgt i64 %x, 2147483647
+  %out32 = or i1 %lo, %hi
+  br i1 %out32, label %nofit, label %fits
+cu32:
+  %outu32 = icmp ugt i64 %x, 4294967295
+  br i1 %outu32, label %nofit, label %fits
+cu8:
+  %outu8 = icmp ugt i64 %x, 255
+  br i1 %outu8, label %nofit, label %fits
+cf64:
+  %ef = call i64 @ovsm_floats_unsupported(i8* %op, i64 %site)
+  ret i64 1
+nofit:
+  call void @sb_reset()
+  call void @sb_obj(i8* $STR"`write-field`: ")
+  call void @sb_int(i64 %x)
+  call void @sb_obj(i8* $STR" does not fit in ")
+  %tyname = call i8* @ovsm_field_type_name(i64 %ty)
+  call void @sb_obj(i8* %tyname)
+  %e3 = call i64 @ovsm_fail_sb(i64 211, i64 %site)
+  ret i64 1
+fits:
+  %o = call i64 @ovsm_payload(%V* %off)
+  %width = call i64 @ovsm_field_width(i64 %ty)
+  %p = call i8* @ovsm_field_at(i64 %k, i64 %o, i64 %width, i64 %site)
+  %pnull = icmp eq i8* %p, null
+  br i1 %pnull, label %fail, label %write
+write:
+  switch i64 %width, label %w8 [ i64 1, label %w1
+                                 i64 4, label %w4 ]
+w1:
+  %b = trunc i64 %x to i8
+  store i8 %b, i8* %p
+  br label %done
+w4:
+  %p4 = bitcast i8* %p to i32*
+  %x4 = trunc i64 %x to i32
+  store i32 %x4, i32* %p4, align 1
+  br label %done
+w8:
+  %p8 = bitcast i8* %p to i64*
+  store i64 %x, i64* %p8, align 1
+  br label %done
+done:
+  %s = call i64 @ovsm_replace_top(i64 4, i64 0, i64 0, i64 %site)
+  ret i64 %s
+fail:
+  ret i64 1
+}
+
+define i8* @ovsm_field_type_name(i64 %ty) {
+entry:
+  switch i64 %ty, label %i64 [ i64 2, label %u64
+                               i64 3, label %i32
+                               i64 4, label %u32
+                               i64 5, label %u8 ]
+i64:
+  ret i8* $STR"i64"
+u64:
+  ret i8* $STR"u64"
+i32:
+  ret i8* $STR"i32"
+u32:
+  ret i8* $STR"u32"
+u8:
+  ret i8* $STR"u8"
+}
+
+; (transfer-lamports from to lamports): debits an account the program owns, credits another
+; the transaction passed, in the loader's input (the runtime checks both at the end).
+define i64 @op_transfer(i64 %site) noinline {
+entry:
+  %from = call %V* @ovsm_top(i64 2)
+  %to = call %V* @ovsm_top(i64 1)
+  %amount = call %V* @ovsm_top(i64 0)
+  %op = bitcast i8* $STR"transfer-lamports" to i8*
+  %ft = call i64 @ovsm_tag(%V* %from)
+  %ftok = icmp eq i64 %ft, 4
+  br i1 %ftok, label %tocheck, label %frombad
+frombad:
+  %e0 = call i64 @ovsm_expected(%V* %from, i8* %op, i8* $STR"a string", i64 %site)
+  ret i64 1
+tocheck:
+  %tt = call i64 @ovsm_tag(%V* %to)
+  %ttok = icmp eq i64 %tt, 4
+  br i1 %ttok, label %amountcheck, label %tobad
+tobad:
+  %e1 = call i64 @ovsm_expected(%V* %to, i8* %op, i8* $STR"a string", i64 %site)
+  ret i64 1
+amountcheck:
+  %at = call i64 @ovsm_tag(%V* %amount)
+  %atok = icmp eq i64 %at, 2
+  br i1 %atok, label %sign, label %amountbad
+amountbad:
+  %e2 = call i64 @ovsm_expected(%V* %amount, i8* %op, i8* $STR"an integer", i64 %site)
+  ret i64 1
+sign:
+  %x = call i64 @ovsm_payload(%V* %amount)
+  %neg = icmp slt i64 %x, 0
+  br i1 %neg, label %negative, label %source
+negative:
+  call void @sb_reset()
+  call void @sb_obj(i8* $STR"`transfer-lamports`: amount ")
+  call void @sb_int(i64 %x)
+  call void @sb_obj(i8* $STR" is negative")
+  %e3 = call i64 @ovsm_fail_sb(i64 211, i64 %site)
+  ret i64 1
+source:
+  %kf = call i64 @ovsm_account_arg(%V* %from, i8* %op, i64 1, i64 %site)
+  %kfbad = icmp slt i64 %kf, 0
+  br i1 %kfbad, label %fail, label %dest
+dest:
+  %kt = call i64 @ovsm_account_arg(%V* %to, i8* %op, i64 0, i64 %site)
+  %ktbad = icmp slt i64 %kt, 0
+  br i1 %ktbad, label %fail, label %debit
+debit:
+  %fl = call i64* @ovsm_account_word(i64 %kf, i64 72)
+  %have = load i64, i64* %fl
+  %short = icmp ult i64 %have, %x
+  br i1 %short, label %insufficient, label %credit
+insufficient:
+  call void @sb_reset()
+  call void @sb_obj(i8* $STR"`transfer-lamports`: `")
+  call void @sb_value(%V* %from, i64 0, i64 0)
+  call void @sb_obj(i8* $STR"` has ")
+  call void @sb_int(i64 %have)
+  call void @sb_obj(i8* $STR" lamports, cannot send ")
+  call void @sb_int(i64 %x)
+  %e4 = call i64 @ovsm_fail_sb(i64 211, i64 %site)
+  ret i64 1
+credit:
+  %tl = call i64* @ovsm_account_word(i64 %kt, i64 72)
+  %left = sub i64 %have, %x
+  store i64 %left, i64* %fl
+  %dest0 = load i64, i64* %tl
+  %dest1 = add i64 %dest0, %x
+  %wrap = icmp ult i64 %dest1, %dest0
+  br i1 %wrap, label %overflow, label %store
+overflow:
+  store i64 %have, i64* %fl
+  %e5 = call i64 @ovsm_fail_literal(i64 211, i8* $STR"`transfer-lamports`: lamport overflow", i64 %site)
+  ret i64 1
+store:
+  store i64 %dest1, i64* %tl
+  %s = call i64 @ovsm_replace_top(i64 3, i64 0, i64 0, i64 %site)
+  ret i64 %s
+fail:
+  ret i64 1
+}
+
+; (get-account pubkey): {:lamports :owner :data-length}, or nil when the bank has none.
+define i64 @op_get_account(i64 %site) noinline {
+entry:
+  %addr = call %V* @ovsm_top(i64 0)
+  %at = call i64 @ovsm_tag(%V* %addr)
+  %atok = icmp eq i64 %at, 4
+  br i1 %atok, label %find, label %addrbad
+addrbad:
+  %e0 = call i64 @ovsm_expected(%V* %addr, i8* $STR"get-account", i8* $STR"a string", i64 %site)
+  ret i64 1
+find:
+  %k = call i64 @ovsm_account_index(%V* %addr)
+  %missing = icmp eq i64 %k, 0
+  br i1 %missing, label %nil, label %build
+nil:
+  call void @ovsm_set(%V* %addr, i64 0, i64 0)
+  ret i64 0
+build:
+  %lw = call i64* @ovsm_account_word(i64 %k, i64 72)
+  %lamports = load i64, i64* %lw
+  %dw = call i64* @ovsm_account_word(i64 %k, i64 80)
+  %dlen = load i64, i64* %dw
+  %owner = call %V* @ovsm_account_owner(i64 %k)
+  %kl = ptrtoint i8* $STR"lamports" to i64
+  %r1 = call i64 @ovsm_push(i64 5, i64 %kl, i64 %site)
+  %r2 = call i64 @ovsm_push(i64 2, i64 %lamports, i64 %site)
+  %ko = ptrtoint i8* $STR"owner" to i64
+  %r3 = call i64 @ovsm_push(i64 5, i64 %ko, i64 %site)
+  %r4 = call i64 @ovsm_push_value(%V* %owner, i64 %site)
+  %kd = ptrtoint i8* $STR"data-length" to i64
+  %r5 = call i64 @ovsm_push(i64 5, i64 %kd, i64 %site)
+  %r6 = call i64 @ovsm_push(i64 2, i64 %dlen, i64 %site)
+  %a = or i64 %r1, %r2
+  %b = or i64 %r3, %r4
+  %c = or i64 %r5, %r6
+  %ab = or i64 %a, %b
+  %abc = or i64 %ab, %c
+  %full = icmp ne i64 %abc, 0
+  br i1 %full, label %fail, label %map
+map:
+  %m = call i64 @op_make_map(i64 3, i64 %site)
+  %mbad = icmp ne i64 %m, 0
+  br i1 %mbad, label %fail, label %place
+place:
+  ; the map replaces the address argument
+  %top = call %V* @ovsm_top(i64 0)
+  %under = call %V* @ovsm_top(i64 1)
+  call void @ovsm_store(%V* %under, %V* %top)
+  call void @ovsm_drop(i64 1)
+  ret i64 0
+fail:
+  ret i64 1
 }

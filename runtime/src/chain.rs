@@ -36,7 +36,8 @@ pub struct ChainConfig {
     pub max_retries: u32,
     pub max_emits_per_execution: usize,
     pub max_event_bytes: usize,
-    /// Compute units an `on-event` handler invocation may use.
+    /// Compute units an `on-event` handler invocation may use: Solana's default limit for one
+    /// instruction, which a compiled handler (that re-runs its program's top level) needs.
     pub handler_budget: u64,
     /// Event deliveries run in the slot of their emission, outside the slot's compute budget
     /// (contract section 6); this many per slot at most, so that handlers emitting to each other
@@ -65,7 +66,7 @@ impl Default for ChainConfig {
             max_retries: 3,
             max_emits_per_execution: 100,
             max_event_bytes: 1024,
-            handler_budget: 10_000,
+            handler_budget: 200_000,
             max_deliveries_per_slot: 10_000,
             record_trace: true,
             state_bytes_limit: 64 * 1024,

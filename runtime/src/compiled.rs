@@ -58,11 +58,13 @@ pub fn read_logs(invocation: &Invocation) -> ScriptRun {
     let outcome = match (outcome, &invocation.failure) {
         (Some(o), _) => o,
         // The VM's meter, in the interpreter's words (E0210).
-        (None, Some(failure)) if failure.contains("exceeded CUs meter") => ScriptOutcome::Error {
-            site: u64::MAX,
-            code: "E0210".to_string(),
-            message: format!("compute budget exceeded: {} compute units", invocation.compute_limit),
-        },
+        (None, Some(failure)) if failure.contains("exceeded CUs meter") || failure.contains("Computational budget exceeded") => {
+            ScriptOutcome::Error {
+                site: u64::MAX,
+                code: "E0210".to_string(),
+                message: format!("compute budget exceeded: {} compute units", invocation.compute_limit),
+            }
+        }
         (None, Some(failure)) => ScriptOutcome::Aborted(failure.clone()),
         (None, None) => ScriptOutcome::Aborted("the program ended without reporting a value".to_string()),
     };

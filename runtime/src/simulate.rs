@@ -157,7 +157,7 @@ impl Session {
     }
 
     /// Writes what the runtime itself has to say (suspensions, resumptions) to the log.
-    fn drain_notices(&mut self) {
+    pub(crate) fn drain_notices(&mut self) {
         for line in std::mem::take(&mut self.vm.chain.notices) {
             self.vm.host.write(&line);
         }

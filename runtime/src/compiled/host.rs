@@ -15,6 +15,7 @@ use crate::session::Session;
 use crate::value::{CompiledFn, Value};
 use crate::Fault;
 use ovsm_lexer::Span;
+use solana_instruction::AccountMeta;
 use solana_keypair::Keypair;
 use solana_signer::Signer;
 
@@ -25,6 +26,8 @@ pub(crate) struct CompiledState {
     bindings: Value,
     /// Each program's number of `on-startup` clauses.
     startups: Vec<u32>,
+    /// The program's global variables by index (from its site map).
+    globals: Vec<String>,
 }
 
 /// What the instruction data's first byte asks for.
@@ -50,13 +53,15 @@ impl Session {
         deploy::fund(svm, &payer)?;
         let script = deploy::keypair("ovsm:program");
         deploy::deploy(svm, &payer, so, &script)?;
-        let data = header(Mode::TopLevel, 0, 0, 0, 0, [&Value::Nil, &Value::Nil, &bindings, &Value::Nil, &Value::Nil])?;
-        let invocation = deploy::invoke(svm, &payer, script.pubkey(), &data, Vec::new(), deploy::SCRIPT_COMPUTE_LIMIT);
+        let (metas, names, _) = self.accounts(payer.pubkey());
+        let data = header(Mode::TopLevel, 0, 0, 0, 0, [&Value::Nil, &Value::Nil, &bindings, &Value::Nil, &Value::Nil, &names])?;
+        let svm = self.vm.chain.bank().svm();
+        let invocation = deploy::invoke(svm, &payer, script.pubkey(), &data, metas, deploy::SCRIPT_COMPUTE_LIMIT);
         let run = read_logs(&invocation);
         self.vm.host.write(&run.stdout);
         let announced = announcements(&invocation);
         let top_level_ok = matches!(run.outcome, ScriptOutcome::Value(_));
-        self.compiled = Some(CompiledState { payer, bindings, startups: Vec::new() });
+        self.compiled = Some(CompiledState { payer, bindings, startups: Vec::new(), globals: globals.to_vec() });
         if !top_level_ok || announced.is_empty() {
             return Ok(run);
         }
@@ -88,6 +93,25 @@ impl Session {
         Value::array(items)
     }
 
+    /// The accounts every invocation passes after its state account (`first`): the scenario's
+    /// accounts the bank holds, writable (the runtime lets a program change only what it owns);
+    /// their addresses and owners for the program; and their state now, for finding what the
+    /// invocation changed.
+    fn accounts(&mut self, first: solana_address::Address) -> (Vec<AccountMeta>, Value, Vec<(String, Option<AccountView>)>) {
+        let mut metas = vec![AccountMeta::new(first, false)];
+        let mut names = crate::value::Array::new();
+        let mut before = Vec::new();
+        let addresses: Vec<String> = self.vm.chain.account_names.iter().map(|(_, a)| a.clone()).collect();
+        for address in addresses {
+            let (Some(view), Ok(key)) = (self.vm.chain.bank().account(&address), crate::chain::bank::address(&address)) else { continue };
+            metas.push(AccountMeta::new(key, false));
+            names.push_back(Value::str(&address));
+            names.push_back(Value::str(&view.owner));
+            before.push((address, Some(view)));
+        }
+        (metas, Value::array(names), before)
+    }
+
     /// Deploys the `.so` again at the program's own address and gives it a state account.
     fn register_compiled(&mut self, so: &[u8], name: &str, startups: u32, events: &[String]) -> Result<(), String> {
         let index = self.vm.chain.programs.len();
@@ -116,8 +140,10 @@ impl Session {
             stake_lamports: 0,
             suspended: false,
         });
-        // u32 length, then the state; sized by the interpreter's limit.
-        let data = vec![0; self.vm.chain.config.state_bytes_limit + 4];
+        // u32 length, then the state. The limit is the interpreter's, on the state as the
+        // interpreter writes it (checked after each invocation, `check_state_size`); the
+        // account has room for twice that in the wire format.
+        let data = vec![0; 2 * self.vm.chain.config.state_bytes_limit + 4];
         self.vm.chain.bank().set_account(&state_address, AccountView { lamports: 1_000_000_000, owner: address, data })?;
         self.fund(index);
         Ok(())
@@ -130,6 +156,7 @@ impl Session {
             for clause in 0..startups.get(index).copied().unwrap_or(0) {
                 self.vm.chain.touched.clear();
                 let (result, _) = self.invoke_compiled(index, Mode::Startup, clause, &Value::Nil, &[], STARTUP_BUDGET);
+                self.drain_notices();
                 result?;
                 self.flush_ring(index);
                 let touched = std::mem::take(&mut self.vm.chain.touched);
@@ -178,26 +205,40 @@ impl Session {
         else {
             return (Err(failed(format!("internal error: no program {index}"))), 0);
         };
-        let Some(compiled) = &self.compiled else { return (Err(failed("internal error: no compiled program".into())), 0) };
         let prefix = Value::str(&format!("[slot {} {name}] ", chain.slot));
         let arguments = Value::array(args.iter().cloned().collect());
-        let values = [&Value::str(&program), &prefix, &compiled.bindings, callee, &arguments];
+        let Ok(state_key) = crate::chain::bank::address(&state) else {
+            return (Err(failed("internal error: a state address does not parse".into())), 0);
+        };
+        let (mut accounts, names, before) = self.accounts(state_key);
+        let chain = &mut self.vm.chain;
+        let Some(compiled) = &self.compiled else { return (Err(failed("internal error: no compiled program".into())), 0) };
+        let values = [&Value::str(&program), &prefix, &compiled.bindings, callee, &arguments, &names];
         let data = match header(mode, index as u32, clause, chain.slot, chain.epoch(), values) {
             Ok(data) => data,
             Err(why) => return (Err(RuntimeError { fault: Fault::value_error(why), span: Span::SYNTHETIC, trace: Vec::new() }), 0),
         };
-        let (Ok(program_key), Ok(state_key)) = (crate::chain::bank::address(&program), crate::chain::bank::address(&state)) else {
+        let Ok(program_key) = crate::chain::bank::address(&program) else {
             return (Err(failed("internal error: a program address does not parse".into())), 0);
         };
         chain.current = Some(index);
         chain.emitted_this_execution = 0;
         let mut bank = chain.take_bank();
         let balance = bank.account(&fees).map_or(0, |a| a.lamports);
+        let state_before = bank.account(&state);
         chain.fees_lent = Some([(fees.clone(), balance)].into_iter().collect());
         let limit = u32::try_from(budget).unwrap_or(u32::MAX);
-        let accounts = vec![solana_instruction::AccountMeta::new(state_key, false)];
-        let invocation: Invocation =
-            super::with_lent_chain(chain, || deploy::invoke(bank.svm(), &compiled.payer, program_key, &data, accounts, limit));
+        let invocation: Invocation = super::with_lent_chain(chain, || {
+            deploy::invoke(bank.svm(), &compiled.payer, program_key, &data, std::mem::take(&mut accounts), limit)
+        });
+        if invocation.failure.is_none() {
+            // What the invocation wrote, for the watchers (as the interpreter's builtins record it).
+            for (address, old) in before {
+                if bank.account(&address) != old {
+                    chain.touched.push((address, old));
+                }
+            }
+        }
         if let Some(lent) = chain.fees_lent.take() {
             for (address, lamports) in lent {
                 if let Some(mut account) = bank.account(&address) {
@@ -206,24 +247,56 @@ impl Session {
                 }
             }
         }
+        let limit = chain.config.state_bytes_limit;
+        let oversized = match (&invocation.failure, bank.account(&state)) {
+            (None, Some(after)) => state_size(&after.data, &compiled.globals).filter(|size| *size > limit),
+            _ => None,
+        };
+        if let (Some(_), Some(before)) = (oversized, state_before) {
+            // As in the interpreter, state over the limit fails the invocation and is not kept.
+            let _ = bank.set_account(&state, before);
+        }
         chain.put_bank(bank);
         chain.current = None;
         let run = read_logs(&invocation);
         self.vm.host.write(&run.stdout);
         let used = invocation.compute_units.min(budget);
-        let result = match (run.outcome, &invocation.failure) {
-            (ScriptOutcome::Error { code, message, .. }, _) => {
+        let result = match (run.outcome, &invocation.failure, oversized) {
+            (ScriptOutcome::Error { code, message, .. }, _, _) => {
                 Err(RuntimeError { fault: Fault::new(super::static_code(&code), message), span: Span::SYNTHETIC, trace: Vec::new() })
             }
-            (ScriptOutcome::Aborted(why), Some(_)) => Err(failed(format!("the program was stopped by the VM: {why}"))),
+            (ScriptOutcome::Aborted(why), Some(_), _) => Err(failed(format!("the program was stopped by the VM: {why}"))),
+            (_, _, Some(size)) => Err(RuntimeError {
+                fault: Fault::value_error(format!("program state of {size} bytes exceeds the state account limit of {limit} bytes")),
+                span: Span::SYNTHETIC,
+                trace: Vec::new(),
+            }),
             _ => wire::decode(&invocation.return_data).map_err(|why| failed(format!("internal error: the program's return data: {why}"))),
         };
         (result, used)
     }
 }
 
+/// The size of a compiled program's state as the interpreter writes a state account (one
+/// `NAME VALUE` line per global), so both back ends apply the same limit to the same state.
+fn state_size(data: &[u8], globals: &[String]) -> Option<usize> {
+    let len = u32::from_le_bytes(data.get(..4)?.try_into().ok()?) as usize;
+    if len == 0 {
+        return Some(0);
+    }
+    let Value::Array(pairs) = wire::decode(data.get(4..4 + len)?).ok()? else { return None };
+    let program = ovsm_ir::Program::default();
+    let mut size = 0;
+    for pair in pairs.iter().collect::<Vec<_>>().chunks(2) {
+        let [Value::Int(g), value] = pair else { return None };
+        let name = globals.get(usize::try_from(*g).ok()?).map_or("?", String::as_str);
+        size += name.len() + 1 + crate::print::printed(value, &program).len() + 1;
+    }
+    Some(size)
+}
+
 /// The instruction data of an invocation (codegen/support/auto.ll).
-fn header(mode: Mode, program: u32, clause: u32, slot: u64, epoch: u64, values: [&Value; 5]) -> Result<Vec<u8>, String> {
+fn header(mode: Mode, program: u32, clause: u32, slot: u64, epoch: u64, values: [&Value; 6]) -> Result<Vec<u8>, String> {
     let mut data = vec![mode as u8];
     data.extend_from_slice(&((u64::from(program) << 32) | u64::from(clause)).to_le_bytes());
     data.extend_from_slice(&slot.to_le_bytes());
