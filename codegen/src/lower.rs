@@ -277,9 +277,14 @@ impl<'ctx, 'p> Lowerer<'ctx, 'p> {
         let start = self.context.prepend_basic_block(self.fail, "start");
         self.builder.position_at_end(start);
         self.call("ovsm_init", &[self.int(program.globals.len() as u64).into(), self.int(self.max_depth).into()])?;
-        let input = self.entry.get_first_param().ok_or("entrypoint has no input")?;
-        let status = self.call_value("ovsm_read_input", &[input.into()])?;
-        self.check(status)?;
+        // A script without autonomous programs reads no input: it is a plain Solana program
+        // that imports only agave's syscalls.
+        let autonomous = !program.programs.is_empty();
+        if autonomous {
+            let input = self.entry.get_first_param().ok_or("entrypoint has no input")?;
+            let status = self.call_value("ovsm_read_input", &[input.into()])?;
+            self.check(status)?;
+        }
         let entries: Vec<u32> = program.entries.iter().map(|f| f.0).collect();
         let runs: Vec<BasicBlock<'ctx>> = entries.iter().map(|_| self.context.append_basic_block(self.entry, "run")).collect();
         let done = self.context.append_basic_block(self.entry, "done");
@@ -310,7 +315,12 @@ impl<'ctx, 'p> Lowerer<'ctx, 'p> {
         if entries.is_empty() {
             self.push(0, self.int(0), 0)?;
         }
-        self.invocation()?;
+        if autonomous {
+            self.invocation()?;
+        } else {
+            let status = self.call_value("ovsm_finish", &[self.int(0).into()])?;
+            self.builder.build_return(Some(&status)).map_err(|e| e.to_string())?;
+        }
 
         // A failure resumes at the innermost `try` handler that may catch it, or ends the run.
         self.builder.position_at_end(self.fail);

@@ -46,7 +46,9 @@ pub fn prepare(module: &Module<'_>, machine: &TargetMachine) {
 /// Runs LLVM's standard module pipeline for `opt` (the new pass manager).
 pub fn optimise(module: &Module<'_>, machine: &TargetMachine, opt: OptLevel) -> Result<(), String> {
     let pipeline = match opt {
-        OptLevel::O0 => return Ok(()),
+        // Even unoptimised, support functions the program never calls go: they may import
+        // syscalls (the autonomous ones) that a plain Solana bank does not have.
+        OptLevel::O0 => "globaldce",
         OptLevel::O1 => "default<O1>",
         OptLevel::O2 => "default<O2>",
         OptLevel::O3 => "default<O3>",

@@ -102,3 +102,26 @@ fn builds_are_byte_identical() {
     let (a, b) = (build(PROGRAMS[2].1, OptLevel::O2), build(PROGRAMS[2].1, OptLevel::O2));
     assert!(a.so == b.so && a.object == b.object && a.site_map == b.site_map);
 }
+
+const HEARTBEAT: &str = "(define beats 0)
+(define-autonomous-program heartbeat
+  (on-startup
+    (sol-subscribe-event :event-type \"SLOT_INTERVAL\" :interval 100 :compute-budget 50000
+      :callback (lambda () (set! beats (+ beats 1)) (log :message \"beat\" :n beats))))
+  (on-event \"PING\" (lambda (data) (sol-emit-event :event-id \"PONG\" :data data))))";
+
+/// An autonomous program imports agave's syscalls and exactly the stdlib table's own, nothing
+/// else; its program ABI is in the snapshot.
+#[test]
+fn autonomous_programs_import_the_syscall_table() {
+    let out = build(HEARTBEAT, OptLevel::O2);
+    let table: Vec<&str> = ovsm_stdlib::syscalls::SYSCALLS.iter().map(|s| s.symbol).collect();
+    let agave = ["sol_log_", "sol_memcpy_", "sol_memset_", "sol_set_return_data"];
+    for import in &out.imports {
+        assert!(agave.contains(&import.as_str()) || table.contains(&import.as_str()), "imports {import}");
+    }
+    for wanted in ["sol_subscribe_event", "sol_emit_event", "sol_set_return_data"] {
+        assert!(out.imports.iter().any(|i| i == wanted), "does not import {wanted}: {:?}", out.imports);
+    }
+    insta::assert_snapshot!("program_ir_heartbeat", build(HEARTBEAT, OptLevel::O0).program_ir);
+}

@@ -30,6 +30,14 @@ pub(crate) struct CompiledState {
     globals: Vec<String>,
 }
 
+/// The accounts an invocation passes: for the transaction, for the program (address and owner
+/// of each), and their state before it.
+struct Passed {
+    metas: Vec<AccountMeta>,
+    names: Value,
+    before: Vec<(String, Option<AccountView>)>,
+}
+
 /// What the instruction data's first byte asks for.
 #[derive(Clone, Copy)]
 enum Mode {
@@ -53,10 +61,14 @@ impl Session {
         deploy::fund(svm, &payer)?;
         let script = deploy::keypair("ovsm:program");
         deploy::deploy(svm, &payer, so, &script)?;
-        let (metas, names, _) = self.accounts(payer.pubkey());
+        let Passed { metas, names, .. } = self.accounts(payer.pubkey());
         let data = header(Mode::TopLevel, 0, 0, 0, 0, [&Value::Nil, &Value::Nil, &bindings, &Value::Nil, &Value::Nil, &names])?;
-        let svm = self.vm.chain.bank().svm();
-        let invocation = deploy::invoke(svm, &payer, script.pubkey(), &data, metas, deploy::SCRIPT_COMPUTE_LIMIT);
+        // The syscalls see the chain (and refuse to work outside a program, as the builtins do).
+        let mut bank = self.vm.chain.take_bank();
+        let invocation = super::with_lent_chain(&mut self.vm.chain, || {
+            deploy::invoke(bank.svm(), &payer, script.pubkey(), &data, metas, deploy::SCRIPT_COMPUTE_LIMIT)
+        });
+        self.vm.chain.put_bank(bank);
         let run = read_logs(&invocation);
         self.vm.host.write(&run.stdout);
         let announced = announcements(&invocation);
@@ -97,7 +109,7 @@ impl Session {
     /// accounts the bank holds, writable (the runtime lets a program change only what it owns);
     /// their addresses and owners for the program; and their state now, for finding what the
     /// invocation changed.
-    fn accounts(&mut self, first: solana_address::Address) -> (Vec<AccountMeta>, Value, Vec<(String, Option<AccountView>)>) {
+    fn accounts(&mut self, first: solana_address::Address) -> Passed {
         let mut metas = vec![AccountMeta::new(first, false)];
         let mut names = crate::value::Array::new();
         let mut before = Vec::new();
@@ -109,7 +121,7 @@ impl Session {
             names.push_back(Value::str(&view.owner));
             before.push((address, Some(view)));
         }
-        (metas, Value::array(names), before)
+        Passed { metas, names: Value::array(names), before }
     }
 
     /// Deploys the `.so` again at the program's own address and gives it a state account.
@@ -210,7 +222,7 @@ impl Session {
         let Ok(state_key) = crate::chain::bank::address(&state) else {
             return (Err(failed("internal error: a state address does not parse".into())), 0);
         };
-        let (mut accounts, names, before) = self.accounts(state_key);
+        let Passed { metas: mut accounts, names, before } = self.accounts(state_key);
         let chain = &mut self.vm.chain;
         let Some(compiled) = &self.compiled else { return (Err(failed("internal error: no compiled program".into())), 0) };
         let values = [&Value::str(&program), &prefix, &compiled.bindings, callee, &arguments, &names];
