@@ -1031,11 +1031,18 @@ declare void @sol_memset_(i8*, i64, i64)
 
 ; The end of an autonomous invocation: output flushed, and the value on top handed back as the
 ; transaction's return data (what CPI_RETURN subscribers receive), if it crosses the wire and
-; fits Solana's 1,024 bytes; otherwise nil.
+; fits Solana's 1,024 bytes; otherwise nil. Nil itself is no return data (the syscall costs
+; 100 compute units).
 define i64 @ovsm_end_invocation() noinline {
 entry:
   call void @out_flush()
   %v = call %V* @ovsm_top(i64 0)
+  %t = call i64 @ovsm_tag(%V* %v)
+  %isnil = icmp eq i64 %t, 0
+  br i1 %isnil, label %none, label %sized
+none:
+  ret i64 0
+sized:
   %size = call i64 @ovsm_wire_size(%V* %v, i64 0)
   %ok0 = icmp sgt i64 %size, 0
   %ok1 = icmp ule i64 %size, 1024
@@ -1046,8 +1053,6 @@ write:
   call void @sol_set_return_data(i8* $SYSBUF, i64 %size)
   ret i64 0
 nil:
-  store i8 0, i8* $SYSBUF
-  call void @sol_set_return_data(i8* $SYSBUF, i64 1)
   ret i64 0
 }
 

@@ -283,6 +283,8 @@ impl Session {
                 span: Span::SYNTHETIC,
                 trace: Vec::new(),
             }),
+            // No return data: the program returned nil (or what cannot cross).
+            _ if invocation.return_data.is_empty() => Ok(Value::Nil),
             _ => wire::decode(&invocation.return_data).map_err(|why| failed(format!("internal error: the program's return data: {why}"))),
         };
         (result, used)
