@@ -10,6 +10,15 @@ use std::cell::RefCell;
 use std::cmp::Ordering;
 use std::rc::Rc;
 
+/// Discards a value known to be an integer (the caller just matched it), without running the
+/// general drop glue that the hot arithmetic paths would otherwise call out of line: an integer
+/// owns nothing, so forgetting it leaks nothing.
+#[inline(always)]
+fn drop_int(v: Option<Value>) {
+    debug_assert!(matches!(v, Some(Value::Int(_))));
+    std::mem::forget(v);
+}
+
 fn ice(what: &str) -> Fault {
     Fault::new("E0299", format!("internal error: {what}"))
 }
@@ -392,15 +401,31 @@ impl Vm {
                         pc = exit as usize;
                     }
                 }
-                Instr::Add => binary!(|a: &Value, b: &Value| match (a, b) {
-                    (Value::Int(x), Value::Int(y)) => x.checked_add(*y).map(Value::Int).ok_or_else(|| Fault::overflow("+")),
-                    _ => numbers::add(a, b),
-                }),
-                Instr::Sub => binary!(|a: &Value, b: &Value| match (a, b) {
-                    (Value::Int(x), Value::Int(y)) => x.checked_sub(*y).map(Value::Int).ok_or_else(|| Fault::overflow("-")),
-                    _ => numbers::sub(a, b),
-                }),
+                Instr::Add | Instr::Sub => {
+                    // Two integers: the result replaces the first in place (see `int_top`).
+                    if let [.., Value::Int(x), Value::Int(y)] = self.stack.as_mut_slice() {
+                        let r = if matches!(instr, Instr::Add) { x.checked_add(*y) } else { x.checked_sub(*y) };
+                        match r {
+                            Some(r) => *x = r,
+                            None => fail!(Fault::overflow(if matches!(instr, Instr::Add) { "+" } else { "-" })),
+                        }
+                        drop_int(self.stack.pop());
+                    } else if matches!(instr, Instr::Add) {
+                        binary!(numbers::add)
+                    } else {
+                        binary!(numbers::sub)
+                    }
+                }
                 Instr::Mul => binary!(numbers::mul),
+                Instr::AddImm(k) | Instr::SubImm(k) if matches!(self.stack.last(), Some(Value::Int(_))) => {
+                    if let Some(Value::Int(x)) = self.stack.last_mut() {
+                        let r = if matches!(instr, Instr::AddImm(_)) { x.checked_add(k) } else { x.checked_sub(k) };
+                        match r {
+                            Some(r) => *x = r,
+                            None => fail!(Fault::overflow(if matches!(instr, Instr::AddImm(_)) { "+" } else { "-" })),
+                        }
+                    }
+                }
                 Instr::AddImm(k) => {
                     let a = pop!();
                     let r = match a {
@@ -418,14 +443,35 @@ impl Vm {
                     self.stack.push(try_!(r));
                 }
                 Instr::JumpIfNotLtImm(k, t) => {
-                    let a = pop!();
-                    let less = match a {
-                        Value::Int(x) => x < k,
-                        other => try_!(numbers::compare2("<", &other, &Value::Int(k), |o| o == Ordering::Less)).is_truthy(),
+                    let less = match self.stack.last() {
+                        Some(Value::Int(x)) => {
+                            let less = *x < k;
+                            drop_int(self.stack.pop());
+                            less
+                        }
+                        _ => {
+                            let other = pop!();
+                            try_!(numbers::compare2("<", &other, &Value::Int(k), |o| o == Ordering::Less)).is_truthy()
+                        }
                     };
                     if !less {
                         pc = t as usize;
                     }
+                }
+                Instr::Lt | Instr::Le | Instr::Gt | Instr::Ge if matches!(self.stack.as_slice(), [.., Value::Int(_), Value::Int(_)]) => {
+                    if let [.., x, Value::Int(y)] = self.stack.as_mut_slice() {
+                        if let Value::Int(a) = *x {
+                            let b = *y;
+                            let holds = match instr {
+                                Instr::Lt => a < b,
+                                Instr::Le => a <= b,
+                                Instr::Gt => a > b,
+                                _ => a >= b,
+                            };
+                            drop_int(Some(std::mem::replace(x, Value::Bool(holds))));
+                        }
+                    }
+                    drop_int(self.stack.pop());
                 }
                 Instr::Lt => binary!(|a: &Value, b: &Value| match (a, b) {
                     (Value::Int(x), Value::Int(y)) => Ok(Value::Bool(x < y)),
