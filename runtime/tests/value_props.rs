@@ -49,6 +49,23 @@ proptest! {
         prop_assert!(ovsm_runtime::value::equal(&value, &value));
     }
 
+    /// What crosses between a compiled program and the runtime comes back equal and printing
+    /// the same; only floats (not compiled yet) are refused.
+    #[test]
+    fn the_wire_format_round_trips(src in literal()) {
+        use ovsm_runtime::compiled::wire;
+        let mut session = Session::new(Box::new(RecordingHost::default()), Limits::default());
+        let value = eval(&mut session, &src);
+        match wire::encode(&value) {
+            Ok(bytes) => {
+                let back = wire::decode(&bytes).unwrap();
+                prop_assert!(ovsm_runtime::value::equal(&value, &back), "{src}");
+                prop_assert_eq!(session.printed(&back), session.printed(&value));
+            }
+            Err(why) => prop_assert!(why.contains("float"), "{src}: {why}"),
+        }
+    }
+
     #[test]
     fn assoc_then_get_and_dissoc(src in literal(), key in "[a-z]{1,4}", n in any::<i64>()) {
         let mut session = Session::new(Box::new(RecordingHost::default()), Limits::default());

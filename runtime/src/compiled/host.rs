@@ -24,7 +24,8 @@ pub(crate) struct CompiledState {
     payer: Keypair,
     /// Scenario account names as (global index, address) for the program's globals.
     bindings: Value,
-    /// Each program's number of `on-startup` clauses.
+    /// Each program's number of `on-startup` clauses, by program index (a compiled run's
+    /// programs are the chain's only ones).
     startups: Vec<u32>,
     /// The program's global variables by index (from its site map).
     globals: Vec<String>,
@@ -130,9 +131,8 @@ impl Session {
         let key = deploy::keypair(&format!("ovsm:program:{name}"));
         let Some(state) = self.compiled.as_mut() else { return Err("no compiled program is loaded".into()) };
         state.startups.push(startups);
-        let payer = deploy::keypair("ovsm:payer");
         let svm = self.vm.chain.bank().svm();
-        deploy::deploy(svm, &payer, so, &key)?;
+        deploy::deploy(svm, &deploy::payer(), so, &key)?;
         let address = key.pubkey().to_string();
         let handlers = events
             .iter()
@@ -153,7 +153,7 @@ impl Session {
             suspended: false,
         });
         // u32 length, then the state. The limit is the interpreter's, on the state as the
-        // interpreter writes it (checked after each invocation, `check_state_size`); the
+        // interpreter writes it (checked after each invocation, `state_size`); the
         // account has room for twice that in the wire format.
         let data = vec![0; 2 * self.vm.chain.config.state_bytes_limit + 4];
         self.vm.chain.bank().set_account(&state_address, AccountView { lamports: 1_000_000_000, owner: address, data })?;
@@ -184,19 +184,13 @@ impl Session {
     pub(crate) fn call_compiled(
         &mut self,
         program: usize,
-        f: &CompiledFn,
+        f: &std::rc::Rc<CompiledFn>,
         args: &[Value],
         budget: u64,
     ) -> (Result<Value, RuntimeError>, u64) {
-        match f {
+        match &**f {
             CompiledFn::Handler { index, .. } => self.invoke_compiled(program, Mode::Handler, *index, &Value::Nil, args, budget),
-            CompiledFn::Closure { .. } => {
-                let callee = Value::Compiled(std::rc::Rc::new(match f {
-                    CompiledFn::Closure { name, wire } => CompiledFn::Closure { name: name.clone(), wire: wire.clone() },
-                    CompiledFn::Handler { program, index } => CompiledFn::Handler { program: *program, index: *index },
-                }));
-                self.invoke_compiled(program, Mode::Callback, 0, &callee, args, budget)
-            }
+            CompiledFn::Closure { .. } => self.invoke_compiled(program, Mode::Callback, 0, &Value::Compiled(f.clone()), args, budget),
         }
     }
 
