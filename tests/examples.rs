@@ -76,8 +76,8 @@ fn timeline_is_a_deterministic_svg_of_the_run() {
 }
 
 /// Examples the sBPF back end cannot compile yet, with why; every other example must compile,
-/// deploy and print exactly what the interpreter prints (and the same run summary, compute
-/// units aside).
+/// deploy and print exactly what the interpreter prints, with the same run summary and trace
+/// (compute units aside: each back end meters its own).
 const NOT_COMPILED: &[(&str, &str)] =
     &[("fizzbuzz", "floats"), ("oracle_watcher", "floats"), ("pairs_trading", "floats"), ("vault_rebalancer", "floats")];
 
@@ -100,7 +100,8 @@ fn compiled_examples_print_what_the_interpreter_prints() {
         assert!(build.status.success(), "{name} does not build:\n{}", String::from_utf8_lossy(&build.stderr));
         let run = |program: &Path| {
             let mut command = Command::new(env!("CARGO_BIN_EXE_ovsm"));
-            command.current_dir(root).arg("run").arg(program);
+            let trace = out.join(format!("{}.trace.jsonl", program.file_name().unwrap().to_string_lossy()));
+            command.current_dir(root).arg("run").arg(program).arg("--trace").arg(trace);
             let scenario = path.with_extension("scenario.toml");
             if scenario.exists() {
                 command.arg("--scenario").arg(&scenario);
@@ -113,6 +114,21 @@ fn compiled_examples_print_what_the_interpreter_prints() {
         assert_eq!(String::from_utf8_lossy(&compiled_run.stdout), expected, "{name}.so printed something else");
         let first_line = |o: &std::process::Output| String::from_utf8_lossy(&o.stderr).lines().next().unwrap_or("").to_string();
         assert_eq!(first_line(&compiled_run), first_line(&interpreted), "{name}.so's run summary differs");
+        let trace = |file: &str| {
+            let text = std::fs::read_to_string(out.join(format!("{file}.trace.jsonl"))).unwrap();
+            // `,"compute_units":N` removed: the one field that may differ.
+            text.lines()
+                .map(|line| match line.find(",\"compute_units\":") {
+                    Some(at) => {
+                        let rest = &line[at + 17..];
+                        let end = rest.find(|c: char| !c.is_ascii_digit()).unwrap_or(rest.len());
+                        format!("{}{}", &line[..at], &rest[end..])
+                    }
+                    None => line.to_string(),
+                })
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(trace(&format!("{name}.so")), trace(&format!("{name}.ovsm")), "{name}.so's trace differs");
         compiled += 1;
     }
     assert!(compiled >= 3, "only {compiled} examples compile");
