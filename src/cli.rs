@@ -93,6 +93,9 @@ enum Command {
         /// Optimisation level, 0 to 3.
         #[arg(short = 'O', default_value_t = 2, value_parser = clap::value_parser!(u8).range(0..=3))]
         opt: u8,
+        /// A scenario whose account names the program uses (they are bound again when it runs).
+        #[arg(long)]
+        scenario: Option<String>,
         #[command(flatten)]
         limits: LimitArgs,
     },
@@ -144,7 +147,9 @@ fn dispatch(cli: Cli) -> i32 {
         Command::Run { file, run, limits } => commands::run(&file, &run, limits),
         Command::Eval { expr, limits } => commands::eval(&expr, limits),
         Command::Check { file, emit, format, scenario } => commands::check(&file, emit.as_deref(), &format, scenario.as_deref()),
-        Command::Build { file, output, emit, opt, limits } => build::build(&file, output.as_deref(), &emit, opt, limits),
+        Command::Build { file, output, emit, opt, scenario, limits } => {
+            build::build(&file, output.as_deref(), &emit, opt, scenario.as_deref(), limits)
+        }
         Command::Repl { file, history, no_history, limits } => ovsm_repl::run(ovsm_repl::Options {
             file,
             history: if no_history { None } else { history.or_else(ovsm_repl::default_history) },

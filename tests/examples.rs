@@ -91,7 +91,12 @@ fn compiled_examples_print_what_the_interpreter_prints() {
     for path in entries.iter().filter(|p| p.extension().is_some_and(|e| e == "ovsm")) {
         let name = path.file_stem().unwrap().to_str().unwrap();
         let so = out.join(format!("{name}.so"));
-        let build = Command::new(env!("CARGO_BIN_EXE_ovsm")).current_dir(root).arg("build").arg(path).arg("-o").arg(&so).output().unwrap();
+        let mut build = Command::new(env!("CARGO_BIN_EXE_ovsm"));
+        build.current_dir(root).arg("build").arg(path).arg("-o").arg(&so);
+        if path.with_extension("scenario.toml").exists() {
+            build.arg("--scenario").arg(path.with_extension("scenario.toml"));
+        }
+        let build = build.output().unwrap();
         let refused = String::from_utf8_lossy(&build.stderr).contains("[E0701]");
         if let Some((_, why)) = NOT_COMPILED.iter().find(|(n, _)| *n == name) {
             assert!(refused, "{name} compiles now (it was listed as needing {why}): take it off NOT_COMPILED");

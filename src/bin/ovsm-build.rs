@@ -1,9 +1,10 @@
 //! `ovsm-build`: the compiler behind `ovsm build` (src/cli/build.rs), a binary of its own so
 //! that only it links LLVM, and so that LLVM stopping the process cannot take `ovsm` with it.
 //!
-//! Its arguments are positional, from `ovsm build`: FILE OUTPUT EMIT OPT MAX_DEPTH COLOR, where
-//! OUTPUT is empty for the default path, EMIT is `so`, `obj` or `llvm-ir`, OPT is 0..3 and COLOR
-//! is `color` or `plain`. Exit status: 0 built, 86 the program has errors (reported on stderr),
+//! Its arguments are positional, from `ovsm build`: FILE OUTPUT EMIT OPT MAX_DEPTH COLOR SCENARIO,
+//! where OUTPUT is empty for the default path, EMIT is `so`, `obj` or `llvm-ir`, OPT is 0..3,
+//! COLOR is `color` or `plain` and SCENARIO a scenario file whose account names the program
+//! uses (empty for none: the names are then bound when the program runs, with a warning now). Exit status: 0 built, 86 the program has errors (reported on stderr),
 //! anything else a fault of the compiler.
 
 // Reading a source is the same here as in `ovsm run`.
@@ -17,13 +18,14 @@ const PROGRAM_ERROR: i32 = 86;
 
 fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();
-    let [file, output, emit, opt, max_depth, color] = args.as_slice() else {
-        eprintln!("usage: ovsm-build FILE OUTPUT EMIT OPT MAX_DEPTH COLOR (run `ovsm build` instead)");
+    let [file, output, emit, opt, max_depth, color, scenario] = args.as_slice() else {
+        eprintln!("usage: ovsm-build FILE OUTPUT EMIT OPT MAX_DEPTH COLOR SCENARIO (run `ovsm build` instead)");
         std::process::exit(2);
     };
     let options = Options { opt: opt_level(opt), max_depth: max_depth.parse().unwrap_or(50_000) };
     let output = Some(output.as_str()).filter(|o| !o.is_empty());
-    std::process::exit(build(file, output, emit, &options, color == "color"));
+    let scenario = Some(scenario.as_str()).filter(|s| !s.is_empty());
+    std::process::exit(build(file, output, emit, &options, color == "color", scenario));
 }
 
 fn opt_level(level: &str) -> OptLevel {
@@ -35,9 +37,17 @@ fn opt_level(level: &str) -> OptLevel {
     }
 }
 
-fn build(file: &str, output: Option<&str>, emit: &str, options: &Options, color: bool) -> i32 {
+fn build(file: &str, output: Option<&str>, emit: &str, options: &Options, color: bool, scenario: Option<&str>) -> i32 {
     let Ok(text) = source_file::read(file) else { return PROGRAM_ERROR };
     let mut session = Session::new(Box::new(StdoutHost::default()), Limits::default());
+    // The scenario's account names become globals the program may use, as for `ovsm run`.
+    if let Some(path) = scenario {
+        let Ok(scenario_text) = source_file::read(path) else { return PROGRAM_ERROR };
+        if let Err(diagnostics) = session.load_scenario(path, &scenario_text) {
+            eprint!("{}", session.render(&diagnostics, color));
+            return PROGRAM_ERROR;
+        }
+    }
     if let Err(diagnostics) = session.compile_only(file, &text) {
         eprint!("{}", session.render(&diagnostics, color));
         return PROGRAM_ERROR;
