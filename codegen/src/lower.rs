@@ -129,6 +129,9 @@ pub struct Lowerer<'ctx, 'p> {
     pub unsupported: Vec<Diagnostic>,
     next_return: u64,
     max_depth: u64,
+    /// Instructions of the top level left out: definitions of functions nothing reachable uses
+    /// (see `unused_definitions`), as (function, pc).
+    skipped: std::collections::HashSet<(u32, usize)>,
 }
 
 fn unsupported(what: &str, span: Span) -> Diagnostic {
@@ -175,6 +178,7 @@ impl<'ctx, 'p> Lowerer<'ctx, 'p> {
             unsupported: Vec::new(),
             next_return: 1,
             max_depth,
+            skipped: Default::default(),
         }
     }
 
@@ -263,6 +267,7 @@ impl<'ctx, 'p> Lowerer<'ctx, 'p> {
     pub fn lower(&mut self) -> Built<()> {
         let program = self.program;
         let needed = reachable(program);
+        self.skipped = unused_definitions(program, &needed);
         // Blocks first, so jumps and calls can name blocks of code not yet emitted.
         let mut blocks: HashMap<u32, (BasicBlock<'ctx>, Vec<BasicBlock<'ctx>>)> = HashMap::new();
         for id in &needed {
@@ -338,7 +343,7 @@ impl<'ctx, 'p> Lowerer<'ctx, 'p> {
 
         for id in &needed {
             let (Some(f), Some((entry, code))) = (program.function(FuncId(*id)), blocks.get(id)) else { continue };
-            self.function(f, *entry, code)?;
+            self.function(*id, f, *entry, code)?;
         }
         self.switches()
     }
@@ -472,7 +477,7 @@ impl<'ctx, 'p> Lowerer<'ctx, 'p> {
         Ok(())
     }
 
-    fn function(&mut self, f: &Function, entry: BasicBlock<'ctx>, code: &[BasicBlock<'ctx>]) -> Built<()> {
+    fn function(&mut self, id: u32, f: &Function, entry: BasicBlock<'ctx>, code: &[BasicBlock<'ctx>]) -> Built<()> {
         self.builder.position_at_end(entry);
         let site = self.sites.add(f.span);
         let p = f.params;
@@ -488,7 +493,7 @@ impl<'ctx, 'p> Lowerer<'ctx, 'p> {
             self.builder.position_at_end(*here);
             let span = f.spans.get(pc).copied().unwrap_or(f.span);
             let target = |t: &u32| code.get(*t as usize).copied().ok_or_else(|| format!("jump to {t} outside the function"));
-            if self.instruction(instr, span, *next, &target)? {
+            if self.skipped.contains(&(id, pc)) || self.instruction(instr, span, *next, &target)? {
                 self.builder.build_unconditional_branch(*next).map_err(|e| e.to_string())?;
             }
         }
@@ -951,6 +956,45 @@ impl<'ctx, 'p> Lowerer<'ctx, 'p> {
                 Ok(())
             }
         }
+    }
+}
+
+/// The top level's definitions of functions that nothing reachable uses (the prelude's `map`,
+/// `filter`... in most programs): `Closure, DefineGlobal` and `Closure, Dup, DefineGlobal, Pop`
+/// leave the stack as they found it and define a global no compiled code reads, so they are
+/// left out: every invocation of an autonomous program runs the top level again, and would
+/// pay for them each time. Only straight-line runs qualify (no jump lands inside one).
+fn unused_definitions(program: &Program, needed: &std::collections::BTreeSet<u32>) -> std::collections::HashSet<(u32, usize)> {
+    let mut skipped = std::collections::HashSet::new();
+    for entry in &program.entries {
+        let Some(f) = program.function(*entry) else { continue };
+        let targets: std::collections::HashSet<usize> = f.code.iter().filter_map(jump_target).collect();
+        for (pc, window) in f.code.windows(4).enumerate() {
+            let len = match window {
+                [Instr::Closure(c), Instr::DefineGlobal(_), ..] if !needed.contains(&c.0) => 2,
+                [Instr::Closure(c), Instr::Dup, Instr::DefineGlobal(_), Instr::Pop] if !needed.contains(&c.0) => 4,
+                _ => continue,
+            };
+            if (pc + 1..pc + len).all(|inner| !targets.contains(&inner)) {
+                skipped.extend((pc..pc + len).map(|p| (entry.0, p)));
+            }
+        }
+    }
+    skipped
+}
+
+fn jump_target(instr: &Instr) -> Option<usize> {
+    match instr {
+        Instr::Jump(t)
+        | Instr::JumpIfFalse(t)
+        | Instr::JumpIfNotNil(t)
+        | Instr::JumpIfFalseKeep(t)
+        | Instr::JumpIfTrueKeep(t)
+        | Instr::TryBegin(t)
+        | Instr::IterNext(_, _, t)
+        | Instr::RangeNext(_, _, t)
+        | Instr::JumpIfNotLtImm(_, t) => Some(*t as usize),
+        _ => None,
     }
 }
 
