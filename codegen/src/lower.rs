@@ -25,7 +25,8 @@ use std::collections::HashMap;
 
 /// Builtins that can also be called as values (`(reduce + xs 0)`): those with a support
 /// operation that takes its argument count at run time.
-const DYNAMIC_BUILTINS: [&str; 53] = [
+const DYNAMIC_BUILTINS: [&str; 54] = [
+    "pow",
     "+",
     "-",
     "*",
@@ -815,6 +816,7 @@ impl<'ctx, 'p> Lowerer<'ctx, 'p> {
             "!=" => self.op_dynamic("op_equal", &[n, k(1), site]),
             "not" => self.op_dynamic("op_not", &[site]),
             "abs" => self.op_dynamic("op_abs", &[site]),
+            "pow" => self.op_dynamic("op_pow", &[site]),
             "length" => self.op_dynamic("op_length", &[site]),
             "nth" => self.op_dynamic("op_nth", &[site]),
             "str" => self.op_dynamic("op_str", &[n, site]),
