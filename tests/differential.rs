@@ -37,6 +37,21 @@ enum Verdict {
     Differs(String),
 }
 
+/// A JSONL trace without its `"compute_units"` fields.
+fn without_compute_units(trace: &str) -> String {
+    let mut out = String::new();
+    for line in trace.lines() {
+        let mut line = line.to_string();
+        if let Some(at) = line.find(",\"compute_units\":") {
+            let end = line[at + 17..].find(|c: char| !c.is_ascii_digit()).map_or(line.len(), |e| at + 17 + e);
+            line.replace_range(at..end, "");
+        }
+        out.push_str(&line);
+        out.push('\n');
+    }
+    out
+}
+
 /// The first error of a stderr, past any warnings (`ovsm build` shows those, not the run).
 fn first_error(s: &str) -> &str {
     s.lines().find(|l| l.contains("] Error:")).unwrap_or("")
@@ -64,8 +79,14 @@ fn check_case(root: &Path, path: &Path) -> Verdict {
         };
     }
     let args: Vec<String> = case.args.iter().map(|a| resolve(root, a)).collect();
+    // Autonomous runs also write their traces, to be compared with the interpreter's.
+    let autonomous = case.program.contains("define-autonomous-program");
+    let traces = [copy.with_extension("sbpf.jsonl"), copy.with_extension("interpreter.jsonl")];
     let mut run_args: Vec<&std::ffi::OsStr> = vec!["run".as_ref(), so.as_os_str()];
     run_args.extend(args.iter().map(std::ffi::OsStr::new));
+    if autonomous {
+        run_args.extend(["--trace".as_ref(), traces[0].as_os_str()]);
+    }
     let run = ovsm(&run_args);
     let stdout = String::from_utf8_lossy(&run.stdout).into_owned();
     let stderr = String::from_utf8_lossy(&run.stderr).into_owned();
@@ -113,6 +134,22 @@ fn check_case(root: &Path, path: &Path) -> Verdict {
     if let Some(error) = &case.error {
         if first_error(error) != first_error(&stderr) {
             problems.push(format!("error differs\n--- interpreter\n{}\n--- sBPF\n{}", first_error(error), first_error(&stderr)));
+        }
+    }
+    if problems.is_empty() && autonomous {
+        // The trace too, apart from compute units (each back end meters its own).
+        let mut interpreter_args: Vec<&std::ffi::OsStr> = vec!["run".as_ref(), rel.as_os_str()];
+        interpreter_args.extend(args.iter().map(std::ffi::OsStr::new));
+        interpreter_args.extend(["--trace".as_ref(), traces[1].as_os_str()]);
+        ovsm(&interpreter_args);
+        let [compiled, interpreted] = traces.map(|t| without_compute_units(&std::fs::read_to_string(t).unwrap_or_default()));
+        if compiled != interpreted {
+            let first = compiled.lines().zip(interpreted.lines()).find(|(a, b)| a != b);
+            problems.push(format!(
+                "trace differs, first at\n--- interpreter\n{:?}\n--- sBPF\n{:?}",
+                first.map(|f| f.1),
+                first.map(|f| f.0)
+            ));
         }
     }
     if problems.is_empty() {
