@@ -489,13 +489,32 @@ impl Vm {
         }
     }
 
-    fn pop_operands(&mut self, op: UpdateOp) -> Vec<Value> {
+    /// The operands of an update (one, or a key and a value), popped without allocating: an
+    /// `append` in a loop runs this every iteration.
+    fn pop_operands(&mut self, op: UpdateOp) -> Operands {
         let n = match op {
             UpdateOp::Append | UpdateOp::Push => 1,
             UpdateOp::Assoc => 2,
         };
-        let first = self.stack.len().saturating_sub(n);
-        self.stack.drain(first..).collect()
+        let mut values = [Value::Nil, Value::Nil];
+        for k in (0..n).rev() {
+            if let (Some(v), Some(slot)) = (self.stack.pop(), values.get_mut(k)) {
+                *slot = v;
+            }
+        }
+        Operands { values, n }
+    }
+}
+
+struct Operands {
+    values: [Value; 2],
+    n: usize,
+}
+
+impl std::ops::Deref for Operands {
+    type Target = [Value];
+    fn deref(&self) -> &[Value] {
+        self.values.get(..self.n).unwrap_or(&[])
     }
 }
 
