@@ -29,6 +29,9 @@ pub(crate) struct CompiledState {
     startups: Vec<u32>,
     /// The program's global variables by index (from its site map).
     globals: Vec<String>,
+    /// The site of the last error a program reported, so a failing `on-startup` clause is shown
+    /// at its form, as the interpreter shows it.
+    last_error_site: u64,
 }
 
 /// The accounts an invocation passes: for the transaction, for the program (address and owner
@@ -74,7 +77,7 @@ impl Session {
         self.vm.host.write(&run.stdout);
         let announced = announcements(&invocation);
         let top_level_ok = matches!(run.outcome, ScriptOutcome::Value(_));
-        self.compiled = Some(CompiledState { payer, bindings, startups: Vec::new(), globals: globals.to_vec() });
+        self.compiled = Some(CompiledState { payer, bindings, startups: Vec::new(), globals: globals.to_vec(), last_error_site: u64::MAX });
         if !top_level_ok || announced.is_empty() {
             return Ok(run);
         }
@@ -84,9 +87,10 @@ impl Session {
         }
         if let Err(error) = self.start_compiled(first) {
             let code = error.fault.code.to_string();
+            let site = self.compiled.as_ref().map_or(u64::MAX, |c| c.last_error_site);
             return Ok(ScriptRun {
                 stdout: String::new(),
-                outcome: ScriptOutcome::Error { site: u64::MAX, code, message: error.fault.message },
+                outcome: ScriptOutcome::Error { site, code, message: error.fault.message },
                 compute_units: run.compute_units,
             });
         }
@@ -268,7 +272,10 @@ impl Session {
         self.vm.host.write(&run.stdout);
         let used = invocation.compute_units.min(budget);
         let result = match (run.outcome, &invocation.failure, oversized) {
-            (ScriptOutcome::Error { code, message, .. }, _, _) => {
+            (ScriptOutcome::Error { site, code, message }, _, _) => {
+                if let Some(state) = self.compiled.as_mut() {
+                    state.last_error_site = site;
+                }
                 Err(RuntimeError { fault: Fault::new(super::static_code(&code), message), span: Span::SYNTHETIC, trace: Vec::new() })
             }
             (ScriptOutcome::Aborted(why), Some(_), _) => Err(failed(format!("the program was stopped by the VM: {why}"))),
