@@ -133,11 +133,16 @@ impl Vm {
     /// Returns true when that was the run's last frame.
     #[inline(always)]
     pub(super) fn do_return(&mut self, stop: usize) -> bool {
-        let result = self.stack.pop().unwrap_or_default();
         if let Some(f) = self.frames.pop() {
-            self.stack.truncate(f.ret);
+            // The result moves down into the call's first slot, and everything above it goes:
+            // a swap and a truncate, not a pop and a push (whose growth check LLVM leaves out of
+            // line in the dispatch loop).
+            let top = self.stack.len().saturating_sub(1);
+            if f.ret < top {
+                self.stack.swap(f.ret, top);
+                self.stack.truncate(f.ret + 1);
+            }
         }
-        self.stack.push(result);
         self.frames.len() <= stop
     }
 
