@@ -1056,7 +1056,7 @@ nil:
   ret i64 0
 }
 
-; Pushes the callback the invocation carries (the argument is unused; calls need one).
+; Pushes the callback the invocation carries.
 define i64 @ovsm_push_callee(i64 %site) {
   %r = call i64 @ovsm_push_value(%V* $CALLEE, i64 %site)
   ret i64 %r
