@@ -37,21 +37,6 @@ enum Verdict {
     Differs(String),
 }
 
-/// A JSONL trace without its `"compute_units"` fields.
-fn without_compute_units(trace: &str) -> String {
-    let mut out = String::new();
-    for line in trace.lines() {
-        let mut line = line.to_string();
-        if let Some(at) = line.find(",\"compute_units\":") {
-            let end = line[at + 17..].find(|c: char| !c.is_ascii_digit()).map_or(line.len(), |e| at + 17 + e);
-            line.replace_range(at..end, "");
-        }
-        out.push_str(&line);
-        out.push('\n');
-    }
-    out
-}
-
 /// The first error of a stderr, past any warnings (`ovsm build` shows those, not the run).
 fn first_error(s: &str) -> &str {
     s.lines().find(|l| l.contains("] Error:")).unwrap_or("")

@@ -4,6 +4,9 @@
 
 #![allow(clippy::unwrap_used, clippy::panic)]
 
+mod common;
+
+use common::without_compute_units;
 use std::path::Path;
 use std::process::Command;
 
@@ -119,20 +122,7 @@ fn compiled_examples_print_what_the_interpreter_prints() {
         assert_eq!(String::from_utf8_lossy(&compiled_run.stdout), expected, "{name}.so printed something else");
         let first_line = |o: &std::process::Output| String::from_utf8_lossy(&o.stderr).lines().next().unwrap_or("").to_string();
         assert_eq!(first_line(&compiled_run), first_line(&interpreted), "{name}.so's run summary differs");
-        let trace = |file: &str| {
-            let text = std::fs::read_to_string(out.join(format!("{file}.trace.jsonl"))).unwrap();
-            // `,"compute_units":N` removed: the one field that may differ.
-            text.lines()
-                .map(|line| match line.find(",\"compute_units\":") {
-                    Some(at) => {
-                        let rest = &line[at + 17..];
-                        let end = rest.find(|c: char| !c.is_ascii_digit()).unwrap_or(rest.len());
-                        format!("{}{}", &line[..at], &rest[end..])
-                    }
-                    None => line.to_string(),
-                })
-                .collect::<Vec<_>>()
-        };
+        let trace = |file: &str| without_compute_units(&std::fs::read_to_string(out.join(format!("{file}.trace.jsonl"))).unwrap());
         assert_eq!(trace(&format!("{name}.so")), trace(&format!("{name}.ovsm")), "{name}.so's trace differs");
         compiled += 1;
     }

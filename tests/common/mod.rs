@@ -90,3 +90,18 @@ pub fn files(dir: &Path, out: &mut Vec<PathBuf>) {
         }
     }
 }
+
+/// A JSONL trace without its `"compute_units"` fields: what both back ends must agree on.
+pub fn without_compute_units(trace: &str) -> String {
+    let mut out = String::new();
+    for line in trace.lines() {
+        let mut line = line.to_string();
+        if let Some(at) = line.find(",\"compute_units\":") {
+            let end = line[at + 17..].find(|c: char| !c.is_ascii_digit()).map_or(line.len(), |e| at + 17 + e);
+            line.replace_range(at..end, "");
+        }
+        out.push_str(&line);
+        out.push('\n');
+    }
+    out
+}

@@ -18,6 +18,8 @@ pub type Entry = (u64, u64);
 pub struct DueQueue {
     /// The wheel covers slots `base .. base + WINDOW`.
     base: u64,
+    /// Allocated at the first push, so a chain that never schedules anything (and the
+    /// placeholder left in a session while a compiled invocation borrows its chain) costs nothing.
     wheel: Vec<Vec<Entry>>,
     nonempty: [u64; WORDS],
     far: BTreeMap<u64, Vec<Entry>>,
@@ -25,7 +27,7 @@ pub struct DueQueue {
 
 impl Default for DueQueue {
     fn default() -> DueQueue {
-        DueQueue { base: 0, wheel: vec![Vec::new(); WINDOW as usize], nonempty: [0; WORDS], far: BTreeMap::new() }
+        DueQueue { base: 0, wheel: Vec::new(), nonempty: [0; WORDS], far: BTreeMap::new() }
     }
 }
 
@@ -39,6 +41,9 @@ impl DueQueue {
         let slot = slot.max(self.base);
         if slot < self.base + WINDOW {
             let i = index(slot);
+            if self.wheel.is_empty() {
+                self.wheel = vec![Vec::new(); WINDOW as usize];
+            }
             if let Some(bucket) = self.wheel.get_mut(i) {
                 bucket.push(entry);
             }
