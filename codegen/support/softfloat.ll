@@ -1,0 +1,1335 @@
+; OVSM support library, part 9: IEEE 754 binary64 in integer arithmetic (sBPF has no float
+; instructions). A float is its i64 bit pattern. Every operation rounds to nearest, ties to
+; even, handles subnormals, infinities and NaNs, and returns the bits the interpreter's f64
+; gives on x86-64, NaNs included (the first NaN operand quieted; 0xFFF8... for an invalid
+; operation), so both back ends agree bit for bit. The algorithms are Berkeley SoftFloat 3's
+; (round_pack, add/sub/mul magnitudes, round to integral) with simpler division (chunks of
+; `udiv`), remainder (chunks of `urem`) and square root (bit by bit); printing is Ryu (Ulf
+; Adams, PLDI 2018) with ryu_tables.ll, formatted as Rust's `{:?}` does.
+;
+; This file stands alone (no `$` words, no other part), so codegen/tests/softfloat.rs can JIT
+; it on the host and compare millions of results with the host's f64.
+;
+; Conventions: `sign` arguments are the sign bit in place (0 or 0x8000000000000000).
+; round_pack takes `exp` one less than the biased exponent and a significand whose leading
+; one is at bit 62, with 10 bits below the result's last bit; packing adds the leading one
+; into the exponent field.
+
+declare i64 @llvm.ctlz.i64(i64, i1)
+
+; The first NaN operand, quieted (x86-64 SSE's rule).
+define i64 @sf_nan2(i64 %a, i64 %b) {
+  %abs = and i64 %a, 9223372036854775807
+  %anan = icmp ugt i64 %abs, 9218868437227405312
+  %pick = select i1 %anan, i64 %a, i64 %b
+  %q = or i64 %pick, 2251799813685248
+  ret i64 %q
+}
+
+define i1 @sf_is_nan(i64 %a) {
+  %abs = and i64 %a, 9223372036854775807
+  %n = icmp ugt i64 %abs, 9218868437227405312
+  ret i1 %n
+}
+
+; a >> dist, with any one shifted out ORed into bit 0 ("jamming"), for any dist >= 0.
+define i64 @sf_jam(i64 %a, i64 %dist) {
+entry:
+  %small = icmp ult i64 %dist, 63
+  br i1 %small, label %shift, label %all
+shift:
+  %r = lshr i64 %a, %dist
+  %bit = shl i64 1, %dist
+  %mask = sub i64 %bit, 1
+  %lost = and i64 %a, %mask
+  %j = icmp ne i64 %lost, 0
+  %jz = zext i1 %j to i64
+  %o = or i64 %r, %jz
+  ret i64 %o
+all:
+  %nz = icmp ne i64 %a, 0
+  %b = zext i1 %nz to i64
+  ret i64 %b
+}
+
+define i64 @sf_round_pack(i64 %sign, i64 %exp, i64 %sig) {
+entry:
+  %tiny = icmp slt i64 %exp, 0
+  br i1 %tiny, label %subnormal, label %large
+subnormal:
+  %d = sub i64 0, %exp
+  %js = call i64 @sf_jam(i64 %sig, i64 %d)
+  br label %round
+large:
+  %over1 = icmp sgt i64 %exp, 2045
+  br i1 %over1, label %inf, label %top
+top:
+  %at = icmp eq i64 %exp, 2045
+  %inc = add i64 %sig, 512
+  %carry = icmp slt i64 %inc, 0
+  %over2 = and i1 %at, %carry
+  br i1 %over2, label %inf, label %round
+round:
+  %e = phi i64 [ 0, %subnormal ], [ %exp, %top ]
+  %s = phi i64 [ %js, %subnormal ], [ %sig, %top ]
+  %bits = and i64 %s, 1023
+  %r1 = add i64 %s, 512
+  %r2 = lshr i64 %r1, 10
+  %tie = icmp eq i64 %bits, 512
+  %even = and i64 %r2, -2
+  %r3 = select i1 %tie, i64 %even, i64 %r2
+  %zero = icmp eq i64 %r3, 0
+  %e2 = select i1 %zero, i64 0, i64 %e
+  %eb = shl i64 %e2, 52
+  %m = add i64 %eb, %r3
+  %z = or i64 %m, %sign
+  ret i64 %z
+inf:
+  %i = or i64 %sign, 9218868437227405312
+  ret i64 %i
+}
+
+; round_pack for a significand not yet normalised (leading one at bit 62 or below).
+define i64 @sf_norm_round_pack(i64 %sign, i64 %exp, i64 %sig) {
+entry:
+  %lz = call i64 @llvm.ctlz.i64(i64 %sig, i1 false)
+  %sd = sub i64 %lz, 1
+  %e = sub i64 %exp, %sd
+  %sh10 = icmp uge i64 %sd, 10
+  %einr = icmp ult i64 %e, 2045
+  %fast = and i1 %sh10, %einr
+  br i1 %fast, label %exact, label %slow
+exact:
+  %zero = icmp eq i64 %sig, 0
+  %ez = select i1 %zero, i64 0, i64 %e
+  %s2 = sub i64 %sd, 10
+  %m = shl i64 %sig, %s2
+  %eb = shl i64 %ez, 52
+  %a = add i64 %eb, %m
+  %z = or i64 %a, %sign
+  ret i64 %z
+slow:
+  %m2 = shl i64 %sig, %sd
+  %r = call i64 @sf_round_pack(i64 %sign, i64 %e, i64 %m2)
+  ret i64 %r
+}
+
+define i64 @sf_add(i64 %a, i64 %b) {
+entry:
+  %sa = and i64 %a, -9223372036854775808
+  %sb = and i64 %b, -9223372036854775808
+  %same = icmp eq i64 %sa, %sb
+  br i1 %same, label %add, label %sub
+add:
+  %r1 = call i64 @sf_add_mags(i64 %a, i64 %b, i64 %sa)
+  ret i64 %r1
+sub:
+  %r2 = call i64 @sf_sub_mags(i64 %a, i64 %b, i64 %sa)
+  ret i64 %r2
+}
+
+define i64 @sf_sub(i64 %a, i64 %b) {
+entry:
+  %sa = and i64 %a, -9223372036854775808
+  %sb = and i64 %b, -9223372036854775808
+  %same = icmp eq i64 %sa, %sb
+  br i1 %same, label %sub, label %add
+add:
+  %r1 = call i64 @sf_add_mags(i64 %a, i64 %b, i64 %sa)
+  ret i64 %r1
+sub:
+  %r2 = call i64 @sf_sub_mags(i64 %a, i64 %b, i64 %sa)
+  ret i64 %r2
+}
+
+; |a| + |b| with sign sz.
+define i64 @sf_add_mags(i64 %a, i64 %b, i64 %sz) {
+entry:
+  %ea0 = lshr i64 %a, 52
+  %ea = and i64 %ea0, 2047
+  %eb0 = lshr i64 %b, 52
+  %eb = and i64 %eb0, 2047
+  %fa = and i64 %a, 4503599627370495
+  %fb = and i64 %b, 4503599627370495
+  %diff = sub i64 %ea, %eb
+  %samee = icmp eq i64 %diff, 0
+  br i1 %samee, label %eq, label %ne
+eq:
+  %az = icmp eq i64 %ea, 0
+  br i1 %az, label %subn, label %eq1
+subn:
+  ; both subnormal: the sum's carry into the exponent field is exactly right
+  %u = add i64 %a, %fb
+  ret i64 %u
+eq1:
+  %ainf = icmp eq i64 %ea, 2047
+  br i1 %ainf, label %eqinf, label %eq2
+eqinf:
+  %fab = or i64 %fa, %fb
+  %anyn = icmp ne i64 %fab, 0
+  br i1 %anyn, label %nan, label %reta
+eq2:
+  %s1 = add i64 %fa, %fb
+  %s2 = add i64 %s1, 9007199254740992
+  %s3 = shl i64 %s2, 9
+  %r = call i64 @sf_round_pack(i64 %sz, i64 %ea, i64 %s3)
+  ret i64 %r
+ne:
+  %ga = shl i64 %fa, 9
+  %gb = shl i64 %fb, 9
+  %bneg = icmp slt i64 %diff, 0
+  br i1 %bneg, label %bbig, label %abig
+bbig:
+  %binf = icmp eq i64 %eb, 2047
+  br i1 %binf, label %bbinf, label %bb1
+bbinf:
+  %bn = icmp ne i64 %fb, 0
+  br i1 %bn, label %nan, label %infz
+bb1:
+  %anz = icmp ne i64 %ea, 0
+  %ga1 = add i64 %ga, 2305843009213693952
+  %ga2 = shl i64 %ga, 1
+  %ga3 = select i1 %anz, i64 %ga1, i64 %ga2
+  %nd = sub i64 0, %diff
+  %ga4 = call i64 @sf_jam(i64 %ga3, i64 %nd)
+  br label %sum
+abig:
+  %ainf2 = icmp eq i64 %ea, 2047
+  br i1 %ainf2, label %abinf, label %ab1
+abinf:
+  %an = icmp ne i64 %fa, 0
+  br i1 %an, label %nan, label %reta
+ab1:
+  %bnz = icmp ne i64 %eb, 0
+  %gb1 = add i64 %gb, 2305843009213693952
+  %gb2 = shl i64 %gb, 1
+  %gb3 = select i1 %bnz, i64 %gb1, i64 %gb2
+  %gb4 = call i64 @sf_jam(i64 %gb3, i64 %diff)
+  br label %sum
+sum:
+  %ez = phi i64 [ %eb, %bb1 ], [ %ea, %ab1 ]
+  %xa = phi i64 [ %ga4, %bb1 ], [ %ga, %ab1 ]
+  %xb = phi i64 [ %gb, %bb1 ], [ %gb4, %ab1 ]
+  %t1 = add i64 %xa, %xb
+  %t2 = add i64 %t1, 2305843009213693952
+  %low = icmp ult i64 %t2, 4611686018427387904
+  %ez1 = sub i64 %ez, 1
+  %t3 = shl i64 %t2, 1
+  %ezf = select i1 %low, i64 %ez1, i64 %ez
+  %tf = select i1 %low, i64 %t3, i64 %t2
+  %r2 = call i64 @sf_round_pack(i64 %sz, i64 %ezf, i64 %tf)
+  ret i64 %r2
+reta:
+  ret i64 %a
+infz:
+  %i = or i64 %sz, 9218868437227405312
+  ret i64 %i
+nan:
+  %q = call i64 @sf_nan2(i64 %a, i64 %b)
+  ret i64 %q
+}
+
+; |a| - |b|, with sign sz when |a| is the larger.
+define i64 @sf_sub_mags(i64 %a, i64 %b, i64 %sz) {
+entry:
+  %ea0 = lshr i64 %a, 52
+  %ea = and i64 %ea0, 2047
+  %eb0 = lshr i64 %b, 52
+  %eb = and i64 %eb0, 2047
+  %fa = and i64 %a, 4503599627370495
+  %fb = and i64 %b, 4503599627370495
+  %diff = sub i64 %ea, %eb
+  %samee = icmp eq i64 %diff, 0
+  br i1 %samee, label %eq, label %ne
+eq:
+  %ainf = icmp eq i64 %ea, 2047
+  br i1 %ainf, label %eqinf, label %eq1
+eqinf:
+  %fab = or i64 %fa, %fb
+  %anyn = icmp ne i64 %fab, 0
+  br i1 %anyn, label %nan, label %invalid
+eq1:
+  %sd = sub i64 %fa, %fb
+  %sdz = icmp eq i64 %sd, 0
+  br i1 %sdz, label %zero, label %eq2
+zero:
+  ret i64 0
+eq2:
+  %anz = icmp ne i64 %ea, 0
+  %ea1 = sub i64 %ea, 1
+  %eA = select i1 %anz, i64 %ea1, i64 %ea
+  %sneg = icmp slt i64 %sd, 0
+  %szf = xor i64 %sz, -9223372036854775808
+  %sz2 = select i1 %sneg, i64 %szf, i64 %sz
+  %sdn = sub i64 0, %sd
+  %mag = select i1 %sneg, i64 %sdn, i64 %sd
+  %lz = call i64 @llvm.ctlz.i64(i64 %mag, i1 false)
+  %shift = sub i64 %lz, 11
+  %ez = sub i64 %eA, %shift
+  %ezneg = icmp slt i64 %ez, 0
+  %shift2 = select i1 %ezneg, i64 %eA, i64 %shift
+  %ez2 = select i1 %ezneg, i64 0, i64 %ez
+  %m = shl i64 %mag, %shift2
+  %ebits = shl i64 %ez2, 52
+  %u = add i64 %ebits, %m
+  %z = or i64 %u, %sz2
+  ret i64 %z
+ne:
+  %ga = shl i64 %fa, 10
+  %gb = shl i64 %fb, 10
+  %bneg = icmp slt i64 %diff, 0
+  br i1 %bneg, label %bbig, label %abig
+bbig:
+  %sz3 = xor i64 %sz, -9223372036854775808
+  %binf = icmp eq i64 %eb, 2047
+  br i1 %binf, label %bbinf, label %bb1
+bbinf:
+  %bn = icmp ne i64 %fb, 0
+  br i1 %bn, label %nan, label %binfz
+binfz:
+  %bi = or i64 %sz3, 9218868437227405312
+  ret i64 %bi
+bb1:
+  %anz2 = icmp ne i64 %ea, 0
+  %ga1 = add i64 %ga, 4611686018427387904
+  %ga2 = add i64 %ga, %ga
+  %ga3 = select i1 %anz2, i64 %ga1, i64 %ga2
+  %nd = sub i64 0, %diff
+  %ga4 = call i64 @sf_jam(i64 %ga3, i64 %nd)
+  %gbo = or i64 %gb, 4611686018427387904
+  %d1 = sub i64 %gbo, %ga4
+  br label %tail
+abig:
+  %ainf2 = icmp eq i64 %ea, 2047
+  br i1 %ainf2, label %abinf, label %ab1
+abinf:
+  %an = icmp ne i64 %fa, 0
+  br i1 %an, label %nan, label %reta
+ab1:
+  %bnz = icmp ne i64 %eb, 0
+  %gb1 = add i64 %gb, 4611686018427387904
+  %gb2 = add i64 %gb, %gb
+  %gb3 = select i1 %bnz, i64 %gb1, i64 %gb2
+  %gb4 = call i64 @sf_jam(i64 %gb3, i64 %diff)
+  %gao = or i64 %ga, 4611686018427387904
+  %d2 = sub i64 %gao, %gb4
+  br label %tail
+tail:
+  %te = phi i64 [ %eb, %bb1 ], [ %ea, %ab1 ]
+  %td = phi i64 [ %d1, %bb1 ], [ %d2, %ab1 ]
+  %ts = phi i64 [ %sz3, %bb1 ], [ %sz, %ab1 ]
+  %te1 = sub i64 %te, 1
+  %r = call i64 @sf_norm_round_pack(i64 %ts, i64 %te1, i64 %td)
+  ret i64 %r
+reta:
+  ret i64 %a
+invalid:
+  ret i64 -2251799813685248
+nan:
+  %q = call i64 @sf_nan2(i64 %a, i64 %b)
+  ret i64 %q
+}
+
+; The high 64 bits of the 128-bit product (the low ones are a plain `mul`). Written on 32-bit
+; halves: an i128 multiply would become a `__multi3` call the BPF back end cannot make.
+define i64 @sf_umulh(i64 %a, i64 %b) {
+  %a0 = and i64 %a, 4294967295
+  %a1 = lshr i64 %a, 32
+  %b0 = and i64 %b, 4294967295
+  %b1 = lshr i64 %b, 32
+  %p00 = mul i64 %a0, %b0
+  %p01 = mul i64 %a0, %b1
+  %p10 = mul i64 %a1, %b0
+  %p11 = mul i64 %a1, %b1
+  %c0 = lshr i64 %p00, 32
+  %l01 = and i64 %p01, 4294967295
+  %l10 = and i64 %p10, 4294967295
+  %m1 = add i64 %c0, %l01
+  %mid = add i64 %m1, %l10
+  %h01 = lshr i64 %p01, 32
+  %h10 = lshr i64 %p10, 32
+  %hm = lshr i64 %mid, 32
+  %s1 = add i64 %p11, %h01
+  %s2 = add i64 %s1, %h10
+  %s3 = add i64 %s2, %hm
+  ret i64 %s3
+}
+
+define i64 @sf_mul(i64 %a, i64 %b) {
+entry:
+  %x = xor i64 %a, %b
+  %sz = and i64 %x, -9223372036854775808
+  %ea0 = lshr i64 %a, 52
+  %ea = and i64 %ea0, 2047
+  %eb0 = lshr i64 %b, 52
+  %eb = and i64 %eb0, 2047
+  %fa = and i64 %a, 4503599627370495
+  %fb = and i64 %b, 4503599627370495
+  %ainf = icmp eq i64 %ea, 2047
+  br i1 %ainf, label %aspecial, label %c1
+aspecial:
+  %an = icmp ne i64 %fa, 0
+  %binf0 = icmp eq i64 %eb, 2047
+  %bfn = icmp ne i64 %fb, 0
+  %bnan = and i1 %binf0, %bfn
+  %anynan = or i1 %an, %bnan
+  br i1 %anynan, label %nan, label %ainfarg
+ainfarg:
+  %mb = or i64 %eb, %fb
+  br label %infarg
+c1:
+  %binf = icmp eq i64 %eb, 2047
+  br i1 %binf, label %bspecial, label %c2
+bspecial:
+  %bn = icmp ne i64 %fb, 0
+  br i1 %bn, label %nan, label %binfarg
+binfarg:
+  %ma = or i64 %ea, %fa
+  br label %infarg
+infarg:
+  %mag = phi i64 [ %mb, %ainfarg ], [ %ma, %binfarg ]
+  %mz = icmp eq i64 %mag, 0
+  br i1 %mz, label %invalid, label %inf
+c2:
+  %az = icmp eq i64 %ea, 0
+  br i1 %az, label %anorm, label %bchk
+anorm:
+  %faz = icmp eq i64 %fa, 0
+  br i1 %faz, label %zero, label %anorm1
+anorm1:
+  %lza = call i64 @llvm.ctlz.i64(i64 %fa, i1 false)
+  %sha = sub i64 %lza, 11
+  %ean = sub i64 1, %sha
+  %fan = shl i64 %fa, %sha
+  br label %bchk
+bchk:
+  %eA = phi i64 [ %ea, %c2 ], [ %ean, %anorm1 ]
+  %fA = phi i64 [ %fa, %c2 ], [ %fan, %anorm1 ]
+  %bz = icmp eq i64 %eb, 0
+  br i1 %bz, label %bnorm, label %go
+bnorm:
+  %fbz = icmp eq i64 %fb, 0
+  br i1 %fbz, label %zero, label %bnorm1
+bnorm1:
+  %lzb = call i64 @llvm.ctlz.i64(i64 %fb, i1 false)
+  %shb = sub i64 %lzb, 11
+  %ebn = sub i64 1, %shb
+  %fbn = shl i64 %fb, %shb
+  br label %go
+go:
+  %eB = phi i64 [ %eb, %bchk ], [ %ebn, %bnorm1 ]
+  %fB = phi i64 [ %fb, %bchk ], [ %fbn, %bnorm1 ]
+  %es = add i64 %eA, %eB
+  %ez = sub i64 %es, 1023
+  %xa0 = or i64 %fA, 4503599627370496
+  %xa = shl i64 %xa0, 10
+  %xb0 = or i64 %fB, 4503599627370496
+  %xb = shl i64 %xb0, 11
+  %hi = call i64 @sf_umulh(i64 %xa, i64 %xb)
+  %lo = mul i64 %xa, %xb
+  %lnz = icmp ne i64 %lo, 0
+  %lj = zext i1 %lnz to i64
+  %sig = or i64 %hi, %lj
+  %low = icmp ult i64 %sig, 4611686018427387904
+  %ez1 = sub i64 %ez, 1
+  %sig1 = shl i64 %sig, 1
+  %ezf = select i1 %low, i64 %ez1, i64 %ez
+  %sigf = select i1 %low, i64 %sig1, i64 %sig
+  %r = call i64 @sf_round_pack(i64 %sz, i64 %ezf, i64 %sigf)
+  ret i64 %r
+zero:
+  ret i64 %sz
+inf:
+  %i = or i64 %sz, 9218868437227405312
+  ret i64 %i
+invalid:
+  ret i64 -2251799813685248
+nan:
+  %q = call i64 @sf_nan2(i64 %a, i64 %b)
+  ret i64 %q
+}
+
+; Division: the quotient's 63 bits come from `udiv` in chunks of 11 (the remainder stays
+; below the divisor, under 2^53, so it can take 11 more bits without overflowing).
+define i64 @sf_div(i64 %a, i64 %b) {
+entry:
+  %x = xor i64 %a, %b
+  %sz = and i64 %x, -9223372036854775808
+  %ea0 = lshr i64 %a, 52
+  %ea = and i64 %ea0, 2047
+  %eb0 = lshr i64 %b, 52
+  %eb = and i64 %eb0, 2047
+  %fa = and i64 %a, 4503599627370495
+  %fb = and i64 %b, 4503599627370495
+  %ainf = icmp eq i64 %ea, 2047
+  br i1 %ainf, label %aspecial, label %c1
+aspecial:
+  %an = icmp ne i64 %fa, 0
+  br i1 %an, label %nan, label %aspecial1
+aspecial1:
+  %binf0 = icmp eq i64 %eb, 2047
+  br i1 %binf0, label %bothinf, label %inf
+bothinf:
+  %bn0 = icmp ne i64 %fb, 0
+  br i1 %bn0, label %nan, label %invalid
+c1:
+  %binf = icmp eq i64 %eb, 2047
+  br i1 %binf, label %bspecial, label %c2
+bspecial:
+  %bn = icmp ne i64 %fb, 0
+  br i1 %bn, label %nan, label %zero
+c2:
+  %bz = icmp eq i64 %eb, 0
+  br i1 %bz, label %bsub, label %achk
+bsub:
+  %fbz = icmp eq i64 %fb, 0
+  br i1 %fbz, label %byzero, label %bnorm
+byzero:
+  %ma = or i64 %ea, %fa
+  %az0 = icmp eq i64 %ma, 0
+  br i1 %az0, label %invalid, label %inf
+bnorm:
+  %lzb = call i64 @llvm.ctlz.i64(i64 %fb, i1 false)
+  %shb = sub i64 %lzb, 11
+  %ebn = sub i64 1, %shb
+  %fbn = shl i64 %fb, %shb
+  br label %achk
+achk:
+  %eB = phi i64 [ %eb, %c2 ], [ %ebn, %bnorm ]
+  %fB = phi i64 [ %fb, %c2 ], [ %fbn, %bnorm ]
+  %az = icmp eq i64 %ea, 0
+  br i1 %az, label %asub, label %go
+asub:
+  %faz = icmp eq i64 %fa, 0
+  br i1 %faz, label %zero, label %anorm
+anorm:
+  %lza = call i64 @llvm.ctlz.i64(i64 %fa, i1 false)
+  %sha = sub i64 %lza, 11
+  %ean = sub i64 1, %sha
+  %fan = shl i64 %fa, %sha
+  br label %go
+go:
+  %eA = phi i64 [ %ea, %achk ], [ %ean, %anorm ]
+  %fA = phi i64 [ %fa, %achk ], [ %fan, %anorm ]
+  %ed = sub i64 %eA, %eB
+  %ez = add i64 %ed, 1022
+  %ma1 = or i64 %fA, 4503599627370496
+  %mb = or i64 %fB, 4503599627370496
+  %lt = icmp ult i64 %ma1, %mb
+  %ma2 = shl i64 %ma1, 1
+  %mA = select i1 %lt, i64 %ma2, i64 %ma1
+  %ez1 = sub i64 %ez, 1
+  %eZ = select i1 %lt, i64 %ez1, i64 %ez
+  %q0 = udiv i64 %mA, %mb
+  %r0 = urem i64 %mA, %mb
+  br label %chunk
+chunk:
+  %k = phi i64 [ 0, %go ], [ %k1, %chunk ]
+  %q = phi i64 [ %q0, %go ], [ %qn, %chunk ]
+  %r = phi i64 [ %r0, %go ], [ %rn, %chunk ]
+  %rs = shl i64 %r, 11
+  %qd = udiv i64 %rs, %mb
+  %rn = urem i64 %rs, %mb
+  %qs = shl i64 %q, 11
+  %qn = or i64 %qs, %qd
+  %k1 = add i64 %k, 1
+  %more = icmp ult i64 %k1, 5
+  br i1 %more, label %chunk, label %last
+last:
+  %rl = shl i64 %rn, 7
+  %ql = udiv i64 %rl, %mb
+  %rr = urem i64 %rl, %mb
+  %qls = shl i64 %qn, 7
+  %qf = or i64 %qls, %ql
+  %rnz = icmp ne i64 %rr, 0
+  %sticky = zext i1 %rnz to i64
+  %sig = or i64 %qf, %sticky
+  %res = call i64 @sf_round_pack(i64 %sz, i64 %eZ, i64 %sig)
+  ret i64 %res
+zero:
+  ret i64 %sz
+inf:
+  %i = or i64 %sz, 9218868437227405312
+  ret i64 %i
+invalid:
+  ret i64 -2251799813685248
+nan:
+  %qn2 = call i64 @sf_nan2(i64 %a, i64 %b)
+  ret i64 %qn2
+}
+
+; fmod: exact, with the dividend's sign. The remainder is reduced 11 bits of the exponent
+; difference at a time with `urem`.
+define i64 @sf_rem(i64 %x, i64 %y) {
+entry:
+  %sx = and i64 %x, -9223372036854775808
+  %ax = and i64 %x, 9223372036854775807
+  %ay = and i64 %y, 9223372036854775807
+  %xnan = icmp ugt i64 %ax, 9218868437227405312
+  %ynan = icmp ugt i64 %ay, 9218868437227405312
+  %anynan = or i1 %xnan, %ynan
+  br i1 %anynan, label %nan, label %c1
+c1:
+  %yzero = icmp eq i64 %ay, 0
+  %xinf = icmp eq i64 %ax, 9218868437227405312
+  %inv = or i1 %yzero, %xinf
+  br i1 %inv, label %invalid, label %c2
+c2:
+  %le = icmp ule i64 %ax, %ay
+  br i1 %le, label %small, label %go
+small:
+  %same = icmp eq i64 %ax, %ay
+  br i1 %same, label %zero, label %retx
+go:
+  %ex0 = lshr i64 %ax, 52
+  %ey0 = lshr i64 %ay, 52
+  %fx = and i64 %ax, 4503599627370495
+  %fy = and i64 %ay, 4503599627370495
+  %exz = icmp eq i64 %ex0, 0
+  %lzx = call i64 @llvm.ctlz.i64(i64 %fx, i1 false)
+  %shx = sub i64 %lzx, 11
+  %exs = sub i64 1, %shx
+  %fxs = shl i64 %fx, %shx
+  %fxn = or i64 %fx, 4503599627370496
+  %ex = select i1 %exz, i64 %exs, i64 %ex0
+  %mx = select i1 %exz, i64 %fxs, i64 %fxn
+  %eyz = icmp eq i64 %ey0, 0
+  %lzy = call i64 @llvm.ctlz.i64(i64 %fy, i1 false)
+  %shy = sub i64 %lzy, 11
+  %eys = sub i64 1, %shy
+  %fys = shl i64 %fy, %shy
+  %fyn = or i64 %fy, 4503599627370496
+  %ey = select i1 %eyz, i64 %eys, i64 %ey0
+  %my = select i1 %eyz, i64 %fys, i64 %fyn
+  %r0 = urem i64 %mx, %my
+  %d0 = sub i64 %ex, %ey
+  br label %loop
+loop:
+  %r = phi i64 [ %r0, %go ], [ %rn, %step ]
+  %d = phi i64 [ %d0, %go ], [ %dn, %step ]
+  %more = icmp sgt i64 %d, 0
+  br i1 %more, label %step, label %done
+step:
+  %big = icmp sgt i64 %d, 11
+  %s = select i1 %big, i64 11, i64 %d
+  %rs = shl i64 %r, %s
+  %rn = urem i64 %rs, %my
+  %dn = sub i64 %d, %s
+  br label %loop
+done:
+  %rz = icmp eq i64 %r, 0
+  br i1 %rz, label %zero, label %pack
+pack:
+  %lz = call i64 @llvm.ctlz.i64(i64 %r, i1 false)
+  %sh = sub i64 %lz, 11
+  %m = shl i64 %r, %sh
+  %e = sub i64 %ey, %sh
+  %normal = icmp sgt i64 %e, 0
+  br i1 %normal, label %packn, label %packs
+packn:
+  %eb = shl i64 %e, 52
+  %fr = and i64 %m, 4503599627370495
+  %bits = or i64 %eb, %fr
+  %z = or i64 %bits, %sx
+  ret i64 %z
+packs:
+  %ne = sub i64 1, %e
+  %ms = lshr i64 %m, %ne
+  %zs = or i64 %ms, %sx
+  ret i64 %zs
+zero:
+  ret i64 %sx
+retx:
+  ret i64 %x
+invalid:
+  ret i64 -2251799813685248
+nan:
+  %q = call i64 @sf_nan2(i64 %x, i64 %y)
+  ret i64 %q
+}
+
+; Square root, bit by bit over a 112-bit radicand: a 56-bit root and an exact sticky bit.
+define i64 @sf_sqrt(i64 %a) {
+entry:
+  %e0 = lshr i64 %a, 52
+  %e = and i64 %e0, 2047
+  %f = and i64 %a, 4503599627370495
+  %neg = icmp slt i64 %a, 0
+  %einf = icmp eq i64 %e, 2047
+  br i1 %einf, label %special, label %c1
+special:
+  %fn = icmp ne i64 %f, 0
+  br i1 %fn, label %quiet, label %infsign
+infsign:
+  br i1 %neg, label %invalid, label %reta
+c1:
+  %abs = and i64 %a, 9223372036854775807
+  %z = icmp eq i64 %abs, 0
+  br i1 %z, label %reta, label %c2
+c2:
+  br i1 %neg, label %invalid, label %go
+go:
+  %ez = icmp eq i64 %e, 0
+  %lz = call i64 @llvm.ctlz.i64(i64 %f, i1 false)
+  %sh = sub i64 %lz, 11
+  %es = sub i64 1, %sh
+  %fs = shl i64 %f, %sh
+  %fnrm = or i64 %f, 4503599627370496
+  %E = select i1 %ez, i64 %es, i64 %e
+  %m = select i1 %ez, i64 %fs, i64 %fnrm
+  %ue = sub i64 %E, 1023
+  %odd = and i64 %ue, 1
+  %m2 = shl i64 %m, %odd
+  %ue2 = sub i64 %ue, %odd
+  %hi0 = shl i64 %m2, 10
+  br label %loop
+loop:
+  %i = phi i64 [ 0, %go ], [ %i1, %loop ]
+  %hi = phi i64 [ %hi0, %go ], [ %hin, %loop ]
+  %root = phi i64 [ 0, %go ], [ %rootn, %loop ]
+  %rem = phi i64 [ 0, %go ], [ %remn, %loop ]
+  %top = lshr i64 %hi, 62
+  %hin = shl i64 %hi, 2
+  %rem2 = shl i64 %rem, 2
+  %rem3 = or i64 %rem2, %top
+  %r4 = shl i64 %root, 2
+  %trial = or i64 %r4, 1
+  %root2 = shl i64 %root, 1
+  %fits = icmp uge i64 %rem3, %trial
+  %remsub = sub i64 %rem3, %trial
+  %remn = select i1 %fits, i64 %remsub, i64 %rem3
+  %bit = zext i1 %fits to i64
+  %rootn = or i64 %root2, %bit
+  %i1 = add i64 %i, 1
+  %more = icmp ult i64 %i1, 56
+  br i1 %more, label %loop, label %done
+done:
+  %rs = shl i64 %rootn, 7
+  %rnz = icmp ne i64 %remn, 0
+  %st = zext i1 %rnz to i64
+  %sig = or i64 %rs, %st
+  %half = ashr i64 %ue2, 1
+  %exp = add i64 %half, 1022
+  %r = call i64 @sf_round_pack(i64 0, i64 %exp, i64 %sig)
+  ret i64 %r
+quiet:
+  %q = or i64 %a, 2251799813685248
+  ret i64 %q
+reta:
+  ret i64 %a
+invalid:
+  ret i64 -2251799813685248
+}
+
+; -1, 0 or 1 for a < b, a = b, a > b; 2 when either is a NaN.
+define i64 @sf_cmp(i64 %a, i64 %b) {
+entry:
+  %aa = and i64 %a, 9223372036854775807
+  %ab = and i64 %b, 9223372036854775807
+  %na = icmp ugt i64 %aa, 9218868437227405312
+  %nb = icmp ugt i64 %ab, 9218868437227405312
+  %n = or i1 %na, %nb
+  br i1 %n, label %unordered, label %ordered
+ordered:
+  ; sign and magnitude to two's complement: -0 and +0 both become 0
+  %nega = sub i64 0, %aa
+  %negb = sub i64 0, %ab
+  %sa = icmp slt i64 %a, 0
+  %sb = icmp slt i64 %b, 0
+  %ka = select i1 %sa, i64 %nega, i64 %aa
+  %kb = select i1 %sb, i64 %negb, i64 %ab
+  %lt = icmp slt i64 %ka, %kb
+  %gt = icmp sgt i64 %ka, %kb
+  %l = select i1 %lt, i64 -1, i64 0
+  %o = select i1 %gt, i64 1, i64 %l
+  ret i64 %o
+unordered:
+  ret i64 2
+}
+
+; An i64 rounded to the nearest f64 (Rust's `as f64`).
+define i64 @sf_from_int(i64 %i) {
+entry:
+  %z = icmp eq i64 %i, 0
+  br i1 %z, label %zero, label %c1
+c1:
+  %min = icmp eq i64 %i, -9223372036854775808
+  br i1 %min, label %minv, label %go
+go:
+  %sign = and i64 %i, -9223372036854775808
+  %neg = icmp slt i64 %i, 0
+  %n = sub i64 0, %i
+  %mag = select i1 %neg, i64 %n, i64 %i
+  %r = call i64 @sf_norm_round_pack(i64 %sign, i64 1084, i64 %mag)
+  ret i64 %r
+zero:
+  ret i64 0
+minv:
+  ret i64 -4332462841530417152
+}
+
+; The integer part of a finite f64 whose integer part fits an i64 (callers check the range).
+define i64 @sf_to_int(i64 %a) {
+entry:
+  %e0 = lshr i64 %a, 52
+  %e = and i64 %e0, 2047
+  %small = icmp ult i64 %e, 1023
+  br i1 %small, label %zero, label %go
+go:
+  %f = and i64 %a, 4503599627370495
+  %m = or i64 %f, 4503599627370496
+  %left = icmp uge i64 %e, 1075
+  br i1 %left, label %shl, label %shr
+shl:
+  %ls = sub i64 %e, 1075
+  %vl = shl i64 %m, %ls
+  br label %sign
+shr:
+  %rs = sub i64 1075, %e
+  %vr = lshr i64 %m, %rs
+  br label %sign
+sign:
+  %v = phi i64 [ %vl, %shl ], [ %vr, %shr ]
+  %neg = icmp slt i64 %a, 0
+  %nv = sub i64 0, %v
+  %r = select i1 %neg, i64 %nv, i64 %v
+  ret i64 %r
+zero:
+  ret i64 0
+}
+
+; Whether an integral f64 lies in [-2^63, 2^63), so sf_to_int is exact (false for NaN, inf).
+define i1 @sf_fits_int(i64 %a) {
+  %abs = and i64 %a, 9223372036854775807
+  %inside = icmp ult i64 %abs, 4890909195324358656
+  %min = icmp eq i64 %a, -4332462841530417152
+  %ok = or i1 %inside, %min
+  ret i1 %ok
+}
+
+; Rounds to an integral f64. mode: 0 toward zero, 1 down (floor), 2 up (ceil), 3 to nearest
+; with halves away from zero (Rust's `round`).
+define i64 @sf_round_int(i64 %a, i64 %mode) {
+entry:
+  %e0 = lshr i64 %a, 52
+  %e = and i64 %e0, 2047
+  %sign = and i64 %a, -9223372036854775808
+  %below1 = icmp ule i64 %e, 1022
+  br i1 %below1, label %frac, label %c1
+frac:
+  %abs = and i64 %a, 9223372036854775807
+  %z = icmp eq i64 %abs, 0
+  br i1 %z, label %reta, label %frac1
+frac1:
+  switch i64 %mode, label %retsign [ i64 1, label %fl
+                                     i64 2, label %ce
+                                     i64 3, label %rn ]
+fl:
+  %negf = icmp ne i64 %sign, 0
+  br i1 %negf, label %minus1, label %retsign
+ce:
+  %posc = icmp eq i64 %sign, 0
+  br i1 %posc, label %plus1, label %retsign
+rn:
+  %half = icmp eq i64 %e, 1022
+  br i1 %half, label %one, label %retsign
+one:
+  %o = or i64 %sign, 4607182418800017408
+  ret i64 %o
+minus1:
+  ret i64 -4616189618054758400
+plus1:
+  ret i64 4607182418800017408
+retsign:
+  ret i64 %sign
+c1:
+  %whole = icmp uge i64 %e, 1075
+  br i1 %whole, label %big, label %go
+big:
+  %isnan = call i1 @sf_is_nan(i64 %a)
+  br i1 %isnan, label %quiet, label %reta
+quiet:
+  %q = or i64 %a, 2251799813685248
+  ret i64 %q
+go:
+  %dist = sub i64 1075, %e
+  %last = shl i64 1, %dist
+  %rmask = sub i64 %last, 1
+  %neg = icmp ne i64 %sign, 0
+  %halfbit = lshr i64 %last, 1
+  %m3 = icmp eq i64 %mode, 3
+  %m1 = icmp eq i64 %mode, 1
+  %m2 = icmp eq i64 %mode, 2
+  %pos = xor i1 %neg, true
+  %upneg = and i1 %m1, %neg
+  %uppos = and i1 %m2, %pos
+  %up = or i1 %upneg, %uppos
+  %inc1 = select i1 %up, i64 %rmask, i64 0
+  %inc = select i1 %m3, i64 %halfbit, i64 %inc1
+  %s = add i64 %a, %inc
+  %nm = xor i64 %rmask, -1
+  %r = and i64 %s, %nm
+  ret i64 %r
+reta:
+  ret i64 %a
+}
+
+; Orders an i64 against an f64 exactly (no rounding of the integer): -1, 0, 1, or 2 for NaN.
+define i64 @sf_cmp_int(i64 %i, i64 %f) {
+entry:
+  %af = and i64 %f, 9223372036854775807
+  %nan = icmp ugt i64 %af, 9218868437227405312
+  br i1 %nan, label %unordered, label %c1
+c1:
+  %negf = icmp slt i64 %f, 0
+  %beyond = icmp uge i64 %af, 4890909195324358656
+  %past = icmp ugt i64 %af, 4890909195324358656
+  %above = xor i1 %negf, true
+  %big = and i1 %above, %beyond
+  br i1 %big, label %less, label %c2
+c2:
+  %small = and i1 %negf, %past
+  br i1 %small, label %greater, label %go
+go:
+  %t = call i64 @sf_round_int(i64 %f, i64 0)
+  %ti = call i64 @sf_to_int(i64 %t)
+  %lt = icmp slt i64 %i, %ti
+  br i1 %lt, label %less, label %c3
+c3:
+  %gt = icmp sgt i64 %i, %ti
+  br i1 %gt, label %greater, label %frac
+frac:
+  %c = call i64 @sf_cmp(i64 %t, i64 %f)
+  ret i64 %c
+less:
+  ret i64 -1
+greater:
+  ret i64 1
+unordered:
+  ret i64 2
+}
+
+; ---- shortest round-trip printing (Ryu) ----
+
+; ((m * table[idx]) >> j) for a 125-bit table entry (lo, hi) and j in [64, 128).
+define i64 @sf_mul_shift(i64 %m, i64 %lo, i64 %hi, i64 %j) {
+  %h0 = call i64 @sf_umulh(i64 %m, i64 %lo)
+  %l1 = mul i64 %m, %hi
+  %h1 = call i64 @sf_umulh(i64 %m, i64 %hi)
+  %sum = add i64 %h0, %l1
+  %c = icmp ult i64 %sum, %h0
+  %cz = zext i1 %c to i64
+  %hh = add i64 %h1, %cz
+  %dist = sub i64 %j, 64
+  %back = sub i64 64, %dist
+  %a = shl i64 %hh, %back
+  %b = lshr i64 %sum, %dist
+  %r = or i64 %a, %b
+  ret i64 %r
+}
+
+; How many times 5 divides v (v > 0).
+define i64 @sf_pow5_factor(i64 %v) {
+entry:
+  br label %loop
+loop:
+  %x = phi i64 [ %v, %entry ], [ %q, %next ]
+  %n = phi i64 [ 0, %entry ], [ %n1, %next ]
+  %q = udiv i64 %x, 5
+  %r = urem i64 %x, 5
+  %z = icmp eq i64 %r, 0
+  br i1 %z, label %next, label %done
+next:
+  %n1 = add i64 %n, 1
+  br label %loop
+done:
+  ret i64 %n
+}
+
+define i64 @sf_pow5bits(i64 %e) {
+  %m = mul i64 %e, 1217359
+  %s = lshr i64 %m, 19
+  %r = add i64 %s, 1
+  ret i64 %r
+}
+
+; The shortest decimal that reads back as the finite, nonzero f64 `bits` (sign ignored), and
+; of those the closest: out[0] = digits, out[1] = decimal exponent (value = digits * 10^exp).
+define void @sf_shortest(i64 %bits, i64* %out) {
+entry:
+  %im = and i64 %bits, 4503599627370495
+  %ie0 = lshr i64 %bits, 52
+  %ie = and i64 %ie0, 2047
+  %iez = icmp eq i64 %ie, 0
+  %e2n = sub i64 %ie, 1077
+  %e2 = select i1 %iez, i64 -1076, i64 %e2n
+  %m2n = or i64 %im, 4503599627370496
+  %m2 = select i1 %iez, i64 %im, i64 %m2n
+  %odd = and i64 %m2, 1
+  %even = icmp eq i64 %odd, 0
+  %mv = shl i64 %m2, 2
+  %imnz = icmp ne i64 %im, 0
+  %iele1 = icmp ule i64 %ie, 1
+  %mms = or i1 %imnz, %iele1
+  %mmshift = zext i1 %mms to i64
+  %mp = add i64 %mv, 2
+  %mv1 = sub i64 %mv, 1
+  %mm = sub i64 %mv1, %mmshift
+  %pos = icmp sge i64 %e2, 0
+  br i1 %pos, label %positive, label %negative
+positive:
+  %l2 = mul i64 %e2, 78913
+  %q0 = lshr i64 %l2, 18
+  %gt3 = icmp sgt i64 %e2, 3
+  %gt3z = zext i1 %gt3 to i64
+  %q = sub i64 %q0, %gt3z
+  %pb = call i64 @sf_pow5bits(i64 %q)
+  %k = add i64 %pb, 124
+  %i0 = sub i64 %q, %e2
+  %i = add i64 %i0, %k
+  %ix = shl i64 %q, 1
+  %plo = getelementptr [584 x i64], [584 x i64]* @sf_pow5_inv, i64 0, i64 %ix
+  %ix1 = add i64 %ix, 1
+  %phi = getelementptr [584 x i64], [584 x i64]* @sf_pow5_inv, i64 0, i64 %ix1
+  %lo = load i64, i64* %plo
+  %hi = load i64, i64* %phi
+  %vr = call i64 @sf_mul_shift(i64 %mv, i64 %lo, i64 %hi, i64 %i)
+  %vp = call i64 @sf_mul_shift(i64 %mp, i64 %lo, i64 %hi, i64 %i)
+  %vm = call i64 @sf_mul_shift(i64 %mm, i64 %lo, i64 %hi, i64 %i)
+  %q21 = icmp ule i64 %q, 21
+  br i1 %q21, label %ptz, label %merge
+ptz:
+  %mod5 = urem i64 %mv, 5
+  %m5z = icmp eq i64 %mod5, 0
+  br i1 %m5z, label %ptzvr, label %ptz2
+ptzvr:
+  %f1 = call i64 @sf_pow5_factor(i64 %mv)
+  %t1 = icmp uge i64 %f1, %q
+  br label %merge
+ptz2:
+  br i1 %even, label %ptzvm, label %ptzvp
+ptzvm:
+  %f2 = call i64 @sf_pow5_factor(i64 %mm)
+  %t2 = icmp uge i64 %f2, %q
+  br label %merge
+ptzvp:
+  %f3 = call i64 @sf_pow5_factor(i64 %mp)
+  %t3 = icmp uge i64 %f3, %q
+  %t3z = zext i1 %t3 to i64
+  %vp3 = sub i64 %vp, %t3z
+  br label %merge
+negative:
+  %ne2 = sub i64 0, %e2
+  %l5 = mul i64 %ne2, 732923
+  %nq0 = lshr i64 %l5, 20
+  %gt1 = icmp sgt i64 %ne2, 1
+  %gt1z = zext i1 %gt1 to i64
+  %nq = sub i64 %nq0, %gt1z
+  %ne10 = add i64 %nq, %e2
+  %ni = sub i64 %ne2, %nq
+  %npb = call i64 @sf_pow5bits(i64 %ni)
+  %nk = sub i64 %npb, 125
+  %nj = sub i64 %nq, %nk
+  %nix = shl i64 %ni, 1
+  %nplo = getelementptr [652 x i64], [652 x i64]* @sf_pow5, i64 0, i64 %nix
+  %nix1 = add i64 %nix, 1
+  %nphi = getelementptr [652 x i64], [652 x i64]* @sf_pow5, i64 0, i64 %nix1
+  %nlo = load i64, i64* %nplo
+  %nhi = load i64, i64* %nphi
+  %nvr = call i64 @sf_mul_shift(i64 %mv, i64 %nlo, i64 %nhi, i64 %nj)
+  %nvp = call i64 @sf_mul_shift(i64 %mp, i64 %nlo, i64 %nhi, i64 %nj)
+  %nvm = call i64 @sf_mul_shift(i64 %mm, i64 %nlo, i64 %nhi, i64 %nj)
+  %q1 = icmp ule i64 %nq, 1
+  br i1 %q1, label %ntz1, label %ntz2
+ntz1:
+  %mmone = icmp eq i64 %mmshift, 1
+  %vmtz1 = and i1 %even, %mmone
+  %oddz = zext i1 %even to i64
+  %dec = xor i64 %oddz, 1
+  %nvp1 = sub i64 %nvp, %dec
+  br label %merge
+ntz2:
+  %q63 = icmp ult i64 %nq, 63
+  br i1 %q63, label %ntz3, label %merge
+ntz3:
+  %pw = shl i64 1, %nq
+  %mask = sub i64 %pw, 1
+  %low = and i64 %mv, %mask
+  %vrtz3 = icmp eq i64 %low, 0
+  br label %merge
+merge:
+  %vr0 = phi i64 [ %vr, %positive ], [ %vr, %ptzvr ], [ %vr, %ptzvm ], [ %vr, %ptzvp ], [ %nvr, %ntz1 ], [ %nvr, %ntz2 ], [ %nvr, %ntz3 ]
+  %vp0 = phi i64 [ %vp, %positive ], [ %vp, %ptzvr ], [ %vp, %ptzvm ], [ %vp3, %ptzvp ], [ %nvp1, %ntz1 ], [ %nvp, %ntz2 ], [ %nvp, %ntz3 ]
+  %vm0 = phi i64 [ %vm, %positive ], [ %vm, %ptzvr ], [ %vm, %ptzvm ], [ %vm, %ptzvp ], [ %nvm, %ntz1 ], [ %nvm, %ntz2 ], [ %nvm, %ntz3 ]
+  %e10 = phi i64 [ %q, %positive ], [ %q, %ptzvr ], [ %q, %ptzvm ], [ %q, %ptzvp ], [ %ne10, %ntz1 ], [ %ne10, %ntz2 ], [ %ne10, %ntz3 ]
+  %vrtz0 = phi i1 [ false, %positive ], [ %t1, %ptzvr ], [ false, %ptzvm ], [ false, %ptzvp ], [ true, %ntz1 ], [ false, %ntz2 ], [ %vrtz3, %ntz3 ]
+  %vmtz0 = phi i1 [ false, %positive ], [ false, %ptzvr ], [ %t2, %ptzvm ], [ false, %ptzvp ], [ %vmtz1, %ntz1 ], [ false, %ntz2 ], [ false, %ntz3 ]
+  br label %loop1
+loop1:
+  %vr1 = phi i64 [ %vr0, %merge ], [ %vrd, %step1 ]
+  %vp1 = phi i64 [ %vp0, %merge ], [ %vpd, %step1 ]
+  %vm1 = phi i64 [ %vm0, %merge ], [ %vmd, %step1 ]
+  %vrtz1 = phi i1 [ %vrtz0, %merge ], [ %vrtzn, %step1 ]
+  %vmtz1b = phi i1 [ %vmtz0, %merge ], [ %vmtzn, %step1 ]
+  %last1 = phi i64 [ 0, %merge ], [ %vrmod, %step1 ]
+  %rem1 = phi i64 [ 0, %merge ], [ %rem1n, %step1 ]
+  %vpd = udiv i64 %vp1, 10
+  %vmd = udiv i64 %vm1, 10
+  %stop = icmp ule i64 %vpd, %vmd
+  br i1 %stop, label %after1, label %step1
+step1:
+  %vmd10 = mul i64 %vmd, 10
+  %vmmod = sub i64 %vm1, %vmd10
+  %vrd = udiv i64 %vr1, 10
+  %vrd10 = mul i64 %vrd, 10
+  %vrmod = sub i64 %vr1, %vrd10
+  %vmmz = icmp eq i64 %vmmod, 0
+  %vmtzn = and i1 %vmtz1b, %vmmz
+  %lastz = icmp eq i64 %last1, 0
+  %vrtzn = and i1 %vrtz1, %lastz
+  %rem1n = add i64 %rem1, 1
+  br label %loop1
+after1:
+  br i1 %vmtz1b, label %loop2, label %final
+loop2:
+  %vr2 = phi i64 [ %vr1, %after1 ], [ %vrd2, %step2 ]
+  %vp2 = phi i64 [ %vp1, %after1 ], [ %vpd2, %step2 ]
+  %vm2 = phi i64 [ %vm1, %after1 ], [ %vmd2, %step2 ]
+  %vrtz2 = phi i1 [ %vrtz1, %after1 ], [ %vrtz2n, %step2 ]
+  %last2 = phi i64 [ %last1, %after1 ], [ %vrmod2, %step2 ]
+  %rem2 = phi i64 [ %rem1, %after1 ], [ %rem2n, %step2 ]
+  %vmd2 = udiv i64 %vm2, 10
+  %vmd210 = mul i64 %vmd2, 10
+  %vmmod2 = sub i64 %vm2, %vmd210
+  %nz2 = icmp ne i64 %vmmod2, 0
+  br i1 %nz2, label %final, label %step2
+step2:
+  %vpd2 = udiv i64 %vp2, 10
+  %vrd2 = udiv i64 %vr2, 10
+  %vrd210 = mul i64 %vrd2, 10
+  %vrmod2 = sub i64 %vr2, %vrd210
+  %lastz2 = icmp eq i64 %last2, 0
+  %vrtz2n = and i1 %vrtz2, %lastz2
+  %rem2n = add i64 %rem2, 1
+  br label %loop2
+final:
+  %vrf = phi i64 [ %vr1, %after1 ], [ %vr2, %loop2 ]
+  %vmf = phi i64 [ %vm1, %after1 ], [ %vm2, %loop2 ]
+  %vrtzf = phi i1 [ %vrtz1, %after1 ], [ %vrtz2, %loop2 ]
+  %vmtzf = phi i1 [ %vmtz1b, %after1 ], [ true, %loop2 ]
+  %lastf = phi i64 [ %last1, %after1 ], [ %last2, %loop2 ]
+  %remf = phi i64 [ %rem1, %after1 ], [ %rem2, %loop2 ]
+  ; An exact tie (...50...0) rounds up, as Rust's shortest mode does; Ryu proper would round
+  ; it to even, so %vrtzf is tracked but not used.
+  %lastr = add i64 %lastf, 0
+  %atvm = icmp eq i64 %vrf, %vmf
+  %notacc = xor i1 %even, true
+  %notvmtz = xor i1 %vmtzf, true
+  %outside = or i1 %notacc, %notvmtz
+  %c1 = and i1 %atvm, %outside
+  %c2 = icmp uge i64 %lastr, 5
+  %up = or i1 %c1, %c2
+  %upz = zext i1 %up to i64
+  %output = add i64 %vrf, %upz
+  %exp = add i64 %e10, %remf
+  store i64 %output, i64* %out
+  %p1 = getelementptr i64, i64* %out, i64 1
+  store i64 %exp, i64* %p1
+  ret void
+}
+
+; Writes the decimal digits of v (> 0) ending just before `end`; returns their count.
+define i64 @sf_digits(i64 %v, i8* %end) {
+entry:
+  br label %loop
+loop:
+  %x = phi i64 [ %v, %entry ], [ %q, %loop ]
+  %n = phi i64 [ 0, %entry ], [ %n1, %loop ]
+  %q = udiv i64 %x, 10
+  %q10 = mul i64 %q, 10
+  %d = sub i64 %x, %q10
+  %n1 = add i64 %n, 1
+  %back = sub i64 0, %n1
+  %p = getelementptr i8, i8* %end, i64 %back
+  %d8 = trunc i64 %d to i8
+  %c = add i8 %d8, 48
+  store i8 %c, i8* %p
+  %more = icmp ne i64 %q, 0
+  br i1 %more, label %loop, label %done
+done:
+  ret i64 %n1
+}
+
+define void @sf_put(i8* %buf, i64 %at, i8 %c) alwaysinline {
+  %p = getelementptr i8, i8* %buf, i64 %at
+  store i8 %c, i8* %p
+  ret void
+}
+
+; Writes n copies of c at buf[at..]; returns the new position.
+define i64 @sf_fill(i8* %buf, i64 %at, i64 %n, i8 %c) {
+entry:
+  br label %loop
+loop:
+  %i = phi i64 [ 0, %entry ], [ %i1, %body ]
+  %more = icmp slt i64 %i, %n
+  br i1 %more, label %body, label %done
+body:
+  %pos = add i64 %at, %i
+  call void @sf_put(i8* %buf, i64 %pos, i8 %c)
+  %i1 = add i64 %i, 1
+  br label %loop
+done:
+  %end = add i64 %at, %i
+  ret i64 %end
+}
+
+; Copies n bytes from src to buf[at..]; returns the new position.
+define i64 @sf_copy(i8* %buf, i64 %at, i8* %src, i64 %n) {
+entry:
+  br label %loop
+loop:
+  %i = phi i64 [ 0, %entry ], [ %i1, %body ]
+  %more = icmp slt i64 %i, %n
+  br i1 %more, label %body, label %done
+body:
+  %sp = getelementptr i8, i8* %src, i64 %i
+  %c = load i8, i8* %sp
+  %pos = add i64 %at, %i
+  call void @sf_put(i8* %buf, i64 %pos, i8 %c)
+  %i1 = add i64 %i, 1
+  br label %loop
+done:
+  %end = add i64 %at, %i
+  ret i64 %end
+}
+
+; The f64 `bits` as the interpreter prints it (Rust's `{:?}`: shortest round-trip digits,
+; positional between 1e-4 and 1e16 with at least one decimal, else `1.5e-7` style; `nan`,
+; `inf`, `-inf`). Writes at most 32 bytes into buf; returns the length.
+define i64 @sf_format(i64 %bits, i8* %buf) {
+entry:
+  %digits = alloca [24 x i8]
+  %sd = alloca [2 x i64]
+  %abs = and i64 %bits, 9223372036854775807
+  %nan = icmp ugt i64 %abs, 9218868437227405312
+  br i1 %nan, label %isnan, label %signed
+isnan:
+  call void @sf_put(i8* %buf, i64 0, i8 110)
+  call void @sf_put(i8* %buf, i64 1, i8 97)
+  call void @sf_put(i8* %buf, i64 2, i8 110)
+  ret i64 3
+signed:
+  %neg = icmp slt i64 %bits, 0
+  %at0 = zext i1 %neg to i64
+  br i1 %neg, label %minus, label %kind
+minus:
+  call void @sf_put(i8* %buf, i64 0, i8 45)
+  br label %kind
+kind:
+  %inf = icmp eq i64 %abs, 9218868437227405312
+  br i1 %inf, label %isinf, label %c1
+isinf:
+  call void @sf_put(i8* %buf, i64 %at0, i8 105)
+  %i1 = add i64 %at0, 1
+  call void @sf_put(i8* %buf, i64 %i1, i8 110)
+  %i2 = add i64 %at0, 2
+  call void @sf_put(i8* %buf, i64 %i2, i8 102)
+  %il = add i64 %at0, 3
+  ret i64 %il
+c1:
+  %zero = icmp eq i64 %abs, 0
+  br i1 %zero, label %iszero, label %number
+iszero:
+  call void @sf_put(i8* %buf, i64 %at0, i8 48)
+  %z1 = add i64 %at0, 1
+  call void @sf_put(i8* %buf, i64 %z1, i8 46)
+  %z2 = add i64 %at0, 2
+  call void @sf_put(i8* %buf, i64 %z2, i8 48)
+  %zl = add i64 %at0, 3
+  ret i64 %zl
+number:
+  %sdp = getelementptr [2 x i64], [2 x i64]* %sd, i64 0, i64 0
+  call void @sf_shortest(i64 %abs, i64* %sdp)
+  %out = load i64, i64* %sdp
+  %sdp1 = getelementptr [2 x i64], [2 x i64]* %sd, i64 0, i64 1
+  %exp = load i64, i64* %sdp1
+  %dend = getelementptr [24 x i8], [24 x i8]* %digits, i64 0, i64 24
+  %n = call i64 @sf_digits(i64 %out, i8* %dend)
+  %dstart0 = sub i64 24, %n
+  %ds = getelementptr [24 x i8], [24 x i8]* %digits, i64 0, i64 %dstart0
+  ; value = 0.d1..dn * 10^k
+  %k = add i64 %n, %exp
+  %big = icmp uge i64 %abs, 4846369599423283200
+  %tiny = icmp ult i64 %abs, 4547007122018943789
+  %sci = or i1 %big, %tiny
+  br i1 %sci, label %exponential, label %positional
+positional:
+  %kle0 = icmp sle i64 %k, 0
+  br i1 %kle0, label %lead0, label %p2
+lead0:
+  ; 0.000ddd
+  call void @sf_put(i8* %buf, i64 %at0, i8 48)
+  %a1 = add i64 %at0, 1
+  call void @sf_put(i8* %buf, i64 %a1, i8 46)
+  %a2 = add i64 %at0, 2
+  %nz = sub i64 0, %k
+  %a3 = call i64 @sf_fill(i8* %buf, i64 %a2, i64 %nz, i8 48)
+  %a4 = call i64 @sf_copy(i8* %buf, i64 %a3, i8* %ds, i64 %n)
+  ret i64 %a4
+p2:
+  %klt = icmp slt i64 %k, %n
+  br i1 %klt, label %mid, label %whole
+mid:
+  ; ddd.ddd
+  %b1 = call i64 @sf_copy(i8* %buf, i64 %at0, i8* %ds, i64 %k)
+  call void @sf_put(i8* %buf, i64 %b1, i8 46)
+  %b2 = add i64 %b1, 1
+  %rest = getelementptr i8, i8* %ds, i64 %k
+  %nr = sub i64 %n, %k
+  %b3 = call i64 @sf_copy(i8* %buf, i64 %b2, i8* %rest, i64 %nr)
+  ret i64 %b3
+whole:
+  ; ddd000.0
+  %c1p = call i64 @sf_copy(i8* %buf, i64 %at0, i8* %ds, i64 %n)
+  %zs = sub i64 %k, %n
+  %c2p = call i64 @sf_fill(i8* %buf, i64 %c1p, i64 %zs, i8 48)
+  call void @sf_put(i8* %buf, i64 %c2p, i8 46)
+  %c3 = add i64 %c2p, 1
+  call void @sf_put(i8* %buf, i64 %c3, i8 48)
+  %c4 = add i64 %c2p, 2
+  ret i64 %c4
+exponential:
+  ; d.ddde-x
+  %e1 = call i64 @sf_copy(i8* %buf, i64 %at0, i8* %ds, i64 1)
+  %more = icmp ugt i64 %n, 1
+  br i1 %more, label %fracdigits, label %expo
+fracdigits:
+  call void @sf_put(i8* %buf, i64 %e1, i8 46)
+  %e2 = add i64 %e1, 1
+  %tail = getelementptr i8, i8* %ds, i64 1
+  %nt = sub i64 %n, 1
+  %e3 = call i64 @sf_copy(i8* %buf, i64 %e2, i8* %tail, i64 %nt)
+  br label %expo
+expo:
+  %ep = phi i64 [ %e1, %exponential ], [ %e3, %fracdigits ]
+  call void @sf_put(i8* %buf, i64 %ep, i8 101)
+  %ep1 = add i64 %ep, 1
+  %x = sub i64 %k, 1
+  %xneg = icmp slt i64 %x, 0
+  br i1 %xneg, label %xminus, label %xdigits
+xminus:
+  call void @sf_put(i8* %buf, i64 %ep1, i8 45)
+  %ep2 = add i64 %ep1, 1
+  br label %xdigits
+xdigits:
+  %xp = phi i64 [ %ep1, %expo ], [ %ep2, %xminus ]
+  %nx = sub i64 0, %x
+  %ax = select i1 %xneg, i64 %nx, i64 %x
+  %xend = getelementptr [24 x i8], [24 x i8]* %digits, i64 0, i64 24
+  %xn = call i64 @sf_digits(i64 %ax, i8* %xend)
+  %xs0 = sub i64 24, %xn
+  %xs = getelementptr [24 x i8], [24 x i8]* %digits, i64 0, i64 %xs0
+  %fin = call i64 @sf_copy(i8* %buf, i64 %xp, i8* %xs, i64 %xn)
+  ret i64 %fin
+}

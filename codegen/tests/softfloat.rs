@@ -1,0 +1,218 @@
+//! The soft-float library (`support/softfloat.ll`) against the host's f64, bit for bit.
+//!
+//! The library is pure integer IR, so LLVM's JIT runs it natively here: millions of operands
+//! per operation in a few seconds, where the sBPF VM would manage thousands. The differential
+//! corpus then checks the same functions compiled for sBPF. NaN results are compared as NaN
+//! only: which NaN payload the host returns depends on the operand order its compiler chose.
+
+// Calling JIT-compiled code is unsafe by nature; the functions are pure integer arithmetic and
+// `sf_format` writes at most 32 bytes into the 32-byte buffer it is given.
+#![allow(unsafe_code)]
+
+use inkwell::context::Context;
+use inkwell::execution_engine::{ExecutionEngine, JitFunction};
+use inkwell::memory_buffer::MemoryBuffer;
+use inkwell::targets::{InitializationConfig, Target};
+use inkwell::OptimizationLevel;
+use ovsm_lexer::float_literal;
+use ovsm_runtime::value::int_float_cmp;
+use std::cmp::Ordering;
+
+type Binary = unsafe extern "C" fn(u64, u64) -> u64;
+type Unary = unsafe extern "C" fn(u64) -> u64;
+type Format = unsafe extern "C" fn(u64, *mut u8) -> u64;
+
+const CASES: usize = 300_000;
+
+/// xorshift64*: deterministic operands without a dependency.
+struct Rng(u64);
+
+impl Rng {
+    fn next(&mut self) -> u64 {
+        self.0 ^= self.0 >> 12;
+        self.0 ^= self.0 << 25;
+        self.0 ^= self.0 >> 27;
+        self.0.wrapping_mul(0x2545_F491_4F6C_DD1D)
+    }
+
+    /// Raw bit patterns, values near the edges, small integers and halves, and pairs of close
+    /// exponents (where cancellation and rounding are hardest).
+    fn float(&mut self) -> u64 {
+        const SPECIAL: [f64; 14] =
+            [0.0, -0.0, 1.0, -1.0, 0.5, f64::INFINITY, f64::NEG_INFINITY, f64::NAN, f64::MAX, f64::MIN_POSITIVE, 5e-324, 1e16, 1e-4, 2.5];
+        match self.next() % 8 {
+            0 => self.next(),
+            1 => SPECIAL[(self.next() % SPECIAL.len() as u64) as usize].to_bits(),
+            2 => ((self.next() % 2001) as f64 / 4.0 - 250.0).to_bits(),
+            3 => (self.next() & 0x800F_FFFF_FFFF_FFFF) | ((self.next() % 4) << 52),
+            4 => (self.next() & 0x800F_FFFF_FFFF_FFFF) | ((1020 + self.next() % 8) << 52),
+            5 => (self.next() & 0x800F_FFFF_FFFF_FFFF) | ((2040 + self.next() % 7) << 52),
+            6 => ((self.next() % 1_000_000) as f64 / 100.0 * if self.next() % 2 == 0 { 1.0 } else { -1.0 }).to_bits(),
+            _ => (((self.next() as i64) >> (self.next() % 64)) as f64).to_bits(),
+        }
+    }
+}
+
+fn engine(context: &Context) -> ExecutionEngine<'_> {
+    Target::initialize_native(&InitializationConfig::default()).expect("native target");
+    let text = format!("{}{}", include_str!("../support/softfloat.ll"), include_str!("../support/ryu_tables.ll"));
+    let buffer = MemoryBuffer::create_from_memory_range_copy(text.as_bytes(), "softfloat");
+    let module = context.create_module_from_ir(buffer).expect("softfloat.ll parses on its own");
+    module.create_jit_execution_engine(OptimizationLevel::Default).expect("JIT")
+}
+
+fn same(got: u64, want: f64) -> bool {
+    got == want.to_bits() || (want.is_nan() && f64::from_bits(got).is_nan())
+}
+
+fn check_binary(name: &str, host: fn(f64, f64) -> f64, seed: u64) {
+    let context = Context::create();
+    let engine = engine(&context);
+    let f: JitFunction<Binary> = unsafe { engine.get_function(name) }.expect(name);
+    let mut rng = Rng(seed);
+    for _ in 0..CASES {
+        let (a, b) = (rng.float(), rng.float());
+        let got = unsafe { f.call(a, b) };
+        let want = host(f64::from_bits(a), f64::from_bits(b));
+        assert!(
+            same(got, want),
+            "{name}({:e} [{a:#x}], {:e} [{b:#x}]) = {:e} [{got:#x}], host {want:e} [{:#x}]",
+            f64::from_bits(a),
+            f64::from_bits(b),
+            f64::from_bits(got),
+            want.to_bits()
+        );
+    }
+}
+
+fn check_unary(name: &str, host: impl Fn(f64) -> f64, seed: u64) {
+    let context = Context::create();
+    let engine = engine(&context);
+    let f: JitFunction<Unary> = unsafe { engine.get_function(name) }.expect(name);
+    let mut rng = Rng(seed);
+    for _ in 0..CASES {
+        let a = rng.float();
+        let got = unsafe { f.call(a) };
+        let want = host(f64::from_bits(a));
+        assert!(same(got, want), "{name}({:e} [{a:#x}]) = [{got:#x}], host {want:e} [{:#x}]", f64::from_bits(a), want.to_bits());
+    }
+}
+
+#[test]
+fn add_matches_the_host() {
+    check_binary("sf_add", |a, b| a + b, 1);
+}
+
+#[test]
+fn sub_matches_the_host() {
+    check_binary("sf_sub", |a, b| a - b, 2);
+}
+
+#[test]
+fn mul_matches_the_host() {
+    check_binary("sf_mul", |a, b| a * b, 3);
+}
+
+#[test]
+fn div_matches_the_host() {
+    check_binary("sf_div", |a, b| a / b, 4);
+}
+
+#[test]
+fn rem_matches_the_host() {
+    check_binary("sf_rem", |a, b| a % b, 5);
+}
+
+#[test]
+fn sqrt_matches_the_host() {
+    check_unary("sf_sqrt", f64::sqrt, 6);
+}
+
+#[test]
+fn rounding_to_integral_matches_the_host() {
+    let context = Context::create();
+    let engine = engine(&context);
+    let f: JitFunction<Binary> = unsafe { engine.get_function("sf_round_int") }.expect("sf_round_int");
+    let modes: [fn(f64) -> f64; 4] = [f64::trunc, f64::floor, f64::ceil, f64::round];
+    let mut rng = Rng(7);
+    for _ in 0..CASES {
+        let a = rng.float();
+        for (mode, host) in modes.iter().enumerate() {
+            let got = unsafe { f.call(a, mode as u64) };
+            let want = host(f64::from_bits(a));
+            assert!(same(got, want), "mode {mode} of {:e} [{a:#x}] = [{got:#x}], host {want:e}", f64::from_bits(a));
+        }
+    }
+}
+
+#[test]
+fn conversions_match_the_host() {
+    let context = Context::create();
+    let engine = engine(&context);
+    let from: JitFunction<Unary> = unsafe { engine.get_function("sf_from_int") }.expect("sf_from_int");
+    let to: JitFunction<Unary> = unsafe { engine.get_function("sf_to_int") }.expect("sf_to_int");
+    let mut rng = Rng(8);
+    for k in 0..CASES {
+        let i = match k % 3 {
+            0 => rng.next() as i64,
+            1 => (rng.next() as i64) >> (rng.next() % 64),
+            _ => [0, 1, -1, i64::MAX, i64::MIN, i64::MIN + 1, 1 << 53, (1 << 53) + 1][k % 8],
+        };
+        let got = unsafe { from.call(i as u64) };
+        assert_eq!(got, (i as f64).to_bits(), "{i} as f64");
+        let f = rng.float();
+        let t = f64::from_bits(f).trunc();
+        if t.is_finite() && (-9.223_372_036_854_775_808e18..9.223_372_036_854_775_808e18).contains(&t) {
+            assert_eq!(unsafe { to.call(f) } as i64, t as i64, "{t:e} as i64");
+        }
+    }
+}
+
+#[test]
+fn comparisons_match_the_host() {
+    let context = Context::create();
+    let engine = engine(&context);
+    let cmp: JitFunction<Binary> = unsafe { engine.get_function("sf_cmp") }.expect("sf_cmp");
+    let cmp_int: JitFunction<Binary> = unsafe { engine.get_function("sf_cmp_int") }.expect("sf_cmp_int");
+    let code = |o: Option<Ordering>| match o {
+        Some(Ordering::Less) => -1i64,
+        Some(Ordering::Equal) => 0,
+        Some(Ordering::Greater) => 1,
+        None => 2,
+    };
+    let mut rng = Rng(9);
+    for k in 0..CASES {
+        let (a, b) = (rng.float(), rng.float());
+        let got = unsafe { cmp.call(a, b) } as i64;
+        assert_eq!(got, code(f64::from_bits(a).partial_cmp(&f64::from_bits(b))), "cmp {:e} {:e}", f64::from_bits(a), f64::from_bits(b));
+        let i = if k % 2 == 0 { f64::from_bits(b).trunc() as i64 } else { rng.next() as i64 >> (rng.next() % 64) };
+        let got = unsafe { cmp_int.call(i as u64, a) } as i64;
+        assert_eq!(got, code(int_float_cmp(i, f64::from_bits(a))), "cmp_int {i} {:e}", f64::from_bits(a));
+    }
+}
+
+#[test]
+fn printing_matches_the_interpreter() {
+    let context = Context::create();
+    let engine = engine(&context);
+    let format: JitFunction<Format> = unsafe { engine.get_function("sf_format") }.expect("sf_format");
+    let mut rng = Rng(10);
+    let mut buf = [0u8; 32];
+    let mut check = |bits: u64| {
+        let n = unsafe { format.call(bits, buf.as_mut_ptr()) } as usize;
+        let got = std::str::from_utf8(&buf[..n]).expect("ASCII");
+        assert_eq!(got, float_literal(f64::from_bits(bits)), "bits {bits:#x}");
+    };
+    for _ in 0..CASES {
+        check(rng.float());
+    }
+    // Every power of ten and its neighbours, where the positional/exponential switch and
+    // Ryu's trailing-zero cases live.
+    for e in -325..=308 {
+        let p = format!("1e{e}").parse::<f64>().expect("a float").to_bits();
+        for bits in [p - 1, p, p + 1] {
+            check(bits);
+            check(bits | 1 << 63);
+        }
+    }
+}
