@@ -25,8 +25,14 @@ use std::collections::HashMap;
 
 /// Builtins that can also be called as values (`(reduce + xs 0)`): those with a support
 /// operation that takes its argument count at run time.
-const DYNAMIC_BUILTINS: [&str; 54] = [
+const DYNAMIC_BUILTINS: [&str; 60] = [
     "pow",
+    "sqrt",
+    "floor",
+    "ceil",
+    "round",
+    "int",
+    "float",
     "+",
     "-",
     "*",
@@ -817,6 +823,12 @@ impl<'ctx, 'p> Lowerer<'ctx, 'p> {
             "not" => self.op_dynamic("op_not", &[site]),
             "abs" => self.op_dynamic("op_abs", &[site]),
             "pow" => self.op_dynamic("op_pow", &[site]),
+            "sqrt" => self.op_dynamic("op_float_fn", &[k(0), site]),
+            "floor" => self.op_dynamic("op_float_fn", &[k(1), site]),
+            "ceil" => self.op_dynamic("op_float_fn", &[k(2), site]),
+            "round" => self.op_dynamic("op_float_fn", &[k(3), site]),
+            "int" => self.op_dynamic("op_float_fn", &[k(4), site]),
+            "float" => self.op_dynamic("op_float_fn", &[k(5), site]),
             "length" => self.op_dynamic("op_length", &[site]),
             "nth" => self.op_dynamic("op_nth", &[site]),
             "str" => self.op_dynamic("op_str", &[n, site]),
@@ -903,10 +915,7 @@ impl<'ctx, 'p> Lowerer<'ctx, 'p> {
                 }
                 self.op("op_make_array", &[items.len() as u64], site)
             }
-            Constant::Float(_) => {
-                self.unsupported.push(unsupported("a float", span));
-                Ok(())
-            }
+            Constant::Float(f) => self.push(3, self.int(f.to_bits()), site),
             Constant::Map(pairs) => {
                 for (k, v) in pairs {
                     self.constant(k, span, site)?;

@@ -11,7 +11,7 @@ use inkwell::module::Module;
 use inkwell::targets::TargetMachine;
 use std::collections::BTreeMap;
 
-const PARTS: [(&str, &str); 8] = [
+const PARTS: [(&str, &str); 10] = [
     ("core.ll", include_str!("../support/core.ll")),
     ("calls.ll", include_str!("../support/calls.ll")),
     ("arith.ll", include_str!("../support/arith.ll")),
@@ -20,6 +20,8 @@ const PARTS: [(&str, &str); 8] = [
     ("seq.ll", include_str!("../support/seq.ll")),
     ("io.ll", include_str!("../support/io.ll")),
     ("auto.ll", include_str!("../support/auto.ll")),
+    ("softfloat.ll", include_str!("../support/softfloat.ll")),
+    ("ryu_tables.ll", include_str!("../support/ryu_tables.ll")),
 ];
 
 /// The library's text with every `$` word expanded.

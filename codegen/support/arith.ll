@@ -157,7 +157,15 @@ entry:
   %a = call %V* @ovsm_top(i64 0)
   %t = call i64 @ovsm_tag(%V* %a)
   %isint = icmp eq i64 %t, 2
-  br i1 %isint, label %int, label %bad
+  br i1 %isint, label %int, label %notint
+notint:
+  %isfloat = icmp eq i64 %t, 3
+  br i1 %isfloat, label %float, label %bad
+float:
+  %fx = call i64 @ovsm_payload(%V* %a)
+  %fn = xor i64 %fx, -9223372036854775808
+  call void @ovsm_set(%V* %a, i64 3, i64 %fn)
+  ret i64 0
 int:
   %x = call i64 @ovsm_payload(%V* %a)
   %min = icmp eq i64 %x, -9223372036854775808
@@ -217,7 +225,15 @@ entry:
   %a = call %V* @ovsm_top(i64 0)
   %t = call i64 @ovsm_tag(%V* %a)
   %isint = icmp eq i64 %t, 2
-  br i1 %isint, label %int, label %bad
+  br i1 %isint, label %int, label %notint
+notint:
+  %isfloat = icmp eq i64 %t, 3
+  br i1 %isfloat, label %float, label %bad
+float:
+  %fx = call i64 @ovsm_payload(%V* %a)
+  %fa = and i64 %fx, 9223372036854775807
+  call void @ovsm_set(%V* %a, i64 3, i64 %fa)
+  ret i64 0
 int:
   %x = call i64 @ovsm_payload(%V* %a)
   %min = icmp eq i64 %x, -9223372036854775808
@@ -234,41 +250,96 @@ bad:
   ret i64 %e2
 }
 
-; Orders *a and *b (ints, or strings bytewise): -1, 0 or 1 in *out; raises for other types.
+; Orders *a and *b (numbers, ints and floats mixed exactly, or strings bytewise): -1, 0 or 1
+; in *out, 2 when a NaN makes them unordered (sort, kind 4, takes that as equal, as the
+; interpreter's sort does); raises for other types.
 define i64 @ovsm_compare(%V* %a, %V* %b, i64* %out, i64 %kind, i64 %site) {
 entry:
   %ta = call i64 @ovsm_tag(%V* %a)
   %tb = call i64 @ovsm_tag(%V* %b)
-  %ia = icmp eq i64 %ta, 2
-  %sa = icmp eq i64 %ta, 4
-  %oka = or i1 %ia, %sa
-  br i1 %oka, label %checkb, label %badA
-checkb:
-  %same = icmp eq i64 %ta, %tb
-  br i1 %same, label %cmp, label %badB
-cmp:
   %x = call i64 @ovsm_payload(%V* %a)
   %y = call i64 @ovsm_payload(%V* %b)
-  br i1 %ia, label %ints, label %strings
+  %na = call i1 @ovsm_is_number_tag(i64 %ta)
+  br i1 %na, label %numa, label %nota
+numa:
+  %nb = call i1 @ovsm_is_number_tag(i64 %tb)
+  br i1 %nb, label %numbers, label %badB
+numbers:
+  %c = call i64 @ovsm_num_cmp(i64 %ta, i64 %x, i64 %tb, i64 %y)
+  %issort = icmp eq i64 %kind, 4
+  %unordered = icmp eq i64 %c, 2
+  %asequal = and i1 %issort, %unordered
+  %o = select i1 %asequal, i64 0, i64 %c
+  store i64 %o, i64* %out
+  ret i64 0
+nota:
+  %sa = icmp eq i64 %ta, 4
+  br i1 %sa, label %stra, label %badA
+stra:
+  %sb = icmp eq i64 %tb, 4
+  br i1 %sb, label %strings, label %badB
+strings:
+  %cs = call i64 @ovsm_str_cmp(i64 %x, i64 %y)
+  store i64 %cs, i64* %out
+  ret i64 0
+badA:
+  %na1 = call i8* @ovsm_compare_name(i64 %kind)
+  %e1 = call i64 @ovsm_expected(%V* %a, i8* %na1, i8* $STR"numbers or strings", i64 %site)
+  ret i64 %e1
+badB:
+  %nb1 = call i8* @ovsm_compare_name(i64 %kind)
+  %e2 = call i64 @ovsm_expected(%V* %b, i8* %nb1, i8* $STR"numbers or strings", i64 %site)
+  ret i64 %e2
+}
+
+define i1 @ovsm_is_number_tag(i64 %t) alwaysinline {
+  %i = icmp eq i64 %t, 2
+  %f = icmp eq i64 %t, 3
+  %r = or i1 %i, %f
+  ret i1 %r
+}
+
+; Orders two numbers (tags 2 int, 3 float; an int against a float exactly, never by rounding
+; the int): -1, 0, 1, or 2 when a NaN is involved.
+define i64 @ovsm_num_cmp(i64 %ta, i64 %x, i64 %tb, i64 %y) {
+entry:
+  %fa = icmp eq i64 %ta, 3
+  %fb = icmp eq i64 %tb, 3
+  br i1 %fa, label %afloat, label %aint
+aint:
+  br i1 %fb, label %intfloat, label %ints
 ints:
   %lt = icmp slt i64 %x, %y
   %gt = icmp sgt i64 %x, %y
   %l = select i1 %lt, i64 -1, i64 0
   %o = select i1 %gt, i64 1, i64 %l
-  store i64 %o, i64* %out
-  ret i64 0
-strings:
-  %c = call i64 @ovsm_str_cmp(i64 %x, i64 %y)
-  store i64 %c, i64* %out
-  ret i64 0
-badA:
-  %na = call i8* @ovsm_compare_name(i64 %kind)
-  %e1 = call i64 @ovsm_expected(%V* %a, i8* %na, i8* $STR"numbers or strings", i64 %site)
-  ret i64 %e1
-badB:
-  %nb = call i8* @ovsm_compare_name(i64 %kind)
-  %e2 = call i64 @ovsm_expected(%V* %b, i8* %nb, i8* $STR"numbers or strings", i64 %site)
-  ret i64 %e2
+  ret i64 %o
+intfloat:
+  %c1 = call i64 @sf_cmp_int(i64 %x, i64 %y)
+  ret i64 %c1
+afloat:
+  br i1 %fb, label %floats, label %floatint
+floats:
+  %c2 = call i64 @sf_cmp(i64 %x, i64 %y)
+  ret i64 %c2
+floatint:
+  %c3 = call i64 @sf_cmp_int(i64 %y, i64 %x)
+  %unord = icmp eq i64 %c3, 2
+  %neg = sub i64 0, %c3
+  %r = select i1 %unord, i64 2, i64 %neg
+  ret i64 %r
+}
+
+; A number's value as f64 bits (an int rounds to the nearest, as Rust's `as f64`).
+define i64 @ovsm_as_float(i64 %t, i64 %x) {
+entry:
+  %isf = icmp eq i64 %t, 3
+  br i1 %isf, label %float, label %int
+float:
+  ret i64 %x
+int:
+  %f = call i64 @sf_from_int(i64 %x)
+  ret i64 %f
 }
 
 ; Bytewise order of two string objects.
@@ -311,7 +382,8 @@ tail:
   ret i64 %r2
 }
 
-; Whether an ordering satisfies comparison `kind`: 0 <, 1 <=, 2 >, 3 >=.
+; Whether an ordering satisfies comparison `kind`: 0 <, 1 <=, 2 >, 3 >=. An unordered pair
+; (2, a NaN) satisfies none.
 define i1 @ovsm_order_ok(i64 %kind, i64 %o) alwaysinline {
 entry:
   switch i64 %kind, label %lt [ i64 1, label %le
@@ -321,13 +393,14 @@ lt:
   %a = icmp eq i64 %o, -1
   ret i1 %a
 le:
-  %b = icmp ne i64 %o, 1
+  %o1 = add i64 %o, 1
+  %b = icmp ult i64 %o1, 2
   ret i1 %b
 gt:
   %c = icmp eq i64 %o, 1
   ret i1 %c
 ge:
-  %d = icmp ne i64 %o, -1
+  %d = icmp ult i64 %o, 2
   ret i1 %d
 }
 
@@ -389,9 +462,20 @@ entry:
   %x = call i64 @ovsm_payload(%V* %a)
   %y = call i64 @ovsm_payload(%V* %b)
   %sametag = icmp eq i64 %ta, %tb
-  br i1 %sametag, label %same, label %no
+  br i1 %sametag, label %same, label %mixed
+mixed:
+  ; 1 = 1.0
+  %na = call i1 @ovsm_is_number_tag(i64 %ta)
+  %nb = call i1 @ovsm_is_number_tag(i64 %tb)
+  %nums = and i1 %na, %nb
+  br i1 %nums, label %floats, label %no
+floats:
+  %fc = call i64 @ovsm_num_cmp(i64 %ta, i64 %x, i64 %tb, i64 %y)
+  %fe = icmp eq i64 %fc, 0
+  ret i1 %fe
 same:
   switch i64 %ta, label %words [ i64 0, label %yes
+                                 i64 3, label %floats
                                  i64 4, label %bytes
                                  i64 5, label %bytes
                                  i64 12, label %bytes
@@ -497,20 +581,26 @@ fail:
   ret i64 %r
 }
 
-; *acc = *acc OP *b, both ints, with op_arith's checks and messages.
+; *acc = *acc OP *b: two ints with op_arith's checks and messages, or, when either is a float,
+; the soft-float operation on both as floats. A zero divisor (0, 0.0 or -0.0) is an error for
+; floats too, as in the interpreter.
 define i64 @ovsm_pair_op(%V* %acc, %V* %b, i64 %kind, i64 %site) noinline {
 entry:
   %out = alloca i64
   %ta = call i64 @ovsm_tag(%V* %acc)
   %tb = call i64 @ovsm_tag(%V* %b)
-  %ia = icmp eq i64 %ta, 2
-  br i1 %ia, label %checkb, label %badA
+  %na = call i1 @ovsm_is_number_tag(i64 %ta)
+  br i1 %na, label %checkb, label %badA
 checkb:
-  %ib = icmp eq i64 %tb, 2
-  br i1 %ib, label %ints, label %badB
-ints:
+  %nb = call i1 @ovsm_is_number_tag(i64 %tb)
+  br i1 %nb, label %numbers, label %badB
+numbers:
   %x = call i64 @ovsm_payload(%V* %acc)
   %y = call i64 @ovsm_payload(%V* %b)
+  %either = or i64 %ta, %tb
+  %isints = icmp eq i64 %either, 2
+  br i1 %isints, label %ints, label %floats
+ints:
   %r = call i64 @ovsm_int_op(i64 %kind, i64 %x, i64 %y, i64* %out, i64 %site)
   %bad = icmp ne i64 %r, 0
   br i1 %bad, label %fail, label %ok
@@ -518,15 +608,57 @@ ok:
   %v = load i64, i64* %out
   call void @ovsm_set(%V* %acc, i64 2, i64 %v)
   ret i64 0
+floats:
+  %divlike = icmp uge i64 %kind, 3
+  %yabs = and i64 %y, 9223372036854775807
+  %fz = icmp eq i64 %yabs, 0
+  %iz = icmp eq i64 %y, 0
+  %bf = icmp eq i64 %tb, 3
+  %yzero = select i1 %bf, i1 %fz, i1 %iz
+  %byzero = and i1 %divlike, %yzero
+  br i1 %byzero, label %divzero, label %fop
+fop:
+  %fx = call i64 @ovsm_as_float(i64 %ta, i64 %x)
+  %fy = call i64 @ovsm_as_float(i64 %tb, i64 %y)
+  %fr = call i64 @ovsm_float_op(i64 %kind, i64 %fx, i64 %fy)
+  call void @ovsm_set(%V* %acc, i64 3, i64 %fr)
+  ret i64 0
+divzero:
+  %ez = call i64 @ovsm_fail_literal(i64 205, i8* $STR"division by zero", i64 %site)
+  ret i64 %ez
 badA:
-  %na = call i8* @ovsm_arith_name(i64 %kind)
-  %e1 = call i64 @ovsm_expected(%V* %acc, i8* %na, i8* $STR"numbers", i64 %site)
+  %na1 = call i8* @ovsm_arith_name(i64 %kind)
+  %e1 = call i64 @ovsm_expected(%V* %acc, i8* %na1, i8* $STR"numbers", i64 %site)
   ret i64 %e1
 badB:
-  %nb = call i8* @ovsm_arith_name(i64 %kind)
-  %e2 = call i64 @ovsm_expected(%V* %b, i8* %nb, i8* $STR"numbers", i64 %site)
+  %nb1 = call i8* @ovsm_arith_name(i64 %kind)
+  %e2 = call i64 @ovsm_expected(%V* %b, i8* %nb1, i8* $STR"numbers", i64 %site)
   ret i64 %e2
 fail:
+  ret i64 %r
+}
+
+; kind: 0 +, 1 -, 2 *, 3 /, 4 % on f64 bits.
+define i64 @ovsm_float_op(i64 %kind, i64 %x, i64 %y) {
+entry:
+  switch i64 %kind, label %add [ i64 1, label %sub
+                                 i64 2, label %mul
+                                 i64 3, label %div
+                                 i64 4, label %rem ]
+add:
+  %a = call i64 @sf_add(i64 %x, i64 %y)
+  ret i64 %a
+sub:
+  %s = call i64 @sf_sub(i64 %x, i64 %y)
+  ret i64 %s
+mul:
+  %m = call i64 @sf_mul(i64 %x, i64 %y)
+  ret i64 %m
+div:
+  %d = call i64 @sf_div(i64 %x, i64 %y)
+  ret i64 %d
+rem:
+  %r = call i64 @sf_rem(i64 %x, i64 %y)
   ret i64 %r
 }
 
@@ -659,7 +791,7 @@ order:
 
 ; (pow base exp): an integer to a non-negative integer is a checked integer, exactly as Rust's
 ; `checked_pow` computes it (square and multiply, stopping before a needless last squaring);
-; float powers need the soft-float library the back end does not have yet: a run-time error.
+; anything else is a float power (ovsm_float_pow).
 define i64 @op_pow(i64 %site) noinline {
 entry:
   %out = alloca i64
@@ -690,8 +822,16 @@ expbad:
   %ee = call i64 @ovsm_expected(%V* %ev, i8* $STR"pow", i8* $STR"a number", i64 %site)
   ret i64 1
 floats:
-  %ef = call i64 @ovsm_fail_literal(i64 211, i8* $STR"`pow` with a float or a negative exponent gives a float, which the sBPF back end does not support yet", i64 %site)
+  %fb = call i64 @ovsm_as_float(i64 %bt, i64 %base0)
+  %fst = call i64 @ovsm_float_pow(i64 %fb, i64 %et, i64 %e0, i64* %out, i64 %site)
+  %fbad = icmp ne i64 %fst, 0
+  br i1 %fbad, label %ffail, label %fdone
+ffail:
   ret i64 1
+fdone:
+  %fr = load i64, i64* %out
+  %fs = call i64 @ovsm_replace_top(i64 2, i64 3, i64 %fr, i64 %site)
+  ret i64 %fs
 int:
   %big = icmp ugt i64 %e0, 4294967295
   br i1 %big, label %huge, label %start
@@ -747,5 +887,300 @@ done:
 overflow:
   ; (ovsm_int_op raised it as `*`; the error is pow's)
   %eo = call i64 @ovsm_overflow(i8* $STR"pow", i64 %site)
+  ret i64 1
+}
+
+; base ** exponent as f64 (the interpreter's `powf`, which is correctly rounded in practice),
+; where the back end can give the correctly rounded result: exponent 0, 1, -1, 2 or 0.5, and an
+; integral base to an integral exponent whose power is exact in f64 (10.0 to -8 is 1 / 10^8:
+; one rounding). Anything else stops with an error rather than a result that might differ
+; in its last bit: a general pow needs a correctly rounded exp and log.
+define i64 @ovsm_float_pow(i64 %b, i64 %et, i64 %e, i64* %out, i64 %site) {
+entry:
+  %eint = icmp eq i64 %et, 2
+  br i1 %eint, label %haven, label %efloat
+efloat:
+  %ishalf = icmp eq i64 %e, 4602678819172646912
+  br i1 %ishalf, label %half, label %efloat1
+half:
+  ; pow(x, 0.5) is sqrt(x) except at -0 and -inf
+  %hneg = icmp slt i64 %b, 0
+  br i1 %hneg, label %unsupported, label %halfok
+halfok:
+  %sq = call i64 @sf_sqrt(i64 %b)
+  store i64 %sq, i64* %out
+  ret i64 0
+efloat1:
+  %et0 = call i64 @sf_round_int(i64 %e, i64 0)
+  %integral = icmp eq i64 %et0, %e
+  %eabs = and i64 %e, 9223372036854775807
+  %esmall = icmp ult i64 %eabs, 4746794007248502784
+  %eok = and i1 %integral, %esmall
+  br i1 %eok, label %fromfloat, label %unsupported
+fromfloat:
+  %nf = call i64 @sf_to_int(i64 %e)
+  br label %haven
+haven:
+  %n = phi i64 [ %e, %entry ], [ %nf, %fromfloat ]
+  switch i64 %n, label %general [ i64 0, label %one
+                                  i64 1, label %same
+                                  i64 -1, label %recip
+                                  i64 2, label %square ]
+one:
+  store i64 4607182418800017408, i64* %out
+  ret i64 0
+same:
+  store i64 %b, i64* %out
+  ret i64 0
+recip:
+  %rc = call i64 @sf_div(i64 4607182418800017408, i64 %b)
+  store i64 %rc, i64* %out
+  ret i64 0
+square:
+  %s2 = call i64 @sf_mul(i64 %b, i64 %b)
+  store i64 %s2, i64* %out
+  ret i64 0
+general:
+  ; an integral, nonzero base below 2^53 whose power stays below 2^53 is exact
+  %bt0 = call i64 @sf_round_int(i64 %b, i64 0)
+  %bint = icmp eq i64 %bt0, %b
+  %babs = and i64 %b, 9223372036854775807
+  %bnz = icmp ne i64 %babs, 0
+  %bsmall = icmp ult i64 %babs, 4845873199050653696
+  %g1 = and i1 %bint, %bnz
+  %g2 = and i1 %g1, %bsmall
+  br i1 %g2, label %ipow, label %unsupported
+ipow:
+  %bi = call i64 @sf_to_int(i64 %b)
+  %nneg = icmp slt i64 %n, 0
+  %nn = sub i64 0, %n
+  %m = select i1 %nneg, i64 %nn, i64 %n
+  %bim = call i64 @ovsm_magnitude(i64 %bi)
+  %unit = icmp eq i64 %bim, 1
+  br i1 %unit, label %units, label %loop
+units:
+  %modd = and i64 %m, 1
+  %isodd = icmp ne i64 %modd, 0
+  %bneg = icmp slt i64 %bi, 0
+  %flip = and i1 %isodd, %bneg
+  %u = select i1 %flip, i64 -1, i64 1
+  br label %exact
+loop:
+  %k = phi i64 [ 0, %ipow ], [ %k1, %step ]
+  %acc = phi i64 [ 1, %ipow ], [ %acc1, %step ]
+  %more = icmp ult i64 %k, %m
+  br i1 %more, label %mul, label %exact0
+mul:
+  %acc1 = mul i64 %acc, %bi
+  %aabs = call i64 @ovsm_magnitude(i64 %acc1)
+  %fits = icmp ule i64 %aabs, 9007199254740992
+  %k1 = add i64 %k, 1
+  br i1 %fits, label %step, label %unsupported
+step:
+  br label %loop
+exact0:
+  br label %exact
+exact:
+  %iv = phi i64 [ %u, %units ], [ %acc, %exact0 ]
+  %fv = call i64 @sf_from_int(i64 %iv)
+  br i1 %nneg, label %invert, label %store
+invert:
+  %inv = call i64 @sf_div(i64 4607182418800017408, i64 %fv)
+  store i64 %inv, i64* %out
+  ret i64 0
+store:
+  store i64 %fv, i64* %out
+  ret i64 0
+unsupported:
+  %e1 = call i64 @ovsm_fail_literal(i64 211, i8* $STR"`pow`: this float power is not exact in f64 and needs a correctly rounded pow, which the sBPF back end does not have yet", i64 %site)
+  ret i64 1
+}
+
+define i8* @ovsm_float_fn_name(i64 %kind) {
+entry:
+  switch i64 %kind, label %sqrt [ i64 1, label %floor
+                                  i64 2, label %ceil
+                                  i64 3, label %round
+                                  i64 4, label %int
+                                  i64 5, label %float ]
+sqrt:
+  ret i8* $STR"sqrt"
+floor:
+  ret i8* $STR"floor"
+ceil:
+  ret i8* $STR"ceil"
+round:
+  ret i8* $STR"round"
+int:
+  ret i8* $STR"int"
+float:
+  ret i8* $STR"float"
+}
+
+; (sqrt x) 0, (floor x) 1, (ceil x) 2, (round x) 3, (int x) 4, (float x) 5, on the top value.
+; floor, ceil and round give integers (an error past i64); int truncates toward zero.
+define i64 @op_float_fn(i64 %kind, i64 %site) noinline {
+entry:
+  %out = alloca i64
+  %v = call %V* @ovsm_top(i64 0)
+  %t = call i64 @ovsm_tag(%V* %v)
+  %x = call i64 @ovsm_payload(%V* %v)
+  %name = call i8* @ovsm_float_fn_name(i64 %kind)
+  %conv = icmp uge i64 %kind, 4
+  %isnum = call i1 @ovsm_is_number_tag(i64 %t)
+  br i1 %isnum, label %num, label %notnum
+notnum:
+  %isstr = icmp eq i64 %t, 4
+  %strconv = and i1 %isstr, %conv
+  br i1 %strconv, label %string, label %bad
+bad:
+  %what = select i1 %conv, i8* $STR"a number or a numeric string", i8* $STR"a number"
+  %eb = call i64 @ovsm_expected(%V* %v, i8* %name, i8* %what, i64 %site)
+  ret i64 1
+num:
+  %isint = icmp eq i64 %t, 2
+  switch i64 %kind, label %rnd [ i64 0, label %sqrt
+                                 i64 4, label %int
+                                 i64 5, label %float ]
+sqrt:
+  %f0 = call i64 @ovsm_as_float(i64 %t, i64 %x)
+  %sq = call i64 @sf_sqrt(i64 %f0)
+  call void @ovsm_set(%V* %v, i64 3, i64 %sq)
+  ret i64 0
+rnd:
+  br i1 %isint, label %unchanged, label %rnd1
+rnd1:
+  %r = call i64 @sf_round_int(i64 %x, i64 %kind)
+  %fits = call i1 @sf_fits_int(i64 %r)
+  br i1 %fits, label %toint, label %overflow
+toint:
+  %ri = call i64 @sf_to_int(i64 %r)
+  call void @ovsm_set(%V* %v, i64 2, i64 %ri)
+  ret i64 0
+int:
+  br i1 %isint, label %unchanged, label %int1
+int1:
+  ; the interpreter's bound: |trunc(x)| < 9.223372036854775e18 (the f64 just below 2^63)
+  %tr = call i64 @sf_round_int(i64 %x, i64 0)
+  %tabs = and i64 %tr, 9223372036854775807
+  %tok = icmp ult i64 %tabs, 4890909195324358655
+  br i1 %tok, label %toint2, label %overflow
+toint2:
+  %ti = call i64 @sf_to_int(i64 %tr)
+  call void @ovsm_set(%V* %v, i64 2, i64 %ti)
+  ret i64 0
+float:
+  %fl = call i64 @ovsm_as_float(i64 %t, i64 %x)
+  call void @ovsm_set(%V* %v, i64 3, i64 %fl)
+  ret i64 0
+unchanged:
+  ret i64 0
+overflow:
+  %eo = call i64 @ovsm_overflow(i8* %name, i64 %site)
+  ret i64 1
+string:
+  %isfloat = icmp eq i64 %kind, 5
+  br i1 %isfloat, label %floatstr, label %intstr
+floatstr:
+  %ef = call i64 @ovsm_fail_literal(i64 211, i8* $STR"`float` of a string needs correctly rounded decimal parsing, which the sBPF back end does not have yet", i64 %site)
+  ret i64 1
+intstr:
+  %p = call i64 @ovsm_parse_int(i64 %x, i64* %out)
+  %pok = icmp eq i64 %p, 0
+  br i1 %pok, label %parsed, label %notint
+parsed:
+  %pv = load i64, i64* %out
+  call void @ovsm_set(%V* %v, i64 2, i64 %pv)
+  ret i64 0
+notint:
+  call void @sb_reset()
+  call void @sb_obj(i8* $STR"`int`: ")
+  call void @sb_quoted(i64 %x)
+  call void @sb_obj(i8* $STR" is not an integer")
+  %en = call i64 @ovsm_fail_sb(i64 211, i64 %site)
+  ret i64 1
+}
+
+define i1 @ovsm_is_ascii_space(i8 %c) alwaysinline {
+  %sp = icmp eq i8 %c, 32
+  %c9 = sub i8 %c, 9
+  %ctl = icmp ult i8 %c9, 5
+  %r = or i1 %sp, %ctl
+  ret i1 %r
+}
+
+; A string object as Rust's `str::trim().parse::<i64>()` reads it (ASCII white space only):
+; 0 and the value in *out, or 1.
+define i64 @ovsm_parse_int(i64 %s, i64* %out) {
+entry:
+  %ps = inttoptr i64 %s to i64*
+  %len = load i64, i64* %ps
+  %base = add i64 %s, 8
+  br label %lead
+lead:
+  %i = phi i64 [ 0, %entry ], [ %i1, %leadnext ]
+  %lin = icmp ult i64 %i, %len
+  br i1 %lin, label %leadc, label %bad
+leadc:
+  %la = add i64 %base, %i
+  %lp = inttoptr i64 %la to i8*
+  %lc = load i8, i8* %lp
+  %lws = call i1 @ovsm_is_ascii_space(i8 %lc)
+  %i1 = add i64 %i, 1
+  br i1 %lws, label %leadnext, label %trail
+leadnext:
+  br label %lead
+trail:
+  %j = phi i64 [ %len, %leadc ], [ %j1, %trailnext ]
+  %jm = sub i64 %j, 1
+  %ta = add i64 %base, %jm
+  %tp = inttoptr i64 %ta to i8*
+  %tc = load i8, i8* %tp
+  %tws = call i1 @ovsm_is_ascii_space(i8 %tc)
+  %j1 = sub i64 %j, 1
+  br i1 %tws, label %trailnext, label %sign
+trailnext:
+  br label %trail
+sign:
+  ; digits are [i, j)
+  %minus = icmp eq i8 %lc, 45
+  %plus = icmp eq i8 %lc, 43
+  %signed = or i1 %minus, %plus
+  %start = select i1 %signed, i64 %i1, i64 %i
+  %empty = icmp uge i64 %start, %j
+  br i1 %empty, label %bad, label %digits
+digits:
+  %k = phi i64 [ %start, %sign ], [ %k1, %digit ]
+  %mag = phi i64 [ 0, %sign ], [ %mag1, %digit ]
+  %kin = icmp ult i64 %k, %j
+  br i1 %kin, label %dc, label %done
+dc:
+  %da = add i64 %base, %k
+  %dp = inttoptr i64 %da to i8*
+  %c = load i8, i8* %dp
+  %d8 = sub i8 %c, 48
+  %isdigit = icmp ult i8 %d8, 10
+  br i1 %isdigit, label %dcheck, label %bad
+dcheck:
+  %d = zext i8 %d8 to i64
+  ; mag * 10 + d must stay within 2^63 - 1, or 2^63 for a negative number
+  %limit = select i1 %minus, i64 8, i64 7
+  %over1 = icmp ugt i64 %mag, 922337203685477580
+  %at = icmp eq i64 %mag, 922337203685477580
+  %dbig = icmp ugt i64 %d, %limit
+  %over2 = and i1 %at, %dbig
+  %over = or i1 %over1, %over2
+  br i1 %over, label %bad, label %digit
+digit:
+  %m10 = mul i64 %mag, 10
+  %mag1 = add i64 %m10, %d
+  %k1 = add i64 %k, 1
+  br label %digits
+done:
+  %neg = sub i64 0, %mag
+  %v = select i1 %minus, i64 %neg, i64 %mag
+  store i64 %v, i64* %out
+  ret i64 0
+bad:
   ret i64 1
 }

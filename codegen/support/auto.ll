@@ -17,7 +17,7 @@
 ;
 ; Values cross between the program and the runtime in one wire format, here and in
 ; runtime/src/compiled/wire.rs: a tag byte, then
-;   0 nil | 1 bool: u8 | 2 int: i64 | 4 string, 5 keyword, 12 program: u32 length, UTF-8 bytes
+;   0 nil | 1 bool: u8 | 2 int: i64 | 3 float: f64 bits | 4 string, 5 keyword, 12 program: u32 length, UTF-8 bytes
 ;   | 6 array: u32 count, values | 7 map: u32 count, key and value values
 ;   | 8 closure: u32 function id, u32 name length, name, u32 capture count, values
 ;   | 10 box: the value | 11 subscription: u64 id.
@@ -51,6 +51,7 @@ go:
   switch i64 %t, label %bad [ i64 0, label %one
                               i64 1, label %two
                               i64 2, label %nine
+                              i64 3, label %nine
                               i64 11, label %nine
                               i64 4, label %bytes
                               i64 5, label %bytes
@@ -204,6 +205,7 @@ entry:
   %p1 = call i8* @wire_u8(i8* %at, i64 %t)
   switch i64 %t, label %done [ i64 1, label %bool
                                i64 2, label %word
+                               i64 3, label %word
                                i64 11, label %word
                                i64 4, label %bytes
                                i64 5, label %bytes
@@ -386,6 +388,7 @@ tagged:
   switch i64 %t, label %bad [ i64 0, label %nil
                               i64 1, label %bool
                               i64 2, label %word
+                              i64 3, label %word
                               i64 11, label %word
                               i64 4, label %bytes
                               i64 5, label %bytes
@@ -1278,15 +1281,6 @@ error:
   ret i8* null
 }
 
-define i64 @ovsm_floats_unsupported(i8* %op, i64 %site) noinline {
-  call void @sb_reset()
-  call void @sb_byte(i8 96)
-  call void @sb_obj(i8* %op)
-  call void @sb_obj(i8* $STR"`: f64 fields need floats, which the sBPF back end does not support yet")
-  %r = call i64 @ovsm_fail_sb(i64 211, i64 %site)
-  ret i64 %r
-}
-
 ; (read-field pubkey offset [type]) with n = 2 or 3 arguments on the stack.
 define i64 @op_read_field(i64 %n, i64 %site) noinline {
 entry:
@@ -1357,8 +1351,10 @@ ru8:
   %vu8 = zext i8 %w8 to i64
   br label %done
 rf64:
-  %ef = call i64 @ovsm_floats_unsupported(i8* %op, i64 %site)
-  ret i64 1
+  %pf64 = bitcast i8* %p to i64*
+  %vf64 = load i64, i64* %pf64, align 1
+  %sf = call i64 @ovsm_replace_top(i64 %n, i64 3, i64 %vf64, i64 %site)
+  ret i64 %sf
 overflow:
   %eo = call i64 @ovsm_overflow(i8* %op, i64 %site)
   ret i64 1
@@ -1373,6 +1369,7 @@ fail:
 ; (write-field pubkey offset type value)
 define i64 @op_write_field(i64 %site) noinline {
 entry:
+  %word = alloca i64
   %addr = call %V* @ovsm_top(i64 3)
   %off = call %V* @ovsm_top(i64 2)
   %tyv = call %V* @ovsm_top(i64 1)
@@ -1397,7 +1394,7 @@ type:
   br i1 %tybad, label %fail, label %value
 value:
   %vt = call i64 @ovsm_tag(%V* %val)
-  %vtok = icmp eq i64 %vt, 2
+  %vtok = call i1 @ovsm_is_number_tag(i64 %vt)
   br i1 %vtok, label %account, label %valbad
 valbad:
   %e2 = call i64 @ovsm_expected(%V* %val, i8* %op, i8* $STR"a number to write", i64 %site)
@@ -1407,7 +1404,15 @@ account:
   %kbad = icmp slt i64 %k, 0
   br i1 %kbad, label %fail, label %range
 range:
-  %x = call i64 @ovsm_payload(%V* %val)
+  %x0 = call i64 @ovsm_payload(%V* %val)
+  %isfloat = icmp eq i64 %vt, 3
+  %isf64 = icmp eq i64 %ty, 6
+  br i1 %isf64, label %cf64, label %intfield
+intfield:
+  br i1 %isfloat, label %notint, label %intrange
+intrange:
+  %x = add i64 %x0, 0
+  store i64 %x, i64* %word
   switch i64 %ty, label %fits [ i64 2, label %cu64
                                 i64 3, label %ci32
                                 i64 4, label %cu32
@@ -1428,7 +1433,16 @@ cu8:
   %outu8 = icmp ugt i64 %x, 255
   br i1 %outu8, label %nofit, label %fits
 cf64:
-  %ef = call i64 @ovsm_floats_unsupported(i8* %op, i64 %site)
+  ; an int is written as the nearest f64, as the interpreter's `as f64`
+  %xf = call i64 @ovsm_as_float(i64 %vt, i64 %x0)
+  store i64 %xf, i64* %word
+  br label %fits
+notint:
+  call void @sb_reset()
+  call void @sb_obj(i8* $STR"`write-field`: ")
+  call void @sb_value(%V* %val, i64 1, i64 0)
+  call void @sb_obj(i8* $STR" is not an integer")
+  %e4 = call i64 @ovsm_fail_sb(i64 211, i64 %site)
   ret i64 1
 nofit:
   call void @sb_reset()
@@ -1446,20 +1460,21 @@ fits:
   %pnull = icmp eq i8* %p, null
   br i1 %pnull, label %fail, label %write
 write:
+  %xw = load i64, i64* %word
   switch i64 %width, label %w8 [ i64 1, label %w1
                                  i64 4, label %w4 ]
 w1:
-  %b = trunc i64 %x to i8
+  %b = trunc i64 %xw to i8
   store i8 %b, i8* %p
   br label %done
 w4:
   %p4 = bitcast i8* %p to i32*
-  %x4 = trunc i64 %x to i32
+  %x4 = trunc i64 %xw to i32
   store i32 %x4, i32* %p4, align 1
   br label %done
 w8:
   %p8 = bitcast i8* %p to i64*
-  store i64 %x, i64* %p8, align 1
+  store i64 %xw, i64* %p8, align 1
   br label %done
 done:
   %s = call i64 @ovsm_replace_top(i64 4, i64 0, i64 0, i64 %site)

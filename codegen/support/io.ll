@@ -196,6 +196,7 @@ define void @sb_hex(i64 %d) {
 ; Appends a value: printed form (quoted = 1) or display form (quoted = 0: strings raw).
 define void @sb_value(%V* %v, i64 %quoted, i64 %depth) {
 entry:
+  %fbuf = alloca [32 x i8]
   %t = call i64 @ovsm_tag(%V* %v)
   %x = call i64 @ovsm_payload(%V* %v)
   %toodeep = icmp ugt i64 %depth, $MAX_PRINT_DEPTH
@@ -207,6 +208,7 @@ go:
   switch i64 %t, label %unknown [ i64 0, label %nil
                                   i64 1, label %bool
                                   i64 2, label %int
+                                  i64 3, label %float
                                   i64 4, label %str
                                   i64 5, label %kw
                                   i64 6, label %arr
@@ -226,6 +228,11 @@ program:
   %pn = inttoptr i64 %x to i8*
   call void @sb_obj(i8* %pn)
   call void @sb_byte(i8 62)
+  ret void
+float:
+  %fp = getelementptr [32 x i8], [32 x i8]* %fbuf, i64 0, i64 0
+  %flen = call i64 @sf_format(i64 %x, i8* %fp)
+  call void @sb_bytes(i8* %fp, i64 %flen)
   ret void
 nil:
   call void @sb_obj(i8* $STR"nil")
@@ -395,6 +402,7 @@ entry:
   switch i64 %tag, label %other [ i64 0, label %nil
                                   i64 1, label %bool
                                   i64 2, label %int
+                                  i64 3, label %float
                                   i64 4, label %str
                                   i64 5, label %kw
                                   i64 6, label %arr
@@ -415,6 +423,8 @@ bool:
   ret i8* $STR"bool"
 int:
   ret i8* $STR"int"
+float:
+  ret i8* $STR"float"
 str:
   ret i8* $STR"string"
 kw:

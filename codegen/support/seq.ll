@@ -388,11 +388,23 @@ fail:
   ret i64 1
 }
 
-; a > b for two ints or two strings; false for anything else.
+; a > b for two numbers (ints and floats mixed exactly) or two strings; false for anything
+; else, a NaN included.
 define i1 @ovsm_sort_gt(%V* %a, %V* %b) {
 entry:
   %ta = call i64 @ovsm_tag(%V* %a)
   %tb = call i64 @ovsm_tag(%V* %b)
+  %na = call i1 @ovsm_is_number_tag(i64 %ta)
+  %nb = call i1 @ovsm_is_number_tag(i64 %tb)
+  %nums = and i1 %na, %nb
+  br i1 %nums, label %numbers, label %other
+numbers:
+  %xn = call i64 @ovsm_payload(%V* %a)
+  %yn = call i64 @ovsm_payload(%V* %b)
+  %o = call i64 @ovsm_num_cmp(i64 %ta, i64 %xn, i64 %tb, i64 %yn)
+  %gn = icmp eq i64 %o, 1
+  ret i1 %gn
+other:
   %same = icmp eq i64 %ta, %tb
   br i1 %same, label %kind, label %no
 kind:
@@ -752,13 +764,16 @@ body:
   %d = sub i64 %last, %i
   %v = call %V* @ovsm_top(i64 %d)
   %t = call i64 @ovsm_tag(%V* %v)
-  %isint = icmp eq i64 %t, 2
-  br i1 %isint, label %cmp, label %bad
+  %isnum = call i1 @ovsm_is_number_tag(i64 %t)
+  br i1 %isnum, label %cmp, label %bad
 cmp:
+  ; the first of equal values wins, and a NaN never does (it compares with nothing)
   %x = call i64 @ovsm_payload(%V* %v)
   %b = call i64 @ovsm_payload(%V* %best)
-  %gt = icmp sgt i64 %x, %b
-  %lt = icmp slt i64 %x, %b
+  %bt = call i64 @ovsm_tag(%V* %best)
+  %o = call i64 @ovsm_num_cmp(i64 %t, i64 %x, i64 %bt, i64 %b)
+  %gt = icmp eq i64 %o, 1
+  %lt = icmp eq i64 %o, -1
   %better = select i1 %ismax, i1 %gt, i1 %lt
   %best1 = select i1 %better, %V* %v, %V* %best
   %i1 = add i64 %i, 1

@@ -15,7 +15,49 @@
 ; one is at bit 62, with 10 bits below the result's last bit; packing adds the leading one
 ; into the exponent field.
 
-declare i64 @llvm.ctlz.i64(i64, i1)
+; Leading zeros of x (64 for 0). LLVM's BPF back end crashes selecting `llvm.ctlz` (LLVM 14),
+; so the count is a binary search written out.
+define i64 @sf_clz(i64 %x) {
+entry:
+  %z = icmp eq i64 %x, 0
+  br i1 %z, label %zero, label %go
+go:
+  %h32 = lshr i64 %x, 32
+  %c32 = icmp eq i64 %h32, 0
+  %x1s = shl i64 %x, 32
+  %x1 = select i1 %c32, i64 %x1s, i64 %x
+  %n1 = select i1 %c32, i64 32, i64 0
+  %h16 = lshr i64 %x1, 48
+  %c16 = icmp eq i64 %h16, 0
+  %x2s = shl i64 %x1, 16
+  %x2 = select i1 %c16, i64 %x2s, i64 %x1
+  %n2a = add i64 %n1, 16
+  %n2 = select i1 %c16, i64 %n2a, i64 %n1
+  %h8 = lshr i64 %x2, 56
+  %c8 = icmp eq i64 %h8, 0
+  %x3s = shl i64 %x2, 8
+  %x3 = select i1 %c8, i64 %x3s, i64 %x2
+  %n3a = add i64 %n2, 8
+  %n3 = select i1 %c8, i64 %n3a, i64 %n2
+  %h4 = lshr i64 %x3, 60
+  %c4 = icmp eq i64 %h4, 0
+  %x4s = shl i64 %x3, 4
+  %x4 = select i1 %c4, i64 %x4s, i64 %x3
+  %n4a = add i64 %n3, 4
+  %n4 = select i1 %c4, i64 %n4a, i64 %n3
+  %h2 = lshr i64 %x4, 62
+  %c2 = icmp eq i64 %h2, 0
+  %x5s = shl i64 %x4, 2
+  %x5 = select i1 %c2, i64 %x5s, i64 %x4
+  %n5a = add i64 %n4, 2
+  %n5 = select i1 %c2, i64 %n5a, i64 %n4
+  %h1 = lshr i64 %x5, 63
+  %c1 = xor i64 %h1, 1
+  %n6 = add i64 %n5, %c1
+  ret i64 %n6
+zero:
+  ret i64 64
+}
 
 ; The first NaN operand, quieted (x86-64 SSE's rule).
 define i64 @sf_nan2(i64 %a, i64 %b) {
@@ -92,7 +134,7 @@ inf:
 ; round_pack for a significand not yet normalised (leading one at bit 62 or below).
 define i64 @sf_norm_round_pack(i64 %sign, i64 %exp, i64 %sig) {
 entry:
-  %lz = call i64 @llvm.ctlz.i64(i64 %sig, i1 false)
+  %lz = call i64 @sf_clz(i64 %sig)
   %sd = sub i64 %lz, 1
   %e = sub i64 %exp, %sd
   %sh10 = icmp uge i64 %sd, 10
@@ -263,7 +305,7 @@ eq2:
   %sz2 = select i1 %sneg, i64 %szf, i64 %sz
   %sdn = sub i64 0, %sd
   %mag = select i1 %sneg, i64 %sdn, i64 %sd
-  %lz = call i64 @llvm.ctlz.i64(i64 %mag, i1 false)
+  %lz = call i64 @sf_clz(i64 %mag)
   %shift = sub i64 %lz, 11
   %ez = sub i64 %eA, %shift
   %ezneg = icmp slt i64 %ez, 0
@@ -397,7 +439,7 @@ anorm:
   %faz = icmp eq i64 %fa, 0
   br i1 %faz, label %zero, label %anorm1
 anorm1:
-  %lza = call i64 @llvm.ctlz.i64(i64 %fa, i1 false)
+  %lza = call i64 @sf_clz(i64 %fa)
   %sha = sub i64 %lza, 11
   %ean = sub i64 1, %sha
   %fan = shl i64 %fa, %sha
@@ -411,7 +453,7 @@ bnorm:
   %fbz = icmp eq i64 %fb, 0
   br i1 %fbz, label %zero, label %bnorm1
 bnorm1:
-  %lzb = call i64 @llvm.ctlz.i64(i64 %fb, i1 false)
+  %lzb = call i64 @sf_clz(i64 %fb)
   %shb = sub i64 %lzb, 11
   %ebn = sub i64 1, %shb
   %fbn = shl i64 %fb, %shb
@@ -489,7 +531,7 @@ byzero:
   %az0 = icmp eq i64 %ma, 0
   br i1 %az0, label %invalid, label %inf
 bnorm:
-  %lzb = call i64 @llvm.ctlz.i64(i64 %fb, i1 false)
+  %lzb = call i64 @sf_clz(i64 %fb)
   %shb = sub i64 %lzb, 11
   %ebn = sub i64 1, %shb
   %fbn = shl i64 %fb, %shb
@@ -503,7 +545,7 @@ asub:
   %faz = icmp eq i64 %fa, 0
   br i1 %faz, label %zero, label %anorm
 anorm:
-  %lza = call i64 @llvm.ctlz.i64(i64 %fa, i1 false)
+  %lza = call i64 @sf_clz(i64 %fa)
   %sha = sub i64 %lza, 11
   %ean = sub i64 1, %sha
   %fan = shl i64 %fa, %sha
@@ -586,7 +628,7 @@ go:
   %fx = and i64 %ax, 4503599627370495
   %fy = and i64 %ay, 4503599627370495
   %exz = icmp eq i64 %ex0, 0
-  %lzx = call i64 @llvm.ctlz.i64(i64 %fx, i1 false)
+  %lzx = call i64 @sf_clz(i64 %fx)
   %shx = sub i64 %lzx, 11
   %exs = sub i64 1, %shx
   %fxs = shl i64 %fx, %shx
@@ -594,7 +636,7 @@ go:
   %ex = select i1 %exz, i64 %exs, i64 %ex0
   %mx = select i1 %exz, i64 %fxs, i64 %fxn
   %eyz = icmp eq i64 %ey0, 0
-  %lzy = call i64 @llvm.ctlz.i64(i64 %fy, i1 false)
+  %lzy = call i64 @sf_clz(i64 %fy)
   %shy = sub i64 %lzy, 11
   %eys = sub i64 1, %shy
   %fys = shl i64 %fy, %shy
@@ -620,7 +662,7 @@ done:
   %rz = icmp eq i64 %r, 0
   br i1 %rz, label %zero, label %pack
 pack:
-  %lz = call i64 @llvm.ctlz.i64(i64 %r, i1 false)
+  %lz = call i64 @sf_clz(i64 %r)
   %sh = sub i64 %lz, 11
   %m = shl i64 %r, %sh
   %e = sub i64 %ey, %sh
@@ -670,7 +712,7 @@ c2:
   br i1 %neg, label %invalid, label %go
 go:
   %ez = icmp eq i64 %e, 0
-  %lz = call i64 @llvm.ctlz.i64(i64 %f, i1 false)
+  %lz = call i64 @sf_clz(i64 %f)
   %sh = sub i64 %lz, 11
   %es = sub i64 1, %sh
   %fs = shl i64 %f, %sh
@@ -954,9 +996,14 @@ define i64 @sf_pow5bits(i64 %e) {
 }
 
 ; The shortest decimal that reads back as the finite, nonzero f64 `bits` (sign ignored), and
-; of those the closest: out[0] = digits, out[1] = decimal exponent (value = digits * 10^exp).
+; of those the closest (an exact tie rounds up, as Rust's shortest mode does; Ryu proper would
+; round it to even): out[0] = digits, out[1] = decimal exponent (value = digits * 10^exp).
+; Split in three functions so that even unoptimised (-O0 gives every value its own stack
+; slot) no frame passes sBPF's 512 bytes.
 define void @sf_shortest(i64 %bits, i64* %out) {
 entry:
+  %st = alloca [6 x i64]
+  %stp = getelementptr [6 x i64], [6 x i64]* %st, i64 0, i64 0
   %im = and i64 %bits, 4503599627370495
   %ie0 = lshr i64 %bits, 52
   %ie = and i64 %ie0, 2047
@@ -966,17 +1013,56 @@ entry:
   %m2n = or i64 %im, 4503599627370496
   %m2 = select i1 %iez, i64 %im, i64 %m2n
   %odd = and i64 %m2, 1
-  %even = icmp eq i64 %odd, 0
-  %mv = shl i64 %m2, 2
+  %even = xor i64 %odd, 1
   %imnz = icmp ne i64 %im, 0
   %iele1 = icmp ule i64 %ie, 1
   %mms = or i1 %imnz, %iele1
   %mmshift = zext i1 %mms to i64
+  %pos = icmp sge i64 %e2, 0
+  br i1 %pos, label %positive, label %negative
+positive:
+  call void @sf_ryu_positive(i64 %m2, i64 %e2, i64 %even, i64 %mmshift, i64* %stp)
+  br label %shorten
+negative:
+  call void @sf_ryu_negative(i64 %m2, i64 %e2, i64 %even, i64 %mmshift, i64* %stp)
+  br label %shorten
+shorten:
+  call void @sf_ryu_shorten(i64* %stp, i64 %even, i64* %out)
+  ret void
+}
+
+; Ryu's state: st[0..6] = vr, vp, vm (the value and the interval's bounds, scaled to a power
+; of ten), e10, and whether vr and vm have only zeros among the digits to be removed.
+define void @sf_ryu_store(i64* %st, i64 %vr, i64 %vp, i64 %vm, i64 %e10) {
+  store i64 %vr, i64* %st
+  %p1 = getelementptr i64, i64* %st, i64 1
+  store i64 %vp, i64* %p1
+  %p2 = getelementptr i64, i64* %st, i64 2
+  store i64 %vm, i64* %p2
+  %p3 = getelementptr i64, i64* %st, i64 3
+  store i64 %e10, i64* %p3
+  ret void
+}
+
+define void @sf_ryu_flags(i64* %st, i1 %vrtz, i1 %vmtz) {
+  %p4 = getelementptr i64, i64* %st, i64 4
+  %a = zext i1 %vrtz to i64
+  store i64 %a, i64* %p4
+  %p5 = getelementptr i64, i64* %st, i64 5
+  %b = zext i1 %vmtz to i64
+  store i64 %b, i64* %p5
+  ret void
+}
+
+; A non-negative binary exponent e2: multiply by the inverse table.
+define void @sf_ryu_positive(i64 %m2, i64 %e2, i64 %evenw, i64 %mmshift, i64* %st) {
+entry:
+  %even = icmp ne i64 %evenw, 0
+  %mv = shl i64 %m2, 2
   %mp = add i64 %mv, 2
   %mv1 = sub i64 %mv, 1
   %mm = sub i64 %mv1, %mmshift
-  %pos = icmp sge i64 %e2, 0
-  br i1 %pos, label %positive, label %negative
+  br label %positive
 positive:
   %l2 = mul i64 %e2, 78913
   %q0 = lshr i64 %l2, 18
@@ -997,7 +1083,8 @@ positive:
   %vp = call i64 @sf_mul_shift(i64 %mp, i64 %lo, i64 %hi, i64 %i)
   %vm = call i64 @sf_mul_shift(i64 %mm, i64 %lo, i64 %hi, i64 %i)
   %q21 = icmp ule i64 %q, 21
-  br i1 %q21, label %ptz, label %merge
+  call void @sf_ryu_store(i64* %st, i64 %vr, i64 %vp, i64 %vm, i64 %q)
+  br i1 %q21, label %ptz, label %none
 ptz:
   %mod5 = urem i64 %mv, 5
   %m5z = icmp eq i64 %mod5, 0
@@ -1005,19 +1092,36 @@ ptz:
 ptzvr:
   %f1 = call i64 @sf_pow5_factor(i64 %mv)
   %t1 = icmp uge i64 %f1, %q
-  br label %merge
+  call void @sf_ryu_flags(i64* %st, i1 %t1, i1 false)
+  ret void
 ptz2:
   br i1 %even, label %ptzvm, label %ptzvp
 ptzvm:
   %f2 = call i64 @sf_pow5_factor(i64 %mm)
   %t2 = icmp uge i64 %f2, %q
-  br label %merge
+  call void @sf_ryu_flags(i64* %st, i1 false, i1 %t2)
+  ret void
 ptzvp:
   %f3 = call i64 @sf_pow5_factor(i64 %mp)
   %t3 = icmp uge i64 %f3, %q
   %t3z = zext i1 %t3 to i64
   %vp3 = sub i64 %vp, %t3z
-  br label %merge
+  call void @sf_ryu_store(i64* %st, i64 %vr, i64 %vp3, i64 %vm, i64 %q)
+  br label %none
+none:
+  call void @sf_ryu_flags(i64* %st, i1 false, i1 false)
+  ret void
+}
+
+; A negative binary exponent e2: multiply by the table of powers of five.
+define void @sf_ryu_negative(i64 %m2, i64 %e2, i64 %evenw, i64 %mmshift, i64* %st) {
+entry:
+  %even = icmp ne i64 %evenw, 0
+  %mv = shl i64 %m2, 2
+  %mp = add i64 %mv, 2
+  %mv1 = sub i64 %mv, 1
+  %mm = sub i64 %mv1, %mmshift
+  br label %negative
 negative:
   %ne2 = sub i64 0, %e2
   %l5 = mul i64 %ne2, 732923
@@ -1039,6 +1143,7 @@ negative:
   %nvr = call i64 @sf_mul_shift(i64 %mv, i64 %nlo, i64 %nhi, i64 %nj)
   %nvp = call i64 @sf_mul_shift(i64 %mp, i64 %nlo, i64 %nhi, i64 %nj)
   %nvm = call i64 @sf_mul_shift(i64 %mm, i64 %nlo, i64 %nhi, i64 %nj)
+  call void @sf_ryu_store(i64* %st, i64 %nvr, i64 %nvp, i64 %nvm, i64 %ne10)
   %q1 = icmp ule i64 %nq, 1
   br i1 %q1, label %ntz1, label %ntz2
 ntz1:
@@ -1047,32 +1152,50 @@ ntz1:
   %oddz = zext i1 %even to i64
   %dec = xor i64 %oddz, 1
   %nvp1 = sub i64 %nvp, %dec
-  br label %merge
+  call void @sf_ryu_store(i64* %st, i64 %nvr, i64 %nvp1, i64 %nvm, i64 %ne10)
+  call void @sf_ryu_flags(i64* %st, i1 true, i1 %vmtz1)
+  ret void
 ntz2:
   %q63 = icmp ult i64 %nq, 63
-  br i1 %q63, label %ntz3, label %merge
+  br i1 %q63, label %ntz3, label %none
 ntz3:
   %pw = shl i64 1, %nq
   %mask = sub i64 %pw, 1
   %low = and i64 %mv, %mask
   %vrtz3 = icmp eq i64 %low, 0
-  br label %merge
-merge:
-  %vr0 = phi i64 [ %vr, %positive ], [ %vr, %ptzvr ], [ %vr, %ptzvm ], [ %vr, %ptzvp ], [ %nvr, %ntz1 ], [ %nvr, %ntz2 ], [ %nvr, %ntz3 ]
-  %vp0 = phi i64 [ %vp, %positive ], [ %vp, %ptzvr ], [ %vp, %ptzvm ], [ %vp3, %ptzvp ], [ %nvp1, %ntz1 ], [ %nvp, %ntz2 ], [ %nvp, %ntz3 ]
-  %vm0 = phi i64 [ %vm, %positive ], [ %vm, %ptzvr ], [ %vm, %ptzvm ], [ %vm, %ptzvp ], [ %nvm, %ntz1 ], [ %nvm, %ntz2 ], [ %nvm, %ntz3 ]
-  %e10 = phi i64 [ %q, %positive ], [ %q, %ptzvr ], [ %q, %ptzvm ], [ %q, %ptzvp ], [ %ne10, %ntz1 ], [ %ne10, %ntz2 ], [ %ne10, %ntz3 ]
-  %vrtz0 = phi i1 [ false, %positive ], [ %t1, %ptzvr ], [ false, %ptzvm ], [ false, %ptzvp ], [ true, %ntz1 ], [ false, %ntz2 ], [ %vrtz3, %ntz3 ]
-  %vmtz0 = phi i1 [ false, %positive ], [ false, %ptzvr ], [ %t2, %ptzvm ], [ false, %ptzvp ], [ %vmtz1, %ntz1 ], [ false, %ntz2 ], [ false, %ntz3 ]
+  call void @sf_ryu_flags(i64* %st, i1 %vrtz3, i1 false)
+  ret void
+none:
+  call void @sf_ryu_flags(i64* %st, i1 false, i1 false)
+  ret void
+}
+
+; Removes digits while the interval still holds a shorter number, then rounds.
+define void @sf_ryu_shorten(i64* %st, i64 %evenw, i64* %out) {
+entry:
+  %even = icmp ne i64 %evenw, 0
+  %vr0 = load i64, i64* %st
+  %p1 = getelementptr i64, i64* %st, i64 1
+  %vp0 = load i64, i64* %p1
+  %p2 = getelementptr i64, i64* %st, i64 2
+  %vm0 = load i64, i64* %p2
+  %p3 = getelementptr i64, i64* %st, i64 3
+  %e10 = load i64, i64* %p3
+  %p4 = getelementptr i64, i64* %st, i64 4
+  %vrtzw = load i64, i64* %p4
+  %vrtz0 = icmp ne i64 %vrtzw, 0
+  %p5 = getelementptr i64, i64* %st, i64 5
+  %vmtzw = load i64, i64* %p5
+  %vmtz0 = icmp ne i64 %vmtzw, 0
   br label %loop1
 loop1:
-  %vr1 = phi i64 [ %vr0, %merge ], [ %vrd, %step1 ]
-  %vp1 = phi i64 [ %vp0, %merge ], [ %vpd, %step1 ]
-  %vm1 = phi i64 [ %vm0, %merge ], [ %vmd, %step1 ]
-  %vrtz1 = phi i1 [ %vrtz0, %merge ], [ %vrtzn, %step1 ]
-  %vmtz1b = phi i1 [ %vmtz0, %merge ], [ %vmtzn, %step1 ]
-  %last1 = phi i64 [ 0, %merge ], [ %vrmod, %step1 ]
-  %rem1 = phi i64 [ 0, %merge ], [ %rem1n, %step1 ]
+  %vr1 = phi i64 [ %vr0, %entry ], [ %vrd, %step1 ]
+  %vp1 = phi i64 [ %vp0, %entry ], [ %vpd, %step1 ]
+  %vm1 = phi i64 [ %vm0, %entry ], [ %vmd, %step1 ]
+  %vrtz1 = phi i1 [ %vrtz0, %entry ], [ %vrtzn, %step1 ]
+  %vmtz1b = phi i1 [ %vmtz0, %entry ], [ %vmtzn, %step1 ]
+  %last1 = phi i64 [ 0, %entry ], [ %vrmod, %step1 ]
+  %rem1 = phi i64 [ 0, %entry ], [ %rem1n, %step1 ]
   %vpd = udiv i64 %vp1, 10
   %vmd = udiv i64 %vm1, 10
   %stop = icmp ule i64 %vpd, %vmd
@@ -1119,8 +1242,6 @@ final:
   %vmtzf = phi i1 [ %vmtz1b, %after1 ], [ true, %loop2 ]
   %lastf = phi i64 [ %last1, %after1 ], [ %last2, %loop2 ]
   %remf = phi i64 [ %rem1, %after1 ], [ %rem2, %loop2 ]
-  ; An exact tie (...50...0) rounds up, as Rust's shortest mode does; Ryu proper would round
-  ; it to even, so %vrtzf is tracked but not used.
   %lastr = add i64 %lastf, 0
   %atvm = icmp eq i64 %vrf, %vmf
   %notacc = xor i1 %even, true
@@ -1133,8 +1254,8 @@ final:
   %output = add i64 %vrf, %upz
   %exp = add i64 %e10, %remf
   store i64 %output, i64* %out
-  %p1 = getelementptr i64, i64* %out, i64 1
-  store i64 %exp, i64* %p1
+  %outexp = getelementptr i64, i64* %out, i64 1
+  store i64 %exp, i64* %outexp
   ret void
 }
 
@@ -1160,9 +1281,11 @@ done:
   ret i64 %n1
 }
 
+; The store is volatile so that LLVM never turns the copy and fill loops below into memcpy or
+; memset of a variable length, which the BPF back end cannot lower.
 define void @sf_put(i8* %buf, i64 %at, i8 %c) alwaysinline {
   %p = getelementptr i8, i8* %buf, i64 %at
-  store i8 %c, i8* %p
+  store volatile i8 %c, i8* %p
   ret void
 }
 

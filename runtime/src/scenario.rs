@@ -206,7 +206,7 @@ impl FieldType {
     pub fn encode(self, value: FieldValue) -> Result<Vec<u8>, String> {
         let int = |v: FieldValue| match v {
             FieldValue::Int(i) => Ok(i),
-            FieldValue::Float(f) => Err(format!("{f} is not an integer")),
+            FieldValue::Float(f) => Err(format!("{} is not an integer", ovsm_lexer::float_literal(f))),
         };
         let range = |i: i128, what: &str| format!("{i} does not fit in {what}");
         Ok(match self {

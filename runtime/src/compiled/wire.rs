@@ -12,6 +12,7 @@ use std::rc::Rc;
 const NIL: u8 = 0;
 const BOOL: u8 = 1;
 const INT: u8 = 2;
+const FLOAT: u8 = 3;
 const STRING: u8 = 4;
 const KEYWORD: u8 = 5;
 const ARRAY: u8 = 6;
@@ -54,6 +55,10 @@ fn write(value: &Value, out: &mut Vec<u8>, depth: usize) -> Result<(), String> {
             out.push(INT);
             out.extend_from_slice(&n.to_le_bytes());
         }
+        Value::Float(f) => {
+            out.push(FLOAT);
+            out.extend_from_slice(&f.to_bits().to_le_bytes());
+        }
         Value::Str(s) => {
             out.push(STRING);
             write_str(out, s)?;
@@ -90,7 +95,6 @@ fn write(value: &Value, out: &mut Vec<u8>, depth: usize) -> Result<(), String> {
             CompiledFn::Handler { .. } => return Err("an `on-event` handler cannot be passed to a compiled program".into()),
         },
         Value::Cell(cell) => write(&cell.borrow(), out, depth)?,
-        Value::Float(_) => return Err("floats cannot be passed to a compiled program yet".into()),
         Value::Closure(_) | Value::Builtin(_) => return Err("an interpreted function cannot be passed to a compiled program".into()),
     }
     Ok(())
@@ -147,6 +151,7 @@ impl<'b> Reader<'b> {
             NIL => Value::Nil,
             BOOL => Value::Bool(self.u8()? != 0),
             INT => Value::Int(self.u64()? as i64),
+            FLOAT => Value::Float(f64::from_bits(self.u64()?)),
             STRING => Value::str(self.string()?),
             KEYWORD => Value::Keyword(Rc::from(self.string()?)),
             PROGRAM => Value::Program(Rc::from(self.string()?)),
