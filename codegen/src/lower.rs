@@ -530,7 +530,7 @@ impl<'ctx, 'p> Lowerer<'ctx, 'p> {
             Instr::Int(k) => self.push(2, self.sint(*k), site)?,
             Instr::Const(c) => {
                 let constant = self.program.constants.get(*c as usize).cloned().ok_or("constant out of range")?;
-                self.constant(&constant, span, site)?;
+                self.constant(&constant, site)?;
             }
             Instr::Local(n) => self.op("op_local", &[i(*n)], site)?,
             Instr::SetLocal(n) => {
@@ -896,7 +896,7 @@ impl<'ctx, 'p> Lowerer<'ctx, 'p> {
         d
     }
 
-    fn constant(&mut self, c: &Constant, span: Span, site: u64) -> Built<()> {
+    fn constant(&mut self, c: &Constant, site: u64) -> Built<()> {
         match c {
             Constant::Int(k) => self.push(2, self.sint(*k), site),
             Constant::Bool(b) => self.push(1, self.int(u64::from(*b)), site),
@@ -911,15 +911,15 @@ impl<'ctx, 'p> Lowerer<'ctx, 'p> {
             }
             Constant::Array(items) => {
                 for item in items {
-                    self.constant(item, span, site)?;
+                    self.constant(item, site)?;
                 }
                 self.op("op_make_array", &[items.len() as u64], site)
             }
             Constant::Float(f) => self.push(3, self.int(f.to_bits()), site),
             Constant::Map(pairs) => {
                 for (k, v) in pairs {
-                    self.constant(k, span, site)?;
-                    self.constant(v, span, site)?;
+                    self.constant(k, site)?;
+                    self.constant(v, site)?;
                 }
                 self.op("op_make_map", &[pairs.len() as u64], site)
             }
