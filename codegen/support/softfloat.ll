@@ -1242,13 +1242,14 @@ final:
   %vmtzf = phi i1 [ %vmtz1b, %after1 ], [ true, %loop2 ]
   %lastf = phi i64 [ %last1, %after1 ], [ %last2, %loop2 ]
   %remf = phi i64 [ %rem1, %after1 ], [ %rem2, %loop2 ]
-  %lastr = add i64 %lastf, 0
   %atvm = icmp eq i64 %vrf, %vmf
   %notacc = xor i1 %even, true
   %notvmtz = xor i1 %vmtzf, true
   %outside = or i1 %notacc, %notvmtz
   %c1 = and i1 %atvm, %outside
-  %c2 = icmp uge i64 %lastr, 5
+  ; an exact tie (...50...0) rounds up here, as in Rust; Ryu would use %vrtzf to round it
+  ; to even
+  %c2 = icmp uge i64 %lastf, 5
   %up = or i1 %c1, %c2
   %upz = zext i1 %up to i64
   %output = add i64 %vrf, %upz
