@@ -1404,14 +1404,13 @@ account:
   %kbad = icmp slt i64 %k, 0
   br i1 %kbad, label %fail, label %range
 range:
-  %x0 = call i64 @ovsm_payload(%V* %val)
+  %x = call i64 @ovsm_payload(%V* %val)
   %isfloat = icmp eq i64 %vt, 3
   %isf64 = icmp eq i64 %ty, 6
   br i1 %isf64, label %cf64, label %intfield
 intfield:
   br i1 %isfloat, label %notint, label %intrange
 intrange:
-  %x = add i64 %x0, 0
   store i64 %x, i64* %word
   switch i64 %ty, label %fits [ i64 2, label %cu64
                                 i64 3, label %ci32
@@ -1434,7 +1433,7 @@ cu8:
   br i1 %outu8, label %nofit, label %fits
 cf64:
   ; an int is written as the nearest f64, as the interpreter's `as f64`
-  %xf = call i64 @ovsm_as_float(i64 %vt, i64 %x0)
+  %xf = call i64 @ovsm_as_float(i64 %vt, i64 %x)
   store i64 %xf, i64* %word
   br label %fits
 notint:

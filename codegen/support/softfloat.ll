@@ -1002,8 +1002,8 @@ define i64 @sf_pow5bits(i64 %e) {
 ; slot) no frame passes sBPF's 512 bytes.
 define void @sf_shortest(i64 %bits, i64* %out) {
 entry:
-  %st = alloca [6 x i64]
-  %stp = getelementptr [6 x i64], [6 x i64]* %st, i64 0, i64 0
+  %st = alloca [5 x i64]
+  %stp = getelementptr [5 x i64], [5 x i64]* %st, i64 0, i64 0
   %im = and i64 %bits, 4503599627370495
   %ie0 = lshr i64 %bits, 52
   %ie = and i64 %ie0, 2047
@@ -1031,8 +1031,8 @@ shorten:
   ret void
 }
 
-; Ryu's state: st[0..6] = vr, vp, vm (the value and the interval's bounds, scaled to a power
-; of ten), e10, and whether vr and vm have only zeros among the digits to be removed.
+; Ryu's state: st[0..5] = vr, vp, vm (the value and the interval's bounds, scaled to a power
+; of ten), e10, and whether vm has only zeros among the digits to be removed.
 define void @sf_ryu_store(i64* %st, i64 %vr, i64 %vp, i64 %vm, i64 %e10) {
   store i64 %vr, i64* %st
   %p1 = getelementptr i64, i64* %st, i64 1
@@ -1044,13 +1044,10 @@ define void @sf_ryu_store(i64* %st, i64 %vr, i64 %vp, i64 %vm, i64 %e10) {
   ret void
 }
 
-define void @sf_ryu_flags(i64* %st, i1 %vrtz, i1 %vmtz) {
+define void @sf_ryu_flags(i64* %st, i1 %vmtz) {
   %p4 = getelementptr i64, i64* %st, i64 4
-  %a = zext i1 %vrtz to i64
-  store i64 %a, i64* %p4
-  %p5 = getelementptr i64, i64* %st, i64 5
   %b = zext i1 %vmtz to i64
-  store i64 %b, i64* %p5
+  store i64 %b, i64* %p4
   ret void
 }
 
@@ -1088,18 +1085,15 @@ positive:
 ptz:
   %mod5 = urem i64 %mv, 5
   %m5z = icmp eq i64 %mod5, 0
-  br i1 %m5z, label %ptzvr, label %ptz2
-ptzvr:
-  %f1 = call i64 @sf_pow5_factor(i64 %mv)
-  %t1 = icmp uge i64 %f1, %q
-  call void @sf_ryu_flags(i64* %st, i1 %t1, i1 false)
-  ret void
+  ; (Ryu would now check whether vr's removed digits are all zeros; only its round-half-even
+  ; needs that, and ties round up here)
+  br i1 %m5z, label %none, label %ptz2
 ptz2:
   br i1 %even, label %ptzvm, label %ptzvp
 ptzvm:
   %f2 = call i64 @sf_pow5_factor(i64 %mm)
   %t2 = icmp uge i64 %f2, %q
-  call void @sf_ryu_flags(i64* %st, i1 false, i1 %t2)
+  call void @sf_ryu_flags(i64* %st, i1 %t2)
   ret void
 ptzvp:
   %f3 = call i64 @sf_pow5_factor(i64 %mp)
@@ -1109,7 +1103,7 @@ ptzvp:
   call void @sf_ryu_store(i64* %st, i64 %vr, i64 %vp3, i64 %vm, i64 %q)
   br label %none
 none:
-  call void @sf_ryu_flags(i64* %st, i1 false, i1 false)
+  call void @sf_ryu_flags(i64* %st, i1 false)
   ret void
 }
 
@@ -1145,7 +1139,7 @@ negative:
   %nvm = call i64 @sf_mul_shift(i64 %mm, i64 %nlo, i64 %nhi, i64 %nj)
   call void @sf_ryu_store(i64* %st, i64 %nvr, i64 %nvp, i64 %nvm, i64 %ne10)
   %q1 = icmp ule i64 %nq, 1
-  br i1 %q1, label %ntz1, label %ntz2
+  br i1 %q1, label %ntz1, label %none
 ntz1:
   %mmone = icmp eq i64 %mmshift, 1
   %vmtz1 = and i1 %even, %mmone
@@ -1153,20 +1147,10 @@ ntz1:
   %dec = xor i64 %oddz, 1
   %nvp1 = sub i64 %nvp, %dec
   call void @sf_ryu_store(i64* %st, i64 %nvr, i64 %nvp1, i64 %nvm, i64 %ne10)
-  call void @sf_ryu_flags(i64* %st, i1 true, i1 %vmtz1)
-  ret void
-ntz2:
-  %q63 = icmp ult i64 %nq, 63
-  br i1 %q63, label %ntz3, label %none
-ntz3:
-  %pw = shl i64 1, %nq
-  %mask = sub i64 %pw, 1
-  %low = and i64 %mv, %mask
-  %vrtz3 = icmp eq i64 %low, 0
-  call void @sf_ryu_flags(i64* %st, i1 %vrtz3, i1 false)
+  call void @sf_ryu_flags(i64* %st, i1 %vmtz1)
   ret void
 none:
-  call void @sf_ryu_flags(i64* %st, i1 false, i1 false)
+  call void @sf_ryu_flags(i64* %st, i1 false)
   ret void
 }
 
@@ -1182,17 +1166,13 @@ entry:
   %p3 = getelementptr i64, i64* %st, i64 3
   %e10 = load i64, i64* %p3
   %p4 = getelementptr i64, i64* %st, i64 4
-  %vrtzw = load i64, i64* %p4
-  %vrtz0 = icmp ne i64 %vrtzw, 0
-  %p5 = getelementptr i64, i64* %st, i64 5
-  %vmtzw = load i64, i64* %p5
+  %vmtzw = load i64, i64* %p4
   %vmtz0 = icmp ne i64 %vmtzw, 0
   br label %loop1
 loop1:
   %vr1 = phi i64 [ %vr0, %entry ], [ %vrd, %step1 ]
   %vp1 = phi i64 [ %vp0, %entry ], [ %vpd, %step1 ]
   %vm1 = phi i64 [ %vm0, %entry ], [ %vmd, %step1 ]
-  %vrtz1 = phi i1 [ %vrtz0, %entry ], [ %vrtzn, %step1 ]
   %vmtz1b = phi i1 [ %vmtz0, %entry ], [ %vmtzn, %step1 ]
   %last1 = phi i64 [ 0, %entry ], [ %vrmod, %step1 ]
   %rem1 = phi i64 [ 0, %entry ], [ %rem1n, %step1 ]
@@ -1208,8 +1188,6 @@ step1:
   %vrmod = sub i64 %vr1, %vrd10
   %vmmz = icmp eq i64 %vmmod, 0
   %vmtzn = and i1 %vmtz1b, %vmmz
-  %lastz = icmp eq i64 %last1, 0
-  %vrtzn = and i1 %vrtz1, %lastz
   %rem1n = add i64 %rem1, 1
   br label %loop1
 after1:
@@ -1218,7 +1196,6 @@ loop2:
   %vr2 = phi i64 [ %vr1, %after1 ], [ %vrd2, %step2 ]
   %vp2 = phi i64 [ %vp1, %after1 ], [ %vpd2, %step2 ]
   %vm2 = phi i64 [ %vm1, %after1 ], [ %vmd2, %step2 ]
-  %vrtz2 = phi i1 [ %vrtz1, %after1 ], [ %vrtz2n, %step2 ]
   %last2 = phi i64 [ %last1, %after1 ], [ %vrmod2, %step2 ]
   %rem2 = phi i64 [ %rem1, %after1 ], [ %rem2n, %step2 ]
   %vmd2 = udiv i64 %vm2, 10
@@ -1231,14 +1208,11 @@ step2:
   %vrd2 = udiv i64 %vr2, 10
   %vrd210 = mul i64 %vrd2, 10
   %vrmod2 = sub i64 %vr2, %vrd210
-  %lastz2 = icmp eq i64 %last2, 0
-  %vrtz2n = and i1 %vrtz2, %lastz2
   %rem2n = add i64 %rem2, 1
   br label %loop2
 final:
   %vrf = phi i64 [ %vr1, %after1 ], [ %vr2, %loop2 ]
   %vmf = phi i64 [ %vm1, %after1 ], [ %vm2, %loop2 ]
-  %vrtzf = phi i1 [ %vrtz1, %after1 ], [ %vrtz2, %loop2 ]
   %vmtzf = phi i1 [ %vmtz1b, %after1 ], [ true, %loop2 ]
   %lastf = phi i64 [ %last1, %after1 ], [ %last2, %loop2 ]
   %remf = phi i64 [ %rem1, %after1 ], [ %rem2, %loop2 ]
@@ -1247,8 +1221,7 @@ final:
   %notvmtz = xor i1 %vmtzf, true
   %outside = or i1 %notacc, %notvmtz
   %c1 = and i1 %atvm, %outside
-  ; an exact tie (...50...0) rounds up here, as in Rust; Ryu would use %vrtzf to round it
-  ; to even
+  ; an exact tie (...50...0) rounds up, as in Rust (Ryu rounds it to even)
   %c2 = icmp uge i64 %lastf, 5
   %up = or i1 %c1, %c2
   %upz = zext i1 %up to i64
