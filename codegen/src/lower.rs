@@ -25,7 +25,10 @@ use std::collections::HashMap;
 
 /// Builtins that can also be called as values (`(reduce + xs 0)`): those with a support
 /// operation that takes its argument count at run time.
-const DYNAMIC_BUILTINS: [&str; 60] = [
+const DYNAMIC_BUILTINS: [&str; 63] = [
+    "to-upper",
+    "to-lower",
+    "trim",
     "pow",
     "sqrt",
     "floor",
@@ -850,6 +853,9 @@ impl<'ctx, 'p> Lowerer<'ctx, 'p> {
             "range" => self.op_dynamic("op_range", &[n, site]),
             "contains?" => self.op_dynamic("op_contains", &[site]),
             "substring" => self.op_dynamic("op_substring", &[site]),
+            "to-upper" => self.op_dynamic("op_case", &[k(1), site]),
+            "to-lower" => self.op_dynamic("op_case", &[k(0), site]),
+            "trim" => self.op_dynamic("op_trim", &[site]),
             "join" => self.op_dynamic("op_join", &[n, site]),
             "slice" => self.op_dynamic("op_slice", &[site]),
             "min" => self.op_dynamic("op_extreme", &[k(0), n, site]),

@@ -11,7 +11,7 @@ use inkwell::module::Module;
 use inkwell::targets::TargetMachine;
 use std::collections::BTreeMap;
 
-const PARTS: [(&str, &str); 10] = [
+const PARTS: [(&str, &str); 13] = [
     ("core.ll", include_str!("../support/core.ll")),
     ("calls.ll", include_str!("../support/calls.ll")),
     ("arith.ll", include_str!("../support/arith.ll")),
@@ -22,6 +22,9 @@ const PARTS: [(&str, &str); 10] = [
     ("auto.ll", include_str!("../support/auto.ll")),
     ("softfloat.ll", include_str!("../support/softfloat.ll")),
     ("ryu_tables.ll", include_str!("../support/ryu_tables.ll")),
+    ("text.ll", include_str!("../support/text.ll")),
+    ("unicode.ll", include_str!("../support/unicode.ll")),
+    ("unicode_tables.ll", include_str!("../support/unicode_tables.ll")),
 ];
 
 /// The library's text with every `$` word expanded.

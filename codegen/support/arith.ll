@@ -1101,46 +1101,22 @@ notint:
   ret i64 1
 }
 
-define i1 @ovsm_is_ascii_space(i8 %c) alwaysinline {
-  %sp = icmp eq i8 %c, 32
-  %c9 = sub i8 %c, 9
-  %ctl = icmp ult i8 %c9, 5
-  %r = or i1 %sp, %ctl
-  ret i1 %r
-}
-
-; A string object as Rust's `str::trim().parse::<i64>()` reads it (ASCII white space only):
-; 0 and the value in *out, or 1.
+; A string object as Rust's `str::trim().parse::<i64>()` reads it (Unicode's white space, as
+; `trim`): 0 and the value in *out, or 1.
 define i64 @ovsm_parse_int(i64 %s, i64* %out) {
 entry:
-  %ps = inttoptr i64 %s to i64*
-  %len = load i64, i64* %ps
   %base = add i64 %s, 8
-  br label %lead
+  %bounds = call i64 @ovsm_trim_bounds(i64 %s)
+  %i = and i64 %bounds, 4294967295
+  %j = lshr i64 %bounds, 32
+  %nonempty = icmp ult i64 %i, %j
+  br i1 %nonempty, label %lead, label %bad
 lead:
-  %i = phi i64 [ 0, %entry ], [ %i1, %leadnext ]
-  %lin = icmp ult i64 %i, %len
-  br i1 %lin, label %leadc, label %bad
-leadc:
   %la = add i64 %base, %i
   %lp = inttoptr i64 %la to i8*
   %lc = load i8, i8* %lp
-  %lws = call i1 @ovsm_is_ascii_space(i8 %lc)
   %i1 = add i64 %i, 1
-  br i1 %lws, label %leadnext, label %trail
-leadnext:
-  br label %lead
-trail:
-  %j = phi i64 [ %len, %leadc ], [ %j1, %trailnext ]
-  %jm = sub i64 %j, 1
-  %ta = add i64 %base, %jm
-  %tp = inttoptr i64 %ta to i8*
-  %tc = load i8, i8* %tp
-  %tws = call i1 @ovsm_is_ascii_space(i8 %tc)
-  %j1 = sub i64 %j, 1
-  br i1 %tws, label %trailnext, label %sign
-trailnext:
-  br label %trail
+  br label %sign
 sign:
   ; digits are [i, j)
   %minus = icmp eq i8 %lc, 45
