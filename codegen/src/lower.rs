@@ -874,6 +874,7 @@ impl<'ctx, 'p> Lowerer<'ctx, 'p> {
             "get-current-slot" => self.op_dynamic("op_invocation", &[k(0), site]),
             "get-current-epoch" => self.op_dynamic("op_invocation", &[k(1), site]),
             "%program-id" => self.op_dynamic("op_invocation", &[k(2), site]),
+            "now" => self.op_dynamic("op_now", &[site]),
             predicate if type_mask(predicate).is_some() => self.op_dynamic("op_type_is", &[k(type_mask(predicate).unwrap_or(0)), site]),
             _ => return Ok(false),
         };
@@ -967,7 +968,15 @@ impl<'ctx, 'p> Lowerer<'ctx, 'p> {
             ("error", 1) => self.op("op_error", &[], site),
             ("error", _) => self.op("op_format", &[n, 1], site),
             _ => {
-                if !self.builtin_op(name, self.int(n), self.int(site))? {
+                if name == "random" {
+                    // Not a gap to fill: every validator must compute the same result.
+                    self.unsupported.push(Diagnostic::error(
+                        UNSUPPORTED,
+                        "`random` cannot run on chain: a Solana program is deterministic, so it has no source of randomness (read a VRF oracle's account instead)",
+                    )
+                    .with_label(span, "used here")
+                    .with_note("`ovsm run` on the source runs it in the interpreter, where scripts may use it"));
+                } else if !self.builtin_op(name, self.int(n), self.int(site))? {
                     self.unsupported.push(unsupported(&format!("the builtin `{name}`"), span));
                 }
                 Ok(())

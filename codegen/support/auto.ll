@@ -940,6 +940,33 @@ unbound:
   ret i64 1
 }
 
+declare i64 @sol_get_clock_sysvar(i8*)
+
+; (now): the Clock sysvar's unix time, which on a cluster follows the wall clock (`ovsm run`
+; sets it to the host's for a script's transaction). Refused where the interpreter refuses it:
+; inside an autonomous program's own code, not while its top level re-runs before that code.
+define i64 @op_now(i64 %site) noinline {
+entry:
+  %clock = alloca [5 x i64]
+  %mode = load i64, i64* $MODE
+  %mute = load i64, i64* $MUTE
+  %inprogram = icmp ne i64 %mode, 0
+  %ownCode = icmp eq i64 %mute, 0
+  %refuse = and i1 %inprogram, %ownCode
+  br i1 %refuse, label %refused, label %read
+read:
+  ; slot, epoch start time, epoch, leader schedule epoch, unix time
+  %buf = bitcast [5 x i64]* %clock to i8*
+  %r = call i64 @sol_get_clock_sysvar(i8* %buf)
+  %tp = getelementptr [5 x i64], [5 x i64]* %clock, i64 0, i64 4
+  %t = load i64, i64* %tp
+  %pushed = call i64 @ovsm_push(i64 2, i64 %t, i64 %site)
+  ret i64 %pushed
+refused:
+  %e = call i64 @ovsm_fail_literal(i64 211, i8* $STR"`now` is non-deterministic and not allowed inside autonomous programs; use (get-current-slot) or scenario data instead", i64 %site)
+  ret i64 1
+}
+
 ; ---- syscalls -----------------------------------------------------------------------------------
 
 ; A call of an autonomous syscall with the n arguments on top of the stack: they go to the

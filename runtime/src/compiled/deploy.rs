@@ -64,7 +64,8 @@ impl Deployment {
     }
 
     pub fn invoke_with_limit(&mut self, data: &[u8], compute_units: u32) -> Result<Invocation, String> {
-        Ok(invoke(&mut self.svm, &self.payer, self.program, data, Vec::new(), compute_units))
+        let (payer, program) = (&self.payer, self.program);
+        Ok(at_wall_clock(&mut self.svm, |svm| invoke(svm, payer, program, data, Vec::new(), compute_units)))
     }
 }
 
@@ -101,6 +102,21 @@ pub fn deploy(svm: &mut LiteSVM, payer: &Keypair, so: &[u8], program: &Keypair) 
     let slot = svm.get_sysvar::<solana_clock::Clock>().slot;
     svm.warp_to_slot(slot + 1);
     Ok(())
+}
+
+/// Runs `invoke` with the Clock sysvar's unix time at the host's wall clock, then puts the
+/// simulated clock back. On a cluster the sysvar follows the wall clock, and a script's `now`
+/// reads it: this keeps `now` what the contract says in a compiled script (wall-clock unix
+/// seconds, as in the interpreter) without moving the simulated clock autonomous programs see.
+pub fn at_wall_clock<T>(svm: &mut LiteSVM, invoke: impl FnOnce(&mut LiteSVM) -> T) -> T {
+    let simulated = svm.get_sysvar::<solana_clock::Clock>();
+    let wall = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_secs());
+    let mut clock = simulated.clone();
+    clock.unix_timestamp = i64::try_from(wall).unwrap_or(i64::MAX);
+    svm.set_sysvar(&clock);
+    let result = invoke(svm);
+    svm.set_sysvar(&simulated);
+    result
 }
 
 /// Sends one invocation of `program` with `data` and `accounts`, the largest heap frame and a

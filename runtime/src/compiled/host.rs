@@ -70,7 +70,9 @@ impl Session {
         // The syscalls see the chain (and refuse to work outside a program, as the builtins do).
         let mut bank = self.vm.chain.take_bank();
         let invocation = super::with_lent_chain(&mut self.vm.chain, || {
-            deploy::invoke(bank.svm(), &payer, script.pubkey(), &data, metas, deploy::SCRIPT_COMPUTE_LIMIT)
+            deploy::at_wall_clock(bank.svm(), |svm| {
+                deploy::invoke(svm, &payer, script.pubkey(), &data, metas, deploy::SCRIPT_COMPUTE_LIMIT)
+            })
         });
         self.vm.chain.put_bank(bank);
         let run = read_logs(&invocation);
