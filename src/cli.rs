@@ -90,9 +90,10 @@ enum Command {
         /// What to write: the linked program, the BPF object, or the optimised LLVM IR.
         #[arg(long, default_value = "so", value_parser = ["so", "obj", "llvm-ir"])]
         emit: String,
-        /// Optimisation level, 0 to 3.
-        #[arg(short = 'O', default_value_t = 2, value_parser = clap::value_parser!(u8).range(0..=3))]
-        opt: u8,
+        /// Optimisation level: 0 to 3, or s (smaller) or z (smallest) to trade compute units for
+        /// a smaller program, which costs less rent to deploy.
+        #[arg(short = 'O', default_value = "2", value_parser = ["0", "1", "2", "3", "s", "z"])]
+        opt: String,
         /// A scenario whose account names the program uses (they are bound again when it runs).
         #[arg(long)]
         scenario: Option<String>,
@@ -148,7 +149,7 @@ fn dispatch(cli: Cli) -> i32 {
         Command::Eval { expr, limits } => commands::eval(&expr, limits),
         Command::Check { file, emit, format, scenario } => commands::check(&file, emit.as_deref(), &format, scenario.as_deref()),
         Command::Build { file, output, emit, opt, scenario, limits } => {
-            build::build(&file, output.as_deref(), &emit, opt, scenario.as_deref(), limits)
+            build::build(&file, output.as_deref(), &emit, &opt, scenario.as_deref(), limits)
         }
         Command::Repl { file, history, no_history, limits } => ovsm_repl::run(ovsm_repl::Options {
             file,

@@ -5,13 +5,16 @@ use inkwell::passes::PassBuilderOptions;
 use inkwell::targets::{CodeModel, FileType, InitializationConfig, RelocMode, Target, TargetMachine, TargetTriple};
 use inkwell::OptimizationLevel;
 
-/// `-O0` .. `-O3`.
+/// `-O0` .. `-O3`, and `-Os`, `-Oz`: LLVM's size pipelines, for programs whose deployment
+/// rent matters more than their compute units.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum OptLevel {
     O0,
     O1,
     O2,
     O3,
+    Os,
+    Oz,
 }
 
 impl OptLevel {
@@ -19,7 +22,7 @@ impl OptLevel {
         match self {
             OptLevel::O0 => OptimizationLevel::None,
             OptLevel::O1 => OptimizationLevel::Less,
-            OptLevel::O2 => OptimizationLevel::Default,
+            OptLevel::O2 | OptLevel::Os | OptLevel::Oz => OptimizationLevel::Default,
             OptLevel::O3 => OptimizationLevel::Aggressive,
         }
     }
@@ -52,6 +55,8 @@ pub fn optimise(module: &Module<'_>, machine: &TargetMachine, opt: OptLevel) -> 
         OptLevel::O1 => "default<O1>",
         OptLevel::O2 => "default<O2>",
         OptLevel::O3 => "default<O3>",
+        OptLevel::Os => "default<Os>",
+        OptLevel::Oz => "default<Oz>",
     };
     module.run_passes(pipeline, machine, PassBuilderOptions::create()).map_err(|e| format!("LLVM optimisation failed: {e}"))
 }

@@ -32,7 +32,7 @@ fn build(source: &str, opt: OptLevel) -> Output {
 #[test]
 fn every_level_builds_deploys_and_agrees() {
     for (name, source, value) in PROGRAMS {
-        for opt in [OptLevel::O0, OptLevel::O1, OptLevel::O2, OptLevel::O3] {
+        for opt in [OptLevel::O0, OptLevel::O1, OptLevel::O2, OptLevel::O3, OptLevel::Os, OptLevel::Oz] {
             let out = build(source, opt);
             let run = run_script(&out.so).unwrap();
             assert_eq!(run.outcome, ScriptOutcome::Value(value.to_string()), "{name} at {opt:?}: {}", run.stdout);

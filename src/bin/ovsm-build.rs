@@ -2,7 +2,7 @@
 //! that only it links LLVM, and so that LLVM stopping the process cannot take `ovsm` with it.
 //!
 //! Its arguments are positional, from `ovsm build`: FILE OUTPUT EMIT OPT MAX_DEPTH COLOR SCENARIO,
-//! where OUTPUT is empty for the default path, EMIT is `so`, `obj` or `llvm-ir`, OPT is 0..3,
+//! where OUTPUT is empty for the default path, EMIT is `so`, `obj` or `llvm-ir`, OPT is 0..3, s or z,
 //! COLOR is `color` or `plain` and SCENARIO a scenario file whose account names the program
 //! uses (empty for none: the names are then bound when the program runs, with a warning now). Exit status: 0 built, 86 the program has errors (reported on stderr),
 //! anything else a fault of the compiler.
@@ -33,6 +33,8 @@ fn opt_level(level: &str) -> OptLevel {
         "0" => OptLevel::O0,
         "1" => OptLevel::O1,
         "3" => OptLevel::O3,
+        "s" => OptLevel::Os,
+        "z" => OptLevel::Oz,
         _ => OptLevel::O2,
     }
 }

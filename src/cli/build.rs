@@ -16,7 +16,7 @@ const PROGRAM_ERROR: i32 = 86;
 /// hold it to that, but if LLVM ever did stop, the user gets an internal-compiler-error message
 /// and status 1, not a vanished process. And only `ovsm-build` links LLVM: loading
 /// `libLLVM-14.so` would add about 10 ms to every `ovsm run`, `eval` and `repl` start.
-pub fn build(file: &str, output: Option<&str>, emit: &str, opt: u8, scenario: Option<&str>, limit_args: LimitArgs) -> i32 {
+pub fn build(file: &str, output: Option<&str>, emit: &str, opt: &str, scenario: Option<&str>, limit_args: LimitArgs) -> i32 {
     let compiler = match std::env::current_exe() {
         Ok(exe) => exe.with_file_name(format!("ovsm-build{}", std::env::consts::EXE_SUFFIX)),
         Err(e) => {
@@ -33,7 +33,7 @@ pub fn build(file: &str, output: Option<&str>, emit: &str, opt: u8, scenario: Op
     }
     let max_depth = limits(limit_args).max_depth.to_string();
     let color = if color() { "color" } else { "plain" };
-    let args = [file, output.unwrap_or(""), emit, &opt.to_string(), &max_depth, color, scenario.unwrap_or("")];
+    let args = [file, output.unwrap_or(""), emit, opt, &max_depth, color, scenario.unwrap_or("")];
     match std::process::Command::new(&compiler).args(args).status().map(|status| status.code()) {
         Ok(Some(0)) => 0,
         Ok(Some(PROGRAM_ERROR)) => 1,
