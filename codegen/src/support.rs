@@ -11,7 +11,7 @@ use inkwell::module::Module;
 use inkwell::targets::TargetMachine;
 use std::collections::BTreeMap;
 
-const PARTS: [(&str, &str); 13] = [
+const PARTS: [(&str, &str); 14] = [
     ("core.ll", include_str!("../support/core.ll")),
     ("calls.ll", include_str!("../support/calls.ll")),
     ("arith.ll", include_str!("../support/arith.ll")),
@@ -22,6 +22,7 @@ const PARTS: [(&str, &str); 13] = [
     ("auto.ll", include_str!("../support/auto.ll")),
     ("softfloat.ll", include_str!("../support/softfloat.ll")),
     ("ryu_tables.ll", include_str!("../support/ryu_tables.ll")),
+    ("decimal.ll", include_str!("../support/decimal.ll")),
     ("text.ll", include_str!("../support/text.ll")),
     ("unicode.ll", include_str!("../support/unicode.ll")),
     ("unicode_tables.ll", include_str!("../support/unicode_tables.ll")),

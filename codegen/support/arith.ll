@@ -1082,7 +1082,28 @@ string:
   %isfloat = icmp eq i64 %kind, 5
   br i1 %isfloat, label %floatstr, label %intstr
 floatstr:
-  %ef = call i64 @ovsm_fail_literal(i64 211, i8* $STR"`float` of a string needs correctly rounded decimal parsing, which the sBPF back end does not have yet", i64 %site)
+  ; as Rust's `str::trim().parse::<f64>()`, with the syscall buffer as the parser's scratch
+  %fb = call i64 @ovsm_trim_bounds(i64 %x)
+  %fs = and i64 %fb, 4294967295
+  %fe = lshr i64 %fb, 32
+  %flen = sub i64 %fe, %fs
+  %fa0 = add i64 %x, 8
+  %fa = add i64 %fa0, %fs
+  %fp = inttoptr i64 %fa to i8*
+  %work = bitcast i8* $SYSBUF to i64*
+  %pr = call i64 @sf_parse(i8* %fp, i64 %flen, i64* %work, i64* %out)
+  %prok = icmp eq i64 %pr, 0
+  br i1 %prok, label %fparsed, label %notfloat
+fparsed:
+  %fv = load i64, i64* %out
+  call void @ovsm_set(%V* %v, i64 3, i64 %fv)
+  ret i64 0
+notfloat:
+  call void @sb_reset()
+  call void @sb_obj(i8* $STR"`float`: ")
+  call void @sb_quoted(i64 %x)
+  call void @sb_obj(i8* $STR" is not a number")
+  %ef = call i64 @ovsm_fail_sb(i64 211, i64 %site)
   ret i64 1
 intstr:
   %p = call i64 @ovsm_parse_int(i64 %x, i64* %out)

@@ -22,6 +22,7 @@ use std::cmp::Ordering;
 type Binary = unsafe extern "C" fn(u64, u64) -> u64;
 type Unary = unsafe extern "C" fn(u64) -> u64;
 type Format = unsafe extern "C" fn(u64, *mut u8) -> u64;
+type Parse = unsafe extern "C" fn(*const u8, u64, *mut u64, *mut u64) -> u64;
 
 const CASES: usize = 300_000;
 
@@ -56,7 +57,12 @@ impl Rng {
 
 fn engine(context: &Context) -> ExecutionEngine<'_> {
     Target::initialize_native(&InitializationConfig::default()).expect("native target");
-    let text = format!("{}{}", include_str!("../support/softfloat.ll"), include_str!("../support/ryu_tables.ll"));
+    let text = format!(
+        "{}{}{}",
+        include_str!("../support/softfloat.ll"),
+        include_str!("../support/ryu_tables.ll"),
+        include_str!("../support/decimal.ll")
+    );
     let buffer = MemoryBuffer::create_from_memory_range_copy(text.as_bytes(), "softfloat");
     let module = context.create_module_from_ir(buffer).expect("softfloat.ll parses on its own");
     module.create_jit_execution_engine(OptimizationLevel::Default).expect("JIT")
@@ -214,6 +220,121 @@ fn printing_matches_the_interpreter() {
         for bits in [p.wrapping_sub(1), p, p.wrapping_add(1)] {
             check(bits);
             check(bits | 1 << 63);
+        }
+    }
+}
+
+/// Decimal texts whose rounding is hardest: exact midpoints between two neighbouring doubles,
+/// (2m + 1) * 2^-(j + 1) written out in full, and the same a hair above and below.
+fn midpoints(rng: &mut Rng, out: &mut Vec<String>) {
+    let m = (rng.next() >> 11) | 1 << 52;
+    let j = 1 + rng.next() % 20;
+    let n = u128::from(2 * m + 1) * 5u128.pow(j as u32 + 1);
+    let place = |digits: String| {
+        let split = digits.len() - (j as usize + 1);
+        format!("{}.{}", &digits[..split], &digits[split..])
+    };
+    out.push(place(n.to_string()));
+    out.push(place(n.to_string()) + "0000000000000000000001");
+    out.push(place((n - 1).to_string()) + "9999999999999999999999");
+    // and integers past 2^53, halfway between two even neighbours
+    let big = (1u64 << 53) + 2 * (rng.next() % (1 << 40)) + 1;
+    out.push(big.to_string());
+    out.push(format!("{big}.{}1", "0".repeat((rng.next() % 900) as usize)));
+}
+
+/// Random texts in Rust's float grammar, and texts just outside it.
+fn float_texts(rng: &mut Rng, out: &mut Vec<String>) {
+    let f = f64::from_bits(rng.float());
+    let precision = (rng.next() % 25) as usize;
+    out.push(format!("{f:e}"));
+    out.push(format!("{f:.precision$e}"));
+    out.push(format!("{f:.precision$}"));
+    let digits: String = (0..1 + rng.next() % 40).map(|_| char::from(b'0' + (rng.next() % 10) as u8)).collect();
+    let point = (rng.next() % (digits.len() as u64 + 1)) as usize;
+    let exponent = rng.next() % 800;
+    let sign = ["", "+", "-"][(rng.next() % 3) as usize];
+    out.push(format!("{sign}{}.{}e{}{exponent}", &digits[..point], &digits[point..], ["", "-", "+"][(rng.next() % 3) as usize]));
+    out.push(format!("{sign}{digits}"));
+}
+
+#[test]
+fn parsing_matches_rust() {
+    let context = Context::create();
+    let engine = engine(&context);
+    let parse: JitFunction<Parse> = unsafe { engine.get_function("sf_parse") }.expect("sf_parse");
+    let mut texts: Vec<String> = [
+        "",
+        "+",
+        "-",
+        ".",
+        "e5",
+        "1e",
+        "1e+",
+        "1.2.3",
+        "1_0",
+        "0x10",
+        " 1",
+        "1 ",
+        "++1",
+        "1e5.5",
+        ".e1",
+        "in",
+        "infinit",
+        "nan1",
+        "inf",
+        "-Infinity",
+        "INFINITY",
+        "+iNf",
+        "NaN",
+        "-nan",
+        "0",
+        "-0",
+        "0.",
+        ".0",
+        "-.5e-0",
+        "00000.000e99999",
+        "1e400",
+        "-1e400",
+        "1e-400",
+        "4.9406564584124654e-324",
+        "2.4703282292062327e-324",
+        "2.4703282292062328e-324",
+        "2.2250738585072011e-308",
+        "2.2250738585072012e-308",
+        "1.7976931348623157e308",
+        "1.7976931348623158e308",
+        "1.7976931348623159e308",
+        "9007199254740993",
+        "123456789012345678901234567890",
+        "0.1",
+        "0.3",
+        "3.14159",
+        "1e22",
+        "1e23",
+        "1E-22",
+        "5e-324",
+        "1e-324",
+        "1e99999999999999999999",
+    ]
+    .iter()
+    .map(|s| s.to_string())
+    .collect();
+    texts.push(format!("0.{}1e10", "0".repeat(900)));
+    texts.push(format!("1{}e-900", "0".repeat(900)));
+    texts.push(format!("{}e-1000", "9".repeat(1000)));
+    let mut rng = Rng(11);
+    for _ in 0..CASES / 10 {
+        midpoints(&mut rng, &mut texts);
+        float_texts(&mut rng, &mut texts);
+    }
+    let mut work = vec![0u64; 256];
+    for text in &texts {
+        let mut out = 0u64;
+        let status = unsafe { parse.call(text.as_ptr(), text.len() as u64, work.as_mut_ptr(), &mut out) };
+        match text.parse::<f64>() {
+            Ok(want) => assert!(status == 0 && same(out, want), "{text:?}: {status} {:e} [{out:#x}], Rust {want:e}", f64::from_bits(out)),
+            Err(_) => assert_eq!(status, 1, "{text:?} parsed as {:e}, Rust refuses it", f64::from_bits(out)),
         }
     }
 }
