@@ -1021,7 +1021,6 @@ float:
 ; floor, ceil and round give integers (an error past i64); int truncates toward zero.
 define i64 @op_float_fn(i64 %kind, i64 %site) noinline {
 entry:
-  %out = alloca i64
   %v = call %V* @ovsm_top(i64 0)
   %t = call i64 @ovsm_tag(%V* %v)
   %x = call i64 @ovsm_payload(%V* %v)
@@ -1030,9 +1029,7 @@ entry:
   %isnum = call i1 @ovsm_is_number_tag(i64 %t)
   br i1 %isnum, label %num, label %notnum
 notnum:
-  %isstr = icmp eq i64 %t, 4
-  %strconv = and i1 %isstr, %conv
-  br i1 %strconv, label %string, label %bad
+  br label %bad
 bad:
   %what = select i1 %conv, i8* $STR"a number or a numeric string", i8* $STR"a number"
   %eb = call i64 @ovsm_expected(%V* %v, i8* %name, i8* %what, i64 %site)
@@ -1078,34 +1075,23 @@ unchanged:
 overflow:
   %eo = call i64 @ovsm_overflow(i8* %name, i64 %site)
   ret i64 1
+}
+
+; (int x) and (float x): a string is parsed here, as Rust's `str::trim().parse()` (each in its
+; own function, so a program that never converts strings does not carry the parsers); a number
+; goes to op_float_fn.
+define i64 @op_int(i64 %site) noinline {
+entry:
+  %out = alloca i64
+  %v = call %V* @ovsm_top(i64 0)
+  %t = call i64 @ovsm_tag(%V* %v)
+  %isstr = icmp eq i64 %t, 4
+  br i1 %isstr, label %string, label %number
+number:
+  %r = call i64 @op_float_fn(i64 4, i64 %site)
+  ret i64 %r
 string:
-  %isfloat = icmp eq i64 %kind, 5
-  br i1 %isfloat, label %floatstr, label %intstr
-floatstr:
-  ; as Rust's `str::trim().parse::<f64>()`, with the syscall buffer as the parser's scratch
-  %fb = call i64 @ovsm_trim_bounds(i64 %x)
-  %fs = and i64 %fb, 4294967295
-  %fe = lshr i64 %fb, 32
-  %flen = sub i64 %fe, %fs
-  %fa0 = add i64 %x, 8
-  %fa = add i64 %fa0, %fs
-  %fp = inttoptr i64 %fa to i8*
-  %work = bitcast i8* $SYSBUF to i64*
-  %pr = call i64 @sf_parse(i8* %fp, i64 %flen, i64* %work, i64* %out)
-  %prok = icmp eq i64 %pr, 0
-  br i1 %prok, label %fparsed, label %notfloat
-fparsed:
-  %fv = load i64, i64* %out
-  call void @ovsm_set(%V* %v, i64 3, i64 %fv)
-  ret i64 0
-notfloat:
-  call void @sb_reset()
-  call void @sb_obj(i8* $STR"`float`: ")
-  call void @sb_quoted(i64 %x)
-  call void @sb_obj(i8* $STR" is not a number")
-  %ef = call i64 @ovsm_fail_sb(i64 211, i64 %site)
-  ret i64 1
-intstr:
+  %x = call i64 @ovsm_payload(%V* %v)
   %p = call i64 @ovsm_parse_int(i64 %x, i64* %out)
   %pok = icmp eq i64 %p, 0
   br i1 %pok, label %parsed, label %notint
@@ -1119,6 +1105,43 @@ notint:
   call void @sb_quoted(i64 %x)
   call void @sb_obj(i8* $STR" is not an integer")
   %en = call i64 @ovsm_fail_sb(i64 211, i64 %site)
+  ret i64 1
+}
+
+define i64 @op_float(i64 %site) noinline {
+entry:
+  %out = alloca i64
+  %v = call %V* @ovsm_top(i64 0)
+  %t = call i64 @ovsm_tag(%V* %v)
+  %isstr = icmp eq i64 %t, 4
+  br i1 %isstr, label %string, label %number
+number:
+  %r = call i64 @op_float_fn(i64 5, i64 %site)
+  ret i64 %r
+string:
+  ; the syscall buffer is the parser's scratch
+  %x = call i64 @ovsm_payload(%V* %v)
+  %fb = call i64 @ovsm_trim_bounds(i64 %x)
+  %fs = and i64 %fb, 4294967295
+  %fe = lshr i64 %fb, 32
+  %flen = sub i64 %fe, %fs
+  %fa0 = add i64 %x, 8
+  %fa = add i64 %fa0, %fs
+  %fp = inttoptr i64 %fa to i8*
+  %work = bitcast i8* $SYSBUF to i64*
+  %pr = call i64 @sf_parse(i8* %fp, i64 %flen, i64* %work, i64* %out)
+  %prok = icmp eq i64 %pr, 0
+  br i1 %prok, label %parsed, label %notfloat
+parsed:
+  %fv = load i64, i64* %out
+  call void @ovsm_set(%V* %v, i64 3, i64 %fv)
+  ret i64 0
+notfloat:
+  call void @sb_reset()
+  call void @sb_obj(i8* $STR"`float`: ")
+  call void @sb_quoted(i64 %x)
+  call void @sb_obj(i8* $STR" is not a number")
+  %ef = call i64 @ovsm_fail_sb(i64 211, i64 %site)
   ret i64 1
 }
 

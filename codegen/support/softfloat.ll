@@ -988,6 +988,78 @@ done:
   ret i64 %n
 }
 
+; Ryu's 125-bit table entry i, 5^i scaled (inverse = 0) or 2^k / 5^i (inverse = 1): the high
+; word, and the low one at *lo. Rebuilt from the entry of a multiple of 26 times the exact
+; 5^offset, shifted, plus the stored correction that makes it exact (ryu_tables.py computes
+; the corrections by this same computation and checks every entry).
+define i64 @sf_pow5_entry(i64 %i, i64 %inverse, i64* %lo) {
+entry:
+  %inv = icmp ne i64 %inverse, 0
+  ; forward: base = i / 26, offset = i - 26 base; inverse: base = ceil(i / 26), offset = 26 base - i
+  %i25 = add i64 %i, 25
+  %num = select i1 %inv, i64 %i25, i64 %i
+  %base = udiv i64 %num, 26
+  %base2 = mul i64 %base, 26
+  %offf = sub i64 %i, %base2
+  %offi = sub i64 %base2, %i
+  %off = select i1 %inv, i64 %offi, i64 %offf
+  %bw = shl i64 %base, 1
+  %fbase = getelementptr [26 x i64], [26 x i64]* @sf_pow5_base, i64 0, i64 0
+  %ibase = getelementptr [26 x i64], [26 x i64]* @sf_pow5_inv_base, i64 0, i64 0
+  %tbl = select i1 %inv, i64* %ibase, i64* %fbase
+  %plo = getelementptr i64, i64* %tbl, i64 %bw
+  %mlo0 = load i64, i64* %plo
+  %bw1 = add i64 %bw, 1
+  %phi = getelementptr i64, i64* %tbl, i64 %bw1
+  %mhi = load i64, i64* %phi
+  %exact = icmp eq i64 %off, 0
+  br i1 %exact, label %stored, label %scaled
+stored:
+  store i64 %mlo0, i64* %lo
+  ret i64 %mhi
+scaled:
+  ; the stored inverse is the floor plus one: multiply the floor
+  %dec = zext i1 %inv to i64
+  %mlo = sub i64 %mlo0, %dec
+  %mp = getelementptr [26 x i64], [26 x i64]* @sf_pow5_small, i64 0, i64 %off
+  %m = load i64, i64* %mp
+  %low1 = mul i64 %m, %mhi
+  %high1 = call i64 @sf_umulh(i64 %m, i64 %mhi)
+  %low0 = mul i64 %m, %mlo
+  %high0 = call i64 @sf_umulh(i64 %m, i64 %mlo)
+  %mid = add i64 %high0, %low1
+  %carry = icmp ult i64 %mid, %high0
+  %c = zext i1 %carry to i64
+  %top = add i64 %high1, %c
+  ; (low0, mid, top) >> delta, for delta = |pow5bits(i) - pow5bits(26 base)| in (0, 64)
+  %pi = call i64 @sf_pow5bits(i64 %i)
+  %pb = call i64 @sf_pow5bits(i64 %base2)
+  %df = sub i64 %pi, %pb
+  %di = sub i64 %pb, %pi
+  %delta = select i1 %inv, i64 %di, i64 %df
+  %rd = sub i64 64, %delta
+  %l1 = lshr i64 %low0, %delta
+  %l2 = shl i64 %mid, %rd
+  %rlo = or i64 %l1, %l2
+  %h1 = lshr i64 %mid, %delta
+  %h2 = shl i64 %top, %rd
+  %rhi = or i64 %h1, %h2
+  ; the correction: 4 bits per entry, 16 to a word
+  %ffix = getelementptr [21 x i64], [21 x i64]* @sf_pow5_fix, i64 0, i64 0
+  %ifix = getelementptr [19 x i64], [19 x i64]* @sf_pow5_inv_fix, i64 0, i64 0
+  %fixes = select i1 %inv, i64* %ifix, i64* %ffix
+  %word = lshr i64 %i, 4
+  %wp = getelementptr i64, i64* %fixes, i64 %word
+  %w = load i64, i64* %wp
+  %slot = and i64 %i, 15
+  %sh = shl i64 %slot, 2
+  %ws = lshr i64 %w, %sh
+  %fix = and i64 %ws, 15
+  %fixed = add i64 %rlo, %fix
+  store i64 %fixed, i64* %lo
+  ret i64 %rhi
+}
+
 define i64 @sf_pow5bits(i64 %e) {
   %m = mul i64 %e, 1217359
   %s = lshr i64 %m, 19
@@ -1054,6 +1126,7 @@ define void @sf_ryu_flags(i64* %st, i1 %vmtz) {
 ; A non-negative binary exponent e2: multiply by the inverse table.
 define void @sf_ryu_positive(i64 %m2, i64 %e2, i64 %evenw, i64 %mmshift, i64* %st) {
 entry:
+  %lop = alloca i64
   %even = icmp ne i64 %evenw, 0
   %mv = shl i64 %m2, 2
   %mp = add i64 %mv, 2
@@ -1070,12 +1143,8 @@ positive:
   %k = add i64 %pb, 124
   %i0 = sub i64 %q, %e2
   %i = add i64 %i0, %k
-  %ix = shl i64 %q, 1
-  %plo = getelementptr [584 x i64], [584 x i64]* @sf_pow5_inv, i64 0, i64 %ix
-  %ix1 = add i64 %ix, 1
-  %phi = getelementptr [584 x i64], [584 x i64]* @sf_pow5_inv, i64 0, i64 %ix1
-  %lo = load i64, i64* %plo
-  %hi = load i64, i64* %phi
+  %hi = call i64 @sf_pow5_entry(i64 %q, i64 1, i64* %lop)
+  %lo = load i64, i64* %lop
   %vr = call i64 @sf_mul_shift(i64 %mv, i64 %lo, i64 %hi, i64 %i)
   %vp = call i64 @sf_mul_shift(i64 %mp, i64 %lo, i64 %hi, i64 %i)
   %vm = call i64 @sf_mul_shift(i64 %mm, i64 %lo, i64 %hi, i64 %i)
@@ -1110,6 +1179,7 @@ none:
 ; A negative binary exponent e2: multiply by the table of powers of five.
 define void @sf_ryu_negative(i64 %m2, i64 %e2, i64 %evenw, i64 %mmshift, i64* %st) {
 entry:
+  %nlop = alloca i64
   %even = icmp ne i64 %evenw, 0
   %mv = shl i64 %m2, 2
   %mp = add i64 %mv, 2
@@ -1128,12 +1198,8 @@ negative:
   %npb = call i64 @sf_pow5bits(i64 %ni)
   %nk = sub i64 %npb, 125
   %nj = sub i64 %nq, %nk
-  %nix = shl i64 %ni, 1
-  %nplo = getelementptr [652 x i64], [652 x i64]* @sf_pow5, i64 0, i64 %nix
-  %nix1 = add i64 %nix, 1
-  %nphi = getelementptr [652 x i64], [652 x i64]* @sf_pow5, i64 0, i64 %nix1
-  %nlo = load i64, i64* %nplo
-  %nhi = load i64, i64* %nphi
+  %nhi = call i64 @sf_pow5_entry(i64 %ni, i64 0, i64* %nlop)
+  %nlo = load i64, i64* %nlop
   %nvr = call i64 @sf_mul_shift(i64 %mv, i64 %nlo, i64 %nhi, i64 %nj)
   %nvp = call i64 @sf_mul_shift(i64 %mp, i64 %nlo, i64 %nhi, i64 %nj)
   %nvm = call i64 @sf_mul_shift(i64 %mm, i64 %nlo, i64 %nhi, i64 %nj)

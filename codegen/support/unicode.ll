@@ -120,11 +120,11 @@ define void @uc_put(i8* %out, i64 %at, i64 %bits, i64 %marker) alwaysinline {
   ret void
 }
 
-; The index of the last entry of table `which` whose start (bits 0-20) is at most cp, or -1.
-define i64 @uc_search(i64 %which, i64 %cp) {
+; The index of the last of the n entries at t whose start (bits 0-20) is at most cp, or -1.
+; Callers name their tables with constant uc_table(k) calls, so a program links only the
+; tables it can read (trimming does not carry the case tables).
+define i64 @uc_search(i64* %t, i64 %n, i64 %cp) {
 entry:
-  %t = call i64* @uc_table(i64 %which)
-  %n = call i64 @uc_table_len(i64 %which)
   br label %loop
 loop:
   %lo = phi i64 [ 0, %entry ], [ %lo1, %step ]
@@ -149,14 +149,13 @@ done:
   ret i64 %r
 }
 
-; Whether cp is in set table `which` (inclusive ranges, start | end << 32).
-define i1 @uc_in_set(i64 %which, i64 %cp) {
+; Whether cp is in the set table of n entries at t (inclusive ranges, start | end << 32).
+define i1 @uc_in_set(i64* %t, i64 %n, i64 %cp) {
 entry:
-  %i = call i64 @uc_search(i64 %which, i64 %cp)
+  %i = call i64 @uc_search(i64* %t, i64 %n, i64 %cp)
   %none = icmp slt i64 %i, 0
   br i1 %none, label %no, label %check
 check:
-  %t = call i64* @uc_table(i64 %which)
   %ep = getelementptr i64, i64* %t, i64 %i
   %e = load i64, i64* %ep
   %end = lshr i64 %e, 32
@@ -166,21 +165,37 @@ no:
   ret i1 false
 }
 
-; `char::is_whitespace`.
+; `char::is_whitespace`; ASCII without the table.
 define i1 @uc_is_space(i64 %cp) {
-  %r = call i1 @uc_in_set(i64 6, i64 %cp)
+entry:
+  %ascii = icmp ult i64 %cp, 128
+  br i1 %ascii, label %short, label %table
+short:
+  %sp = icmp eq i64 %cp, 32
+  %c9 = sub i64 %cp, 9
+  %ctl = icmp ult i64 %c9, 5
+  %r0 = or i1 %sp, %ctl
+  ret i1 %r0
+table:
+  %t = call i64* @uc_table(i64 6)
+  %n = call i64 @uc_table_len(i64 6)
+  %r = call i1 @uc_in_set(i64* %t, i64 %n, i64 %cp)
   ret i1 %r
 }
 
 ; How `to-lower` sees cp beside a capital sigma: 0 other, 1 case-ignorable (skipped), 2 cased.
 define i64 @uc_sigma_class(i64 %cp) {
 entry:
-  %ign = call i1 @uc_in_set(i64 4, i64 %cp)
+  %it = call i64* @uc_table(i64 4)
+  %in = call i64 @uc_table_len(i64 4)
+  %ign = call i1 @uc_in_set(i64* %it, i64 %in, i64 %cp)
   br i1 %ign, label %ignorable, label %cased
 ignorable:
   ret i64 1
 cased:
-  %c = call i1 @uc_in_set(i64 5, i64 %cp)
+  %ct = call i64* @uc_table(i64 5)
+  %cn = call i64 @uc_table_len(i64 5)
+  %c = call i1 @uc_in_set(i64* %ct, i64 %cn, i64 %cp)
   %r = select i1 %c, i64 2, i64 0
   ret i64 %r
 }
@@ -190,12 +205,19 @@ cased:
 define i64 @uc_map(i64 %cp, i64 %upper) {
 entry:
   %isup = icmp ne i64 %upper, 0
-  %which = select i1 %isup, i64 0, i64 2
-  %i = call i64 @uc_search(i64 %which, i64 %cp)
+  %ut = call i64* @uc_table(i64 0)
+  %un = call i64 @uc_table_len(i64 0)
+  %us = call i64* @uc_table(i64 1)
+  %lt = call i64* @uc_table(i64 2)
+  %ln = call i64 @uc_table_len(i64 2)
+  %ls = call i64* @uc_table(i64 3)
+  %t = select i1 %isup, i64* %ut, i64* %lt
+  %n = select i1 %isup, i64 %un, i64 %ln
+  %specials = select i1 %isup, i64* %us, i64* %ls
+  %i = call i64 @uc_search(i64* %t, i64 %n, i64 %cp)
   %none = icmp slt i64 %i, 0
   br i1 %none, label %same, label %entry1
 entry1:
-  %t = call i64* @uc_table(i64 %which)
   %ep = getelementptr i64, i64* %t, i64 %i
   %e = load i64, i64* %ep
   %start = and i64 %e, 2097151
@@ -221,9 +243,7 @@ single:
   %r = add i64 %cp, %delta
   ret i64 %r
 multi:
-  %st = add i64 %which, 1
-  %s = call i64* @uc_table(i64 %st)
-  %mp = getelementptr i64, i64* %s, i64 %delta
+  %mp = getelementptr i64, i64* %specials, i64 %delta
   %m = load i64, i64* %mp
   ret i64 %m
 same:
