@@ -402,8 +402,23 @@ numbers:
   %xn = call i64 @ovsm_payload(%V* %a)
   %yn = call i64 @ovsm_payload(%V* %b)
   %o = call i64 @ovsm_num_cmp(i64 %ta, i64 %xn, i64 %tb, i64 %yn)
+  %unordered = icmp eq i64 %o, 2
+  br i1 %unordered, label %nan, label %ordered
+ordered:
   %gn = icmp eq i64 %o, 1
   ret i1 %gn
+nan:
+  ; NaN sorts after every number and beside other NaNs: a total order, so this insertion sort
+  ; and the interpreter's merge sort put an array in the same order
+  %fa = icmp eq i64 %ta, 3
+  %an = call i1 @sf_is_nan(i64 %xn)
+  %anan = and i1 %fa, %an
+  %fb = icmp eq i64 %tb, 3
+  %bn = call i1 @sf_is_nan(i64 %yn)
+  %bnan = and i1 %fb, %bn
+  %bnum = xor i1 %bnan, true
+  %gnan = and i1 %anan, %bnum
+  ret i1 %gnan
 other:
   %same = icmp eq i64 %ta, %tb
   br i1 %same, label %kind, label %no

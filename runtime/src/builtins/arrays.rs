@@ -141,8 +141,19 @@ fn sort(_: &mut Ctx, a: &[Value]) -> Result<Value, Fault> {
     if let [only] = v.as_slice() {
         compare("sort", only, only)?;
     }
-    v.sort_by(|x, y| compare("sort", x, y).ok().flatten().unwrap_or(Ordering::Equal));
+    v.sort_by(sort_order);
     Ok(Value::array(v.into_iter().collect()))
+}
+
+/// The order `sort` uses: `compare`'s, with NaN after every number and equal to other NaNs.
+/// That is a total order, so every stable sort (the compiled back end's insertion sort too)
+/// puts an array in the same order.
+fn sort_order(x: &Value, y: &Value) -> Ordering {
+    let is_nan = |v: &Value| matches!(v, Value::Float(f) if f.is_nan());
+    match compare("sort", x, y) {
+        Ok(Some(o)) => o,
+        _ => is_nan(x).cmp(&is_nan(y)),
+    }
 }
 
 fn slice(_: &mut Ctx, a: &[Value]) -> Result<Value, Fault> {
