@@ -483,8 +483,10 @@ bad:
   ret i64 1
 }
 
-; The exponent from byte i to the end: nothing (0), or `e`/`E`, a sign and digits (at most
-; +-1,000,000: anything past it is zero or infinity anyway). i64 min when malformed.
+; The exponent from byte i to the end: nothing (0), or `e`/`E`, a sign and digits. Digits stop
+; counting once the value reaches 65,536, exactly as Rust's parser saturates it (a text with
+; that many digits can still bring the value back into range, so where it saturates matters).
+; i64 min when malformed.
 define i64 @sf_parse_exponent(i8* %p, i64 %n, i64 %i) {
 entry:
   %none = icmp uge i64 %i, %n
@@ -526,8 +528,8 @@ body:
   %d = zext i8 %d8 to i64
   %v10 = mul i64 %v, 10
   %v1 = add i64 %v10, %d
-  %big = icmp ugt i64 %v1, 1000000
-  %v2 = select i1 %big, i64 1000000, i64 %v1
+  %small = icmp ult i64 %v, 65536
+  %v2 = select i1 %small, i64 %v1, i64 %v
   %k1 = add i64 %k, 1
   br label %loop
 done:
