@@ -9,7 +9,8 @@
 ;   prefix (a string, or nil), the bindings (an array of global index, value, ...: the
 ;   scenario's account names), for a callback the closure (else nil), the arguments (an
 ;   array), and the address and owner of each account the transaction passes after the state
-;   account, in order (an array of strings: address, owner, ...).
+;   account, in order (an array of strings: address, owner, ...). The bindings, arguments and
+;   names come as nil when there are none (nil decodes without allocating).
 ;
 ; The accounts themselves are the loader's: `read-field`, `write-field`, `transfer-lamports`
 ; and `get-account` work on their serialized data and lamports in the input, so the runtime

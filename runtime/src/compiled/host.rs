@@ -318,8 +318,12 @@ fn header(mode: Mode, program: u32, clause: u32, slot: u64, epoch: u64, values: 
     data.extend_from_slice(&((u64::from(program) << 32) | u64::from(clause)).to_le_bytes());
     data.extend_from_slice(&slot.to_le_bytes());
     data.extend_from_slice(&epoch.to_le_bytes());
-    for value in values {
-        data.extend(wire::encode(value)?);
+    // The bindings, the arguments and the accounts' names go as nil when empty: the program
+    // reads nil there as an empty array, and decodes it without allocating (about 60 compute
+    // units each, in every invocation of a callback without arguments).
+    for (k, value) in values.into_iter().enumerate() {
+        let empty = matches!(k, 2 | 4 | 5) && matches!(value, Value::Array(items) if items.is_empty());
+        data.extend(wire::encode(if empty { &Value::Nil } else { value })?);
     }
     Ok(data)
 }
