@@ -7,6 +7,7 @@
 
 mod call;
 mod exec;
+mod frames;
 
 use crate::builtins::{self, NativeFn};
 use crate::fault::{Fault, RuntimeError};
@@ -56,7 +57,7 @@ pub struct Vm {
     /// Global values by `GlobalId`; `None` until defined.
     pub globals: Vec<Option<Value>>,
     stack: Vec<Value>,
-    frames: Vec<Frame>,
+    frames: frames::Frames,
     handlers: Vec<Handler>,
     /// `program.constants` as values, extended as the program grows (REPL).
     constants: Vec<Value>,
@@ -81,7 +82,7 @@ impl Vm {
         Vm {
             globals: Vec::new(),
             stack: Vec::with_capacity(1024),
-            frames: Vec::with_capacity(256),
+            frames: frames::Frames::with_capacity(256),
             handlers: Vec::new(),
             constants: Vec::new(),
             natives: builtins::table(),
