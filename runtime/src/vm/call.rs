@@ -140,7 +140,13 @@ impl Vm {
             let top = self.stack.len().saturating_sub(1);
             if f.ret < top {
                 self.stack.swap(f.ret, top);
-                self.stack.truncate(f.ret + 1);
+                // One by one, so that the frame's scalars (most locals) are dropped inline, not
+                // by the slice drop glue that `truncate` calls out of line.
+                while self.stack.len() > f.ret + 1 {
+                    if let Some(v) = self.stack.pop() {
+                        v.discard();
+                    }
+                }
             }
         }
         self.frames.len() <= stop
