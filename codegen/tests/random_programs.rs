@@ -2,7 +2,8 @@
 //! interpreter's value: the same results, and the same error messages where a computation fails
 //! (each expression runs inside `try`). The generator covers the integer edge cases (overflow,
 //! division by zero, MIN / -1), comparisons, `if`, `let`, arrays, maps and strings mixed into
-//! arithmetic (type errors).
+//! arithmetic (type errors); a second generator, strings of hard characters through `to-upper`,
+//! `to-lower`, `trim`, `int` and `float`.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 use ovsm_codegen::{compile, CompileError, OptLevel, Options};
@@ -55,6 +56,26 @@ fn program() -> impl Strategy<Value = String> {
     })
 }
 
+/// A string literal of characters where case mapping, white space and number parsing are hard:
+/// the final sigma and case-ignorable marks, mappings longer than their character, Unicode
+/// white space, and the pieces of numbers.
+fn text() -> impl Strategy<Value = String> {
+    let pool = prop::sample::select(vec![
+        "a", "Z", "Σ", "σ", "ς", "ß", "İ", "ﬃ", "ǅ", "\u{301}", "'", ".", " ", "\u{3000}", "\u{85}", "\t", "\u{a0}", "0", "1", "9", "e",
+        "E", "-", "+", "inf", "NaN", "𐐀",
+    ]);
+    prop::collection::vec(pool, 0..8).prop_map(|parts| format!("\"{}\"", parts.concat()))
+}
+
+fn text_program() -> impl Strategy<Value = String> {
+    prop::collection::vec(text(), 1..10).prop_map(|texts| {
+        let ops = ["to-upper", "to-lower", "trim", "int", "float"];
+        let tried: Vec<String> =
+            texts.iter().flat_map(|t| ops.iter().map(move |op| format!("  (try ({op} {t}) (catch err (str \"error: \" err)))"))).collect();
+        format!("[\n{}\n]\n", tried.join("\n"))
+    })
+}
+
 fn interpreted(source: &str) -> String {
     let mut session = Session::new(Box::new(RecordingHost::default()), Limits::default());
     match session.eval("random.ovsm", source) {
@@ -83,6 +104,11 @@ proptest! {
 
     #[test]
     fn compiled_programs_agree_with_the_interpreter(source in program()) {
+        prop_assert_eq!(compiled(&source), interpreted(&source), "program:\n{}", source);
+    }
+
+    #[test]
+    fn compiled_text_and_parsing_agree_with_the_interpreter(source in text_program()) {
         prop_assert_eq!(compiled(&source), interpreted(&source), "program:\n{}", source);
     }
 }

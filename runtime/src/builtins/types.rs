@@ -3,6 +3,7 @@
 use super::{arg, NativeFn};
 use crate::value::Value;
 use crate::Fault;
+use ovsm_lexer::string_literal;
 
 pub fn lookup(name: &str) -> Option<NativeFn> {
     Some(match name {
@@ -22,16 +23,22 @@ pub fn lookup(name: &str) -> Option<NativeFn> {
             Value::Float(f) if f.is_finite() && f.trunc().abs() < 9.223_372_036_854_775e18 => Ok(Value::Int(f.trunc() as i64)),
             Value::Float(_) => Err(Fault::overflow("int")),
             Value::Str(s) => {
-                s.trim().parse::<i64>().map(Value::Int).map_err(|_| Fault::value_error(format!("`int`: {:?} is not an integer", &**s)))
+                // The text as OVSM writes a string (not Rust's `{:?}`, which escapes more).
+                s.trim()
+                    .parse::<i64>()
+                    .map(Value::Int)
+                    .map_err(|_| Fault::value_error(format!("`int`: {} is not an integer", string_literal(s))))
             }
             other => Err(Fault::expected("int", "a number or a numeric string", other)),
         },
         "float" => |_, a| match arg(a, 0) {
             Value::Int(n) => Ok(Value::Float(*n as f64)),
             Value::Float(f) => Ok(Value::Float(*f)),
-            Value::Str(s) => {
-                s.trim().parse::<f64>().map(Value::Float).map_err(|_| Fault::value_error(format!("`float`: {:?} is not a number", &**s)))
-            }
+            Value::Str(s) => s
+                .trim()
+                .parse::<f64>()
+                .map(Value::Float)
+                .map_err(|_| Fault::value_error(format!("`float`: {} is not a number", string_literal(s)))),
             other => Err(Fault::expected("float", "a number or a numeric string", other)),
         },
         _ => return None,
