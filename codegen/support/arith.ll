@@ -1017,8 +1017,9 @@ float:
   ret i8* $STR"float"
 }
 
-; (sqrt x) 0, (floor x) 1, (ceil x) 2, (round x) 3, (int x) 4, (float x) 5, on the top value.
-; floor, ceil and round give integers (an error past i64); int truncates toward zero.
+; (sqrt x) 0, (floor x) 1, (ceil x) 2, (round x) 3, (int x) 4, (float x) 5, on the top value,
+; a number (op_int and op_float parse strings first). floor, ceil and round give integers (an
+; error past i64); int truncates toward zero.
 define i64 @op_float_fn(i64 %kind, i64 %site) noinline {
 entry:
   %v = call %V* @ovsm_top(i64 0)
@@ -1027,9 +1028,7 @@ entry:
   %name = call i8* @ovsm_float_fn_name(i64 %kind)
   %conv = icmp uge i64 %kind, 4
   %isnum = call i1 @ovsm_is_number_tag(i64 %t)
-  br i1 %isnum, label %num, label %notnum
-notnum:
-  br label %bad
+  br i1 %isnum, label %num, label %bad
 bad:
   %what = select i1 %conv, i8* $STR"a number or a numeric string", i8* $STR"a number"
   %eb = call i64 @ovsm_expected(%V* %v, i8* %name, i8* %what, i64 %site)

@@ -6,7 +6,6 @@
 
 use super::Frame;
 
-#[derive(Default)]
 pub(super) struct Frames {
     slots: Vec<Frame>,
     depth: usize,
