@@ -8,6 +8,7 @@
 mod call;
 mod exec;
 mod frames;
+mod fuse;
 
 use crate::builtins::{self, NativeFn};
 use crate::fault::{Fault, RuntimeError};
@@ -61,6 +62,11 @@ pub struct Vm {
     handlers: Vec<Handler>,
     /// `program.constants` as values, extended as the program grows (REPL).
     constants: Vec<Value>,
+    /// Each function's code as the dispatch loop runs it (`fuse.rs`), by `FuncId`, extended as
+    /// the program grows. A `Vm` runs one program, whose functions never change once added.
+    ops: Vec<Box<[fuse::Op]>>,
+    /// Whether `ops` fuse pairs of instructions (always, but for the test that compares).
+    fusion: bool,
     natives: Vec<NativeFn>,
     pub limits: Limits,
     pub host: Box<dyn Host>,
@@ -85,6 +91,8 @@ impl Vm {
             frames: frames::Frames::with_capacity(256),
             handlers: Vec::new(),
             constants: Vec::new(),
+            ops: Vec::new(),
+            fusion: true,
             natives: builtins::table(),
             limits,
             host,
@@ -103,6 +111,9 @@ impl Vm {
         }
         for c in program.constants.iter().skip(self.constants.len()) {
             self.constants.push(constant_value(c));
+        }
+        for f in program.functions.iter().skip(self.ops.len()) {
+            self.ops.push(if self.fusion { fuse::fuse(&f.code) } else { fuse::unfused(&f.code) });
         }
     }
 
@@ -206,6 +217,14 @@ impl Vm {
                 *slot = old;
             }
         }
+    }
+
+    /// Runs the IR's instructions one by one, without the fused ops of `vm/fuse.rs`, from the
+    /// next run on. Fusion must change nothing a program can observe (values, output, errors and
+    /// their spans, compute units); `runtime/tests/fusion.rs` runs the corpus both ways.
+    pub fn set_fusion(&mut self, on: bool) {
+        self.fusion = on;
+        self.ops.clear();
     }
 
     pub fn depth(&self) -> usize {

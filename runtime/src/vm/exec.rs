@@ -1,5 +1,6 @@
-//! The dispatch loop.
+//! The dispatch loop, over the ops of `fuse.rs`.
 
+use super::fuse::Op;
 use super::Vm;
 use crate::builtins::numbers;
 use crate::fault::Fault;
@@ -27,8 +28,18 @@ impl Vm {
     /// Executes instructions until the frame count drops to `stop`; returns that frame's value.
     /// On a fault, the faulting frame's `pc` is left just past the faulting instruction.
     pub(super) fn dispatch(&mut self, program: &Program, stop: usize) -> Result<Value, Fault> {
+        // The loop reads the ops while it changes the rest of `self`; nothing it runs adds
+        // functions (only `sync`, before a run, does).
+        let ops = std::mem::take(&mut self.ops);
+        let result = self.run_ops(program, &ops, stop);
+        self.ops = ops;
+        result
+    }
+
+    fn run_ops(&mut self, program: &Program, ops: &[Box<[Op]>], stop: usize) -> Result<Value, Fault> {
+        let code_of = |func: ovsm_ir::FuncId| ops.get(func.0 as usize).map_or(&[][..], |c| &**c);
         let (func, mut pc, mut base) = self.frames.last().map(|f| (f.func, f.pc, f.base)).ok_or_else(|| ice("no frame to run"))?;
-        let mut code: &[Instr] = program.function(func).map_or(&[], |f| f.code.as_slice());
+        let mut code: &[Op] = code_of(func);
         let budget = self.limits.compute_budget;
         let mut steps: u64 = 0;
         // Saves the running frame's pc so traces and handlers see it.
@@ -102,7 +113,7 @@ impl Vm {
             () => {{
                 match self.frames.last() {
                     Some(f) => {
-                        code = program.function(f.func).map_or(&[], |f| f.code.as_slice());
+                        code = code_of(f.func);
                         pc = f.pc;
                         base = f.base;
                     }
@@ -111,9 +122,82 @@ impl Vm {
             }};
         }
         loop {
-            let Some(&instr) = code.get(pc) else { fail!(ice("fell off the end of a function")) };
+            let Some(&op) = code.get(pc) else { fail!(ice("fell off the end of a function")) };
             pc += 1;
             steps += 1;
+            let instr = match op {
+                Op::Ir(instr) => instr,
+                // Fused pairs (fuse.rs). Each counts the step of its second instruction, and
+                // moves `pc` past it before the part that can fail, so an error is reported at
+                // the second instruction's span, as it would be unfused.
+                Op::LocalAddImm(n, k) | Op::LocalSubImm(n, k) => {
+                    pc += 1;
+                    steps += 1;
+                    let add = matches!(op, Op::LocalAddImm(..));
+                    // The integer path has a push of its own. Where it shares one with the
+                    // general path, LLVM assembles the pushed value byte by byte in memory and
+                    // reads it back whole: a store-forwarding stall that cost more than the
+                    // rest of the op.
+                    match slot!(n) {
+                        Value::Int(x) => match if add { x.checked_add(k) } else { x.checked_sub(k) } {
+                            Some(r) => self.stack.push(Value::Int(r)),
+                            None => fail!(Fault::overflow(if add { "+" } else { "-" })),
+                        },
+                        other => {
+                            let v = try_!(if add { numbers::add(other, &Value::Int(k)) } else { numbers::sub(other, &Value::Int(k)) });
+                            self.stack.push(v);
+                        }
+                    }
+                    continue;
+                }
+                Op::LocalJumpIfNotLtImm(n, k, t) => {
+                    pc += 1;
+                    steps += 1;
+                    let less = match slot!(n) {
+                        Value::Int(x) => Ok(*x < k),
+                        other => numbers::compare2("<", other, &Value::Int(k), |o| o == Ordering::Less).map(|v| v.is_truthy()),
+                    };
+                    if !try_!(less) {
+                        pc = t as usize;
+                    }
+                    continue;
+                }
+                Op::SetLocalKeep(n) => {
+                    pc += 1;
+                    steps += 1;
+                    let v = match self.stack.last() {
+                        Some(v) => v.clone(),
+                        None => fail!(ice("stack underflow")),
+                    };
+                    *slot!(n) = v;
+                    continue;
+                }
+                // An update fails at its own span, so `pc` moves past the `Pop` only after it.
+                Op::UpdateLocalDiscard(n, u) => {
+                    try_!(self.check_memory());
+                    let operands = self.pop_operands(u);
+                    try_!(update_in_place(slot!(n), u, &operands));
+                    pc += 1;
+                    steps += 1;
+                    continue;
+                }
+                Op::UpdateGlobalDiscard(g, u) => {
+                    try_!(self.check_memory());
+                    self.journal_global(g);
+                    let operands = self.pop_operands(u);
+                    match self.globals.get_mut(g.0 as usize) {
+                        Some(Some(v)) => try_!(update_in_place(v, u, &operands)),
+                        _ => fail!(undefined_set(program, g)),
+                    }
+                    pc += 1;
+                    steps += 1;
+                    continue;
+                }
+                Op::JumpToReturn => {
+                    steps += 1;
+                    Instr::Return
+                }
+            };
             match instr {
                 Instr::Nil => self.stack.push(Value::Nil),
                 Instr::True => self.stack.push(Value::Bool(true)),
@@ -171,10 +255,7 @@ impl Vm {
                     let v = pop!();
                     match self.globals.get_mut(g.0 as usize) {
                         Some(slot @ Some(_)) => *slot = Some(v),
-                        _ => fail!(Fault::new(
-                            "E0201",
-                            format!("cannot `set!` undefined variable `{}`; define it first", program.global_name(g))
-                        )),
+                        _ => fail!(undefined_set(program, g)),
                     }
                 }
                 Instr::DefineGlobal(g) => {
@@ -209,10 +290,7 @@ impl Vm {
                     let operands = self.pop_operands(op);
                     let updated = match self.globals.get_mut(g.0 as usize) {
                         Some(Some(v)) => try_!(update(v, op, &operands)),
-                        _ => fail!(Fault::new(
-                            "E0201",
-                            format!("cannot `set!` undefined variable `{}`; define it first", program.global_name(g))
-                        )),
+                        _ => fail!(undefined_set(program, g)),
                     };
                     self.stack.push(updated);
                 }
@@ -522,6 +600,10 @@ fn undefined(program: &Program, g: ovsm_ir::GlobalId) -> Fault {
     Fault::undefined_variable(program.global_name(g))
 }
 
+fn undefined_set(program: &Program, g: ovsm_ir::GlobalId) -> Fault {
+    Fault::new("E0201", format!("cannot `set!` undefined variable `{}`; define it first", program.global_name(g)))
+}
+
 fn cell_get(v: &Value) -> Value {
     match v {
         Value::Cell(c) => c.borrow().clone(),
@@ -538,6 +620,13 @@ fn cell_set(slot: &Value, v: Value) {
 /// Applies an in-place update to a variable's value and returns the new value.
 /// When nothing else holds the collection, `Rc::make_mut` mutates it without copying.
 fn update(target: &mut Value, op: UpdateOp, operands: &[Value]) -> Result<Value, Fault> {
+    update_in_place(target, op, operands)?;
+    Ok(target.clone())
+}
+
+/// [`update`] without the new value: for an update whose result is discarded, which saves a
+/// reference count up and down on the collection every time.
+fn update_in_place(target: &mut Value, op: UpdateOp, operands: &[Value]) -> Result<(), Fault> {
     match (op, &mut *target, operands) {
         (UpdateOp::Append, Value::Array(items), [more]) => {
             // Type-check before touching the target, so a failed update leaves it intact.
@@ -557,7 +646,7 @@ fn update(target: &mut Value, op: UpdateOp, operands: &[Value]) -> Result<Value,
         (UpdateOp::Append | UpdateOp::Push, other, _) => return Err(Fault::expected("append", "an array", other)),
         (UpdateOp::Assoc, other, _) => return Err(Fault::expected("assoc", "a map", other)),
     }
-    Ok(target.clone())
+    Ok(())
 }
 
 fn update_cell(slot: &Value, op: UpdateOp, operands: &[Value]) -> Result<Value, Fault> {
