@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Runs each bench/NAME.ovsm with the release `ovsm` and bench/NAME.lua with Lua 5.4, as whole
-# processes in the same run, and prints the median of N runs of each and their ratio.
+# processes in the same run, interleaved, and prints the median of N runs of each and their ratio.
 # Needs Debian's lua5.4 (`apt-get install -y lua5.4`).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -22,7 +22,14 @@ for ovsm_file in bench/*.ovsm; do
   name=$(basename "$ovsm_file" .ovsm)
   lua_file="bench/$name.lua"
   [ -f "$lua_file" ] || continue
-  o=$(for _ in $(seq "$runs"); do time_of ./target/release/ovsm run "$ovsm_file"; done | median)
-  l=$(for _ in $(seq "$runs"); do time_of lua5.4 "$lua_file"; done | median)
+  # Interleaved, one run of each in turn: this machine's speed drifts by tens of percent over
+  # seconds (it is a VM), and a drift then falls on both sides of the ratio alike.
+  o_times=() l_times=()
+  for _ in $(seq "$runs"); do
+    o_times+=("$(time_of ./target/release/ovsm run "$ovsm_file")")
+    l_times+=("$(time_of lua5.4 "$lua_file")")
+  done
+  o=$(printf '%s\n' "${o_times[@]}" | median)
+  l=$(printf '%s\n' "${l_times[@]}" | median)
   printf '%-10s %9ss %9ss %7sx\n' "$name" "$o" "$l" "$(awk -v o="$o" -v l="$l" 'BEGIN { printf "%.2f", o / l }')"
 done

@@ -9,6 +9,7 @@ mod call;
 mod exec;
 mod frames;
 mod fuse;
+mod stack;
 
 use crate::builtins::{self, NativeFn};
 use crate::fault::{Fault, RuntimeError};
@@ -57,7 +58,7 @@ struct Handler {
 pub struct Vm {
     /// Global values by `GlobalId`; `None` until defined.
     pub globals: Vec<Option<Value>>,
-    stack: Vec<Value>,
+    stack: stack::Stack,
     frames: frames::Frames,
     handlers: Vec<Handler>,
     /// `program.constants` as values, extended as the program grows (REPL).
@@ -87,7 +88,7 @@ impl Vm {
     pub fn new(host: Box<dyn Host>, limits: Limits) -> Vm {
         Vm {
             globals: Vec::new(),
-            stack: Vec::with_capacity(1024),
+            stack: stack::Stack::with_capacity(1024),
             frames: frames::Frames::with_capacity(256),
             handlers: Vec::new(),
             constants: Vec::new(),

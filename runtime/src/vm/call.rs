@@ -46,8 +46,10 @@ impl Vm {
         if p.rest {
             let fixed = required + optional;
             let extra: crate::value::Array =
-                if argc > fixed { self.stack.drain(base + fixed..).collect() } else { crate::value::Array::new() };
-            self.stack.resize(base + fixed, Value::Nil);
+                if argc > fixed { self.stack.drain_from(base + fixed).collect() } else { crate::value::Array::new() };
+            while self.stack.len() < base + fixed {
+                self.stack.push(Value::Nil);
+            }
             self.stack.push(Value::array(extra));
         }
         let top = base + f.n_slots as usize;
@@ -134,20 +136,8 @@ impl Vm {
     #[inline(always)]
     pub(super) fn do_return(&mut self, stop: usize) -> bool {
         if let Some(f) = self.frames.pop() {
-            // The result moves down into the call's first slot, and everything above it goes:
-            // a swap and a truncate, not a pop and a push (whose growth check LLVM leaves out of
-            // line in the dispatch loop).
-            let top = self.stack.len().saturating_sub(1);
-            if f.ret < top {
-                self.stack.swap(f.ret, top);
-                // One by one, so that the frame's scalars (most locals) are dropped inline, not
-                // by the slice drop glue that `truncate` calls out of line.
-                while self.stack.len() > f.ret + 1 {
-                    if let Some(v) = self.stack.pop() {
-                        v.discard();
-                    }
-                }
-            }
+            // The result moves down into the call's first slot, and everything above it goes.
+            self.stack.collapse_to(f.ret);
         }
         self.frames.len() <= stop
     }
@@ -170,7 +160,7 @@ impl Vm {
         self.check_memory()?;
         let native = self.natives.get(id.0 as usize).copied().ok_or_else(|| Fault::new("E0299", "internal error: unknown builtin"))?;
         let Vm { stack, host, limits, log_prefix, chain, .. } = self;
-        let args = stack.get(first..first + argc).unwrap_or(&[]);
+        let args = stack.range(first..first + argc).unwrap_or(&[]);
         let mut ctx = Ctx { program, host: host.as_mut(), memory_limit: limits.memory_limit, log_prefix, chain };
         native(&mut ctx, args)
     }

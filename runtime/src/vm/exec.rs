@@ -140,7 +140,7 @@ impl Vm {
                     // rest of the op.
                     match slot!(n) {
                         Value::Int(x) => match if add { x.checked_add(k) } else { x.checked_sub(k) } {
-                            Some(r) => self.stack.push(Value::Int(r)),
+                            Some(r) => self.stack.push_int(r),
                             None => fail!(Fault::overflow(if add { "+" } else { "-" })),
                         },
                         other => {
@@ -202,7 +202,7 @@ impl Vm {
                 Instr::Nil => self.stack.push(Value::Nil),
                 Instr::True => self.stack.push(Value::Bool(true)),
                 Instr::False => self.stack.push(Value::Bool(false)),
-                Instr::Int(n) => self.stack.push(Value::Int(n)),
+                Instr::Int(n) => self.stack.push_int(n),
                 Instr::Const(i) => {
                     let v = match self.constants.get(i as usize) {
                         Some(v) => v.clone(),
@@ -211,8 +211,9 @@ impl Vm {
                     self.stack.push(v);
                 }
                 Instr::Local(n) => {
-                    let v = slot!(n).clone();
-                    self.stack.push(v);
+                    if !self.stack.push_copy(base + n as usize) {
+                        fail!(ice("bad local slot"));
+                    }
                 }
                 Instr::SetLocal(n) => {
                     let v = pop!();
@@ -417,14 +418,14 @@ impl Vm {
                 Instr::MakeArray(n) => {
                     try_!(self.check_memory());
                     let first = self.stack.len() - n as usize;
-                    let items: crate::value::Array = self.stack.drain(first..).collect();
+                    let items: crate::value::Array = self.stack.drain_from(first).collect();
                     self.stack.push(Value::array(items));
                 }
                 Instr::MakeMap(n) => {
                     try_!(self.check_memory());
                     let first = self.stack.len() - 2 * n as usize;
                     let mut m = Map::new();
-                    let items: Vec<Value> = self.stack.drain(first..).collect();
+                    let items: Vec<Value> = self.stack.drain_from(first).collect();
                     for kv in items.chunks(2) {
                         if let [k, v] = kv {
                             try_!(crate::builtins::assoc_in_place(&mut m, k, v));
@@ -467,13 +468,16 @@ impl Vm {
                         _ => fail!(ice("bad range loop")),
                     };
                     let i = match slot!(counter) {
-                        Value::Int(i) => *i,
+                        Value::Int(i) if *i < end => {
+                            // i < end <= i64::MAX, so i + 1 cannot overflow.
+                            *i += 1;
+                            Some(*i - 1)
+                        }
+                        Value::Int(_) => None,
                         _ => fail!(ice("bad range loop")),
                     };
-                    if i < end {
-                        // i < end <= i64::MAX, so i + 1 cannot overflow.
-                        *slot!(counter) = Value::Int(i + 1);
-                        self.stack.push(Value::Int(i));
+                    if let Some(i) = i {
+                        self.stack.push_int(i);
                         charge!();
                     } else {
                         pc = exit as usize;
