@@ -9,6 +9,7 @@ mod call;
 mod exec;
 mod frames;
 mod fuse;
+mod op;
 mod stack;
 
 use crate::builtins::{self, NativeFn};
@@ -65,7 +66,7 @@ pub struct Vm {
     constants: Vec<Value>,
     /// Each function's code as the dispatch loop runs it (`fuse.rs`), by `FuncId`, extended as
     /// the program grows. A `Vm` runs one program, whose functions never change once added.
-    ops: Vec<Box<[fuse::Op]>>,
+    ops: Vec<Box<[op::Op]>>,
     /// Whether `ops` fuse pairs of instructions (always, but for the test that compares).
     fusion: bool,
     natives: Vec<NativeFn>,
@@ -201,8 +202,16 @@ impl Vm {
     }
 
     /// Records a global's value before its first write in the journaled invocation.
-    #[inline]
+    #[inline(always)]
     fn journal_global(&mut self, g: ovsm_ir::GlobalId) {
+        // Scripts run unjournaled: one test inline, the rest out of line.
+        if self.journal.is_some() {
+            self.journal_global_slow(g);
+        }
+    }
+
+    #[inline(never)]
+    fn journal_global_slow(&mut self, g: ovsm_ir::GlobalId) {
         if let Some(journal) = &mut self.journal {
             if !journal.iter().any(|(id, _)| *id == g) {
                 let old = self.globals.get(g.0 as usize).cloned().flatten();

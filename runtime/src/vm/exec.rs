@@ -1,12 +1,12 @@
 //! The dispatch loop, over the ops of `fuse.rs`.
 
-use super::fuse::Op;
+use super::op::Op;
 use super::Vm;
 use crate::builtins::numbers;
 use crate::fault::Fault;
 use crate::map::Map;
 use crate::value::{Closure, Value};
-use ovsm_ir::{Capture, Instr, Program, UpdateOp};
+use ovsm_ir::{Capture, Program, UpdateOp};
 use std::cell::RefCell;
 use std::cmp::Ordering;
 use std::rc::Rc;
@@ -125,8 +125,7 @@ impl Vm {
             let Some(&op) = code.get(pc) else { fail!(ice("fell off the end of a function")) };
             pc += 1;
             steps += 1;
-            let instr = match op {
-                Op::Ir(instr) => instr,
+            match op {
                 // Fused pairs (fuse.rs). Each counts the step of its second instruction, and
                 // moves `pc` past it before the part that can fail, so an error is reported at
                 // the second instruction's span, as it would be unfused.
@@ -175,8 +174,13 @@ impl Vm {
                 // An update fails at its own span, so `pc` moves past the `Pop` only after it.
                 Op::UpdateLocalDiscard(n, u) => {
                     try_!(self.check_memory());
-                    let operands = self.pop_operands(u);
-                    try_!(update_in_place(slot!(n), u, &operands));
+                    if u == UpdateOp::Push {
+                        let x = pop!();
+                        try_!(push_in_place(slot!(n), x));
+                    } else {
+                        let operands = self.pop_operands(u);
+                        try_!(update_in_place(slot!(n), u, &operands));
+                    }
                     pc += 1;
                     steps += 1;
                     continue;
@@ -184,82 +188,89 @@ impl Vm {
                 Op::UpdateGlobalDiscard(g, u) => {
                     try_!(self.check_memory());
                     self.journal_global(g);
-                    let operands = self.pop_operands(u);
-                    match self.globals.get_mut(g.0 as usize) {
-                        Some(Some(v)) => try_!(update_in_place(v, u, &operands)),
+                    let target = match self.globals.get_mut(g.0 as usize) {
+                        Some(Some(v)) => v,
                         _ => fail!(undefined_set(program, g)),
+                    };
+                    if u == UpdateOp::Push {
+                        let x = match self.stack.pop() {
+                            Some(x) => x,
+                            None => fail!(ice("stack underflow")),
+                        };
+                        try_!(push_in_place(target, x));
+                    } else {
+                        let operands = pop_operands(&mut self.stack, u);
+                        try_!(update_in_place(target, u, &operands));
                     }
                     pc += 1;
                     steps += 1;
                     continue;
                 }
-                Op::JumpToReturn => {
-                    steps += 1;
-                    Instr::Return
-                }
-            };
-            match instr {
-                Instr::Nil => self.stack.push(Value::Nil),
-                Instr::True => self.stack.push(Value::Bool(true)),
-                Instr::False => self.stack.push(Value::Bool(false)),
-                Instr::Int(n) => self.stack.push_int(n),
-                Instr::Const(i) => {
+                Op::Nil => self.stack.push(Value::Nil),
+                Op::True => self.stack.push(Value::Bool(true)),
+                Op::False => self.stack.push(Value::Bool(false)),
+                Op::Int(n) => self.stack.push_int(n),
+                Op::Const(i) => {
                     let v = match self.constants.get(i as usize) {
                         Some(v) => v.clone(),
                         None => fail!(ice("bad constant")),
                     };
                     self.stack.push(v);
                 }
-                Instr::Local(n) => {
+                Op::Local(n) => {
                     if !self.stack.push_copy(base + n as usize) {
                         fail!(ice("bad local slot"));
                     }
                 }
-                Instr::SetLocal(n) => {
+                Op::SetLocal(n) => {
                     let v = pop!();
                     *slot!(n) = v;
                 }
-                Instr::BoxLocal(n) => {
+                Op::BoxLocal(n) => {
                     let s = slot!(n);
                     let v = std::mem::take(s);
                     *s = Value::Cell(Rc::new(RefCell::new(v)));
                 }
-                Instr::LocalBoxed(n) => {
+                Op::LocalBoxed(n) => {
                     let v = cell_get(slot!(n));
                     self.stack.push(v);
                 }
-                Instr::SetLocalBoxed(n) => {
+                Op::SetLocalBoxed(n) => {
                     let v = pop!();
                     cell_set(slot!(n), v);
                 }
-                Instr::Captured(n) => {
+                Op::Captured(n) => {
                     let v = captured!(n).clone();
                     self.stack.push(v);
                 }
-                Instr::CapturedBoxed(n) => {
+                Op::CapturedBoxed(n) => {
                     let v = cell_get(captured!(n));
                     self.stack.push(v);
                 }
-                Instr::SetCapturedBoxed(n) => {
+                Op::SetCapturedBoxed(n) => {
                     let v = pop!();
                     cell_set(captured!(n), v);
                 }
-                Instr::Global(g) => match self.globals.get(g.0 as usize) {
+                Op::Global(g) => match self.globals.get(g.0 as usize) {
+                    // As in `Stack::push_copy`: an integer is pushed without building a `Value`.
+                    Some(Some(Value::Int(n))) => self.stack.push_int(*n),
                     Some(Some(v)) => {
                         let v = v.clone();
                         self.stack.push(v);
                     }
                     _ => fail!(undefined(program, g)),
                 },
-                Instr::SetGlobal(g) => {
+                Op::SetGlobal(g) => {
                     self.journal_global(g);
                     let v = pop!();
-                    match self.globals.get_mut(g.0 as usize) {
-                        Some(slot @ Some(_)) => *slot = Some(v),
+                    match (self.globals.get_mut(g.0 as usize), v) {
+                        // An integer over an integer writes only the payload word.
+                        (Some(Some(Value::Int(x))), Value::Int(n)) => *x = n,
+                        (Some(slot @ Some(_)), v) => *slot = Some(v),
                         _ => fail!(undefined_set(program, g)),
                     }
                 }
-                Instr::DefineGlobal(g) => {
+                Op::DefineGlobal(g) => {
                     self.journal_global(g);
                     let v = pop!();
                     match self.globals.get_mut(g.0 as usize) {
@@ -267,25 +278,25 @@ impl Vm {
                         None => fail!(ice("bad global")),
                     }
                 }
-                Instr::UpdateLocal(n, op) => {
+                Op::UpdateLocal(n, op) => {
                     try_!(self.check_memory());
                     let operands = self.pop_operands(op);
                     let updated = try_!(update(slot!(n), op, &operands));
                     self.stack.push(updated);
                 }
-                Instr::UpdateLocalBoxed(n, op) => {
+                Op::UpdateLocalBoxed(n, op) => {
                     try_!(self.check_memory());
                     let operands = self.pop_operands(op);
                     let updated = try_!(update_cell(slot!(n), op, &operands));
                     self.stack.push(updated);
                 }
-                Instr::UpdateCapturedBoxed(n, op) => {
+                Op::UpdateCapturedBoxed(n, op) => {
                     try_!(self.check_memory());
                     let operands = self.pop_operands(op);
                     let updated = try_!(update_cell(captured!(n), op, &operands));
                     self.stack.push(updated);
                 }
-                Instr::UpdateGlobal(g, op) => {
+                Op::UpdateGlobal(g, op) => {
                     try_!(self.check_memory());
                     self.journal_global(g);
                     let operands = self.pop_operands(op);
@@ -295,48 +306,48 @@ impl Vm {
                     };
                     self.stack.push(updated);
                 }
-                Instr::Pop => {
+                Op::Pop => {
                     pop!();
                 }
-                Instr::Dup => {
+                Op::Dup => {
                     let v = match self.stack.last() {
                         Some(v) => v.clone(),
                         None => fail!(ice("stack underflow")),
                     };
                     self.stack.push(v);
                 }
-                Instr::Jump(t) => {
+                Op::Jump(t) => {
                     let t = t as usize;
                     if t < pc {
                         charge!();
                     }
                     pc = t;
                 }
-                Instr::JumpIfFalse(t) => {
+                Op::JumpIfFalse(t) => {
                     if !pop!().is_truthy() {
                         pc = t as usize;
                     }
                 }
-                Instr::JumpIfNotNil(t) => {
+                Op::JumpIfNotNil(t) => {
                     if !matches!(pop!(), Value::Nil) {
                         pc = t as usize;
                     }
                 }
-                Instr::JumpIfFalseKeep(t) => {
+                Op::JumpIfFalseKeep(t) => {
                     if self.stack.last().is_some_and(|v| !v.is_truthy()) {
                         pc = t as usize;
                     } else {
                         pop!();
                     }
                 }
-                Instr::JumpIfTrueKeep(t) => {
+                Op::JumpIfTrueKeep(t) => {
                     if self.stack.last().is_some_and(Value::is_truthy) {
                         pc = t as usize;
                     } else {
                         pop!();
                     }
                 }
-                Instr::Closure(id) => {
+                Op::Closure(id) => {
                     let Some(f) = program.function(id) else { fail!(ice("bad function")) };
                     let mut captures = Vec::with_capacity(f.captures.len());
                     for c in &f.captures {
@@ -347,7 +358,7 @@ impl Vm {
                     }
                     self.stack.push(Value::Closure(Rc::new(Closure { func: id, captures: captures.into_boxed_slice() })));
                 }
-                Instr::Call(argc) => {
+                Op::Call(argc) => {
                     charge!();
                     let callee = self.stack.len() - argc as usize - 1;
                     save!();
@@ -355,7 +366,7 @@ impl Vm {
                         reload!();
                     }
                 }
-                Instr::TailCall(argc) => {
+                Op::TailCall(argc) => {
                     charge!();
                     let argc = argc as usize;
                     let callee = self.stack.len() - argc - 1;
@@ -375,14 +386,14 @@ impl Vm {
                         reload!();
                     }
                 }
-                Instr::CallGlobal(g, argc) => {
+                Op::CallGlobal(g, argc) => {
                     charge!();
                     save!();
                     if try_!(self.call_global(program, g, argc as usize)) {
                         reload!();
                     }
                 }
-                Instr::TailCallGlobal(g, argc) => {
+                Op::TailCallGlobal(g, argc) => {
                     charge!();
                     let argc = argc as usize;
                     let first = self.stack.len() - argc;
@@ -400,28 +411,31 @@ impl Vm {
                         reload!();
                     }
                 }
-                Instr::CallBuiltin(id, argc) => {
+                Op::CallBuiltin(id, argc) => {
                     let first = self.stack.len() - argc as usize;
                     save!();
                     let result = try_!(self.call_builtin(program, id, first, argc as usize));
                     self.stack.truncate(first);
                     self.stack.push(result);
                 }
-                Instr::BuiltinRef(id) => self.stack.push(Value::Builtin(id)),
-                Instr::Return => {
+                Op::BuiltinRef(id) => self.stack.push(Value::Builtin(id)),
+                Op::Return | Op::JumpToReturn => {
+                    if matches!(op, Op::JumpToReturn) {
+                        steps += 1;
+                    }
                     if self.do_return(stop) {
                         self.compute_used = self.compute_used.saturating_add(steps);
                         return Ok(self.stack.pop().unwrap_or_default());
                     }
                     reload!();
                 }
-                Instr::MakeArray(n) => {
+                Op::MakeArray(n) => {
                     try_!(self.check_memory());
                     let first = self.stack.len() - n as usize;
                     let items: crate::value::Array = self.stack.drain_from(first).collect();
                     self.stack.push(Value::array(items));
                 }
-                Instr::MakeMap(n) => {
+                Op::MakeMap(n) => {
                     try_!(self.check_memory());
                     let first = self.stack.len() - 2 * n as usize;
                     let mut m = Map::new();
@@ -433,18 +447,18 @@ impl Vm {
                     }
                     self.stack.push(Value::Map(Rc::new(m)));
                 }
-                Instr::TryBegin(t) => {
+                Op::TryBegin(t) => {
                     self.handlers.push(super::Handler { frames: self.frames.len(), stack: self.stack.len(), target: t as usize })
                 }
-                Instr::TryEnd => {
+                Op::TryEnd => {
                     self.handlers.pop();
                 }
-                Instr::IterStart => {
+                Op::IterStart => {
                     let v = pop!();
                     let items = try_!(iterable(&v));
                     self.stack.push(items);
                 }
-                Instr::IterNext(items, index, exit) => {
+                Op::IterNext(items, index, exit) => {
                     let i = match slot!(index) {
                         Value::Int(i) => *i as usize,
                         _ => fail!(ice("bad loop index")),
@@ -462,7 +476,7 @@ impl Vm {
                         None => pc = exit as usize,
                     }
                 }
-                Instr::RangeNext(counter, limit, exit) => {
+                Op::RangeNext(counter, limit, exit) => {
                     let end = match slot!(limit) {
                         Value::Int(e) => *e,
                         _ => fail!(ice("bad range loop")),
@@ -483,32 +497,32 @@ impl Vm {
                         pc = exit as usize;
                     }
                 }
-                Instr::Add | Instr::Sub => {
+                Op::Add | Op::Sub => {
                     // Two integers: the result replaces the first in place (see `int_top`).
                     if let [.., Value::Int(x), Value::Int(y)] = self.stack.as_mut_slice() {
-                        let r = if matches!(instr, Instr::Add) { x.checked_add(*y) } else { x.checked_sub(*y) };
+                        let r = if matches!(op, Op::Add) { x.checked_add(*y) } else { x.checked_sub(*y) };
                         match r {
                             Some(r) => *x = r,
-                            None => fail!(Fault::overflow(if matches!(instr, Instr::Add) { "+" } else { "-" })),
+                            None => fail!(Fault::overflow(if matches!(op, Op::Add) { "+" } else { "-" })),
                         }
                         drop_int(self.stack.pop());
-                    } else if matches!(instr, Instr::Add) {
+                    } else if matches!(op, Op::Add) {
                         binary!(numbers::add)
                     } else {
                         binary!(numbers::sub)
                     }
                 }
-                Instr::Mul => binary!(numbers::mul),
-                Instr::AddImm(k) | Instr::SubImm(k) if matches!(self.stack.last(), Some(Value::Int(_))) => {
+                Op::Mul => binary!(numbers::mul),
+                Op::AddImm(k) | Op::SubImm(k) if matches!(self.stack.last(), Some(Value::Int(_))) => {
                     if let Some(Value::Int(x)) = self.stack.last_mut() {
-                        let r = if matches!(instr, Instr::AddImm(_)) { x.checked_add(k) } else { x.checked_sub(k) };
+                        let r = if matches!(op, Op::AddImm(_)) { x.checked_add(k) } else { x.checked_sub(k) };
                         match r {
                             Some(r) => *x = r,
-                            None => fail!(Fault::overflow(if matches!(instr, Instr::AddImm(_)) { "+" } else { "-" })),
+                            None => fail!(Fault::overflow(if matches!(op, Op::AddImm(_)) { "+" } else { "-" })),
                         }
                     }
                 }
-                Instr::AddImm(k) => {
+                Op::AddImm(k) => {
                     let a = pop!();
                     let r = match a {
                         Value::Int(x) => x.checked_add(k).map(Value::Int).ok_or_else(|| Fault::overflow("+")),
@@ -516,7 +530,7 @@ impl Vm {
                     };
                     self.stack.push(try_!(r));
                 }
-                Instr::SubImm(k) => {
+                Op::SubImm(k) => {
                     let a = pop!();
                     let r = match a {
                         Value::Int(x) => x.checked_sub(k).map(Value::Int).ok_or_else(|| Fault::overflow("-")),
@@ -524,7 +538,7 @@ impl Vm {
                     };
                     self.stack.push(try_!(r));
                 }
-                Instr::JumpIfNotLtImm(k, t) => {
+                Op::JumpIfNotLtImm(k, t) => {
                     let less = match self.stack.last() {
                         Some(Value::Int(x)) => {
                             let less = *x < k;
@@ -540,14 +554,14 @@ impl Vm {
                         pc = t as usize;
                     }
                 }
-                Instr::Lt | Instr::Le | Instr::Gt | Instr::Ge if matches!(self.stack.as_slice(), [.., Value::Int(_), Value::Int(_)]) => {
+                Op::Lt | Op::Le | Op::Gt | Op::Ge if matches!(self.stack.as_slice(), [.., Value::Int(_), Value::Int(_)]) => {
                     if let [.., x, Value::Int(y)] = self.stack.as_mut_slice() {
                         if let Value::Int(a) = *x {
                             let b = *y;
-                            let holds = match instr {
-                                Instr::Lt => a < b,
-                                Instr::Le => a <= b,
-                                Instr::Gt => a > b,
+                            let holds = match op {
+                                Op::Lt => a < b,
+                                Op::Le => a <= b,
+                                Op::Gt => a > b,
                                 _ => a >= b,
                             };
                             drop_int(Some(std::mem::replace(x, Value::Bool(holds))));
@@ -555,37 +569,41 @@ impl Vm {
                     }
                     drop_int(self.stack.pop());
                 }
-                Instr::Lt => binary!(|a: &Value, b: &Value| match (a, b) {
+                Op::Lt => binary!(|a: &Value, b: &Value| match (a, b) {
                     (Value::Int(x), Value::Int(y)) => Ok(Value::Bool(x < y)),
                     _ => numbers::compare2("<", a, b, |o| o == Ordering::Less),
                 }),
-                Instr::Le => binary!(|a: &Value, b: &Value| numbers::compare2("<=", a, b, |o| o != Ordering::Greater)),
-                Instr::Gt => {
+                Op::Le => binary!(|a: &Value, b: &Value| numbers::compare2("<=", a, b, |o| o != Ordering::Greater)),
+                Op::Gt => {
                     binary!(|a: &Value, b: &Value| numbers::compare2(">", a, b, |o| o == Ordering::Greater))
                 }
-                Instr::Ge => {
+                Op::Ge => {
                     binary!(|a: &Value, b: &Value| numbers::compare2(">=", a, b, |o| o != Ordering::Less))
                 }
-                Instr::NumEq => binary!(|a: &Value, b: &Value| Ok::<Value, Fault>(Value::Bool(crate::value::equal(a, b)))),
+                Op::NumEq => binary!(|a: &Value, b: &Value| Ok::<Value, Fault>(Value::Bool(crate::value::equal(a, b)))),
             }
         }
     }
 
-    /// The operands of an update (one, or a key and a value), popped without allocating: an
-    /// `append` in a loop runs this every iteration.
     fn pop_operands(&mut self, op: UpdateOp) -> Operands {
-        let n = match op {
-            UpdateOp::Append | UpdateOp::Push => 1,
-            UpdateOp::Assoc => 2,
-        };
-        let mut values = [Value::Nil, Value::Nil];
-        for k in (0..n).rev() {
-            if let (Some(v), Some(slot)) = (self.stack.pop(), values.get_mut(k)) {
-                *slot = v;
-            }
-        }
-        Operands { values, n }
+        pop_operands(&mut self.stack, op)
     }
+}
+
+/// The operands of an update (one, or a key and a value), popped without allocating: an
+/// `append` or `assoc` in a loop runs this every iteration.
+fn pop_operands(stack: &mut super::stack::Stack, op: UpdateOp) -> Operands {
+    let n = match op {
+        UpdateOp::Append | UpdateOp::Push => 1,
+        UpdateOp::Assoc => 2,
+    };
+    let mut values = [Value::Nil, Value::Nil];
+    for k in (0..n).rev() {
+        if let (Some(v), Some(slot)) = (stack.pop(), values.get_mut(k)) {
+            *slot = v;
+        }
+    }
+    Operands { values, n }
 }
 
 struct Operands {
@@ -626,6 +644,18 @@ fn cell_set(slot: &Value, v: Value) {
 fn update(target: &mut Value, op: UpdateOp, operands: &[Value]) -> Result<Value, Fault> {
     update_in_place(target, op, operands)?;
     Ok(target.clone())
+}
+
+/// `(set! x (append x [e]))` whose result is unused: e is moved onto the array, not cloned
+/// and dropped, and no operand array is built (the update of a growing loop).
+fn push_in_place(target: &mut Value, x: Value) -> Result<(), Fault> {
+    match target {
+        Value::Array(items) => {
+            Rc::make_mut(items).push_back(x);
+            Ok(())
+        }
+        other => Err(Fault::expected("append", "an array", other)),
+    }
 }
 
 /// [`update`] without the new value: for an update whose result is discarded, which saves a

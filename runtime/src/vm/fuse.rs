@@ -13,31 +13,12 @@
 //! A fused op charges the compute units of both instructions (`steps`), so the interpreter's
 //! figures (which traces and expected outputs show) do not depend on what was fused.
 
-use ovsm_ir::{GlobalId, Instr, UpdateOp};
-
-#[derive(Clone, Copy, Debug, PartialEq)]
-pub(super) enum Op {
-    /// An IR instruction, run as it is.
-    Ir(Instr),
-    /// `Local(n); AddImm(k)`: push slot n plus k.
-    LocalAddImm(u16, i64),
-    /// `Local(n); SubImm(k)`: push slot n minus k.
-    LocalSubImm(u16, i64),
-    /// `Local(n); JumpIfNotLtImm(k, t)`: jump to t unless slot n < k.
-    LocalJumpIfNotLtImm(u16, i64, u32),
-    /// `SetLocal(n); Local(n)`: store the top in slot n and keep it on the stack.
-    SetLocalKeep(u16),
-    /// `UpdateLocal(n, op); Pop`: update in place, pushing nothing (no clone of the collection).
-    UpdateLocalDiscard(u16, UpdateOp),
-    /// `UpdateGlobal(g, op); Pop`.
-    UpdateGlobalDiscard(GlobalId, UpdateOp),
-    /// A forward `Jump` to a `Return`: return at once.
-    JumpToReturn,
-}
+use super::op::Op;
+use ovsm_ir::Instr;
 
 /// The ops of one function's code, one per instruction, nothing fused.
 pub(super) fn unfused(code: &[Instr]) -> Box<[Op]> {
-    code.iter().map(|&instr| Op::Ir(instr)).collect()
+    code.iter().map(|&instr| Op::from(instr)).collect()
 }
 
 /// The ops of one function's code, index for index.
@@ -69,22 +50,19 @@ mod tests {
     fn fused_ops_sit_over_the_first_instruction_and_keep_the_second() {
         let code = [Instr::Local(0), Instr::SubImm(1), Instr::Jump(4), Instr::Nil, Instr::Return];
         let ops = fuse(&code);
-        assert_eq!(
-            ops.as_ref(),
-            [Op::LocalSubImm(0, 1), Op::Ir(Instr::SubImm(1)), Op::JumpToReturn, Op::Ir(Instr::Nil), Op::Ir(Instr::Return)]
-        );
+        assert_eq!(ops.as_ref(), [Op::LocalSubImm(0, 1), Op::SubImm(1), Op::JumpToReturn, Op::Nil, Op::Return]);
     }
 
     #[test]
     fn a_store_is_kept_only_when_the_same_slot_is_read_back() {
         let ops = fuse(&[Instr::SetLocal(1), Instr::Local(2), Instr::SetLocal(2), Instr::Local(2)]);
-        assert_eq!(ops.first(), Some(&Op::Ir(Instr::SetLocal(1))));
+        assert_eq!(ops.first(), Some(&Op::SetLocal(1)));
         assert_eq!(ops.get(2), Some(&Op::SetLocalKeep(2)));
     }
 
     #[test]
     fn backward_jumps_are_not_threaded() {
         let ops = fuse(&[Instr::Return, Instr::Jump(0)]);
-        assert_eq!(ops.get(1), Some(&Op::Ir(Instr::Jump(0))));
+        assert_eq!(ops.get(1), Some(&Op::Jump(0)));
     }
 }
