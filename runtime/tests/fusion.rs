@@ -1,7 +1,9 @@
 //! The interpreter's fused ops (`runtime/src/vm/fuse.rs`) must change nothing a program can
-//! observe: every run, error and runtime case of the corpus is run with fusion and without, and
-//! its output, value or error (with span and call trace), compute units, trace and run summary
-//! must be the same, byte for byte.
+//! observe: every run, error and runtime case of the corpus is run with fusion and without, as
+//! `ovsm run` runs it (scenario, slots and budgets included), and its output, value or error
+//! (with span and call trace), compute units, trace and run summary must be the same, byte for
+//! byte. (The prelude's top level, which only defines its functions, runs before fusion is
+//! switched off; the functions themselves run unfused.)
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
@@ -32,22 +34,68 @@ impl Host for SharedHost {
     }
 }
 
-/// Everything observable of one run of a case.
-fn observe(path: &Path, text: &str, slots: Option<u64>, fusion: bool) -> String {
+/// The run settings of a case's `;; args:` line, as `ovsm run` applies them.
+#[derive(Default)]
+struct Args {
+    slots: Option<u64>,
+    scenario: Option<PathBuf>,
+    slot_budget: Option<u64>,
+    slots_per_epoch: Option<u64>,
+    ring_bytes: Option<usize>,
+}
+
+/// `None` for an argument this test does not model, whose case it leaves to the corpus harness.
+fn args_of(text: &str, root: &Path) -> Option<Args> {
+    let words: Vec<&str> = text.lines().filter_map(|l| l.strip_prefix(";; args:")).flat_map(str::split_whitespace).collect();
+    let mut args = Args::default();
+    let mut words = words.into_iter();
+    while let Some(flag) = words.next() {
+        match flag {
+            // Only prints the meter, which this test compares anyway.
+            "--compute-units" => {}
+            "--slots" => args.slots = Some(words.next()?.parse().ok()?),
+            "--slot-budget" => args.slot_budget = Some(words.next()?.parse().ok()?),
+            "--slots-per-epoch" => args.slots_per_epoch = Some(words.next()?.parse().ok()?),
+            "--ring-buffer-bytes" => args.ring_bytes = Some(words.next()?.parse().ok()?),
+            "--scenario" => args.scenario = Some(root.join(words.next()?)),
+            _ => return None,
+        }
+    }
+    Some(args)
+}
+
+/// Everything observable of one `ovsm run` of a case (as `src/cli/commands.rs` drives it).
+fn observe(path: &Path, text: &str, args: &Args, fusion: bool) -> String {
     let host = SharedHost::default();
     let limits = Limits { memory_limit: MEMORY_LIMIT, ..Limits::default() };
     let mut session = Session::new(Box::new(host.clone()), limits);
     session.vm.set_fusion(fusion);
+    if let Some(bytes) = args.ring_bytes {
+        session.vm.chain.config.ring_bytes = bytes;
+    }
+    let mut slots = args.slots;
+    if let Some(scenario) = &args.scenario {
+        let scenario_text = std::fs::read_to_string(scenario).unwrap();
+        let defaults = session.load_scenario(&scenario.to_string_lossy(), &scenario_text).unwrap();
+        slots = slots.or(defaults.slots);
+    }
+    if let Some(spe) = args.slots_per_epoch {
+        session.vm.chain.config.clock.slots_per_epoch = spe.max(1);
+    }
+    if let Some(budget) = args.slot_budget {
+        session.vm.chain.config.slot_budget = budget;
+    }
     let name = path.to_string_lossy();
-    let outcome = match session.eval(&name, text) {
-        Outcome::Value(v) => format!("value {}", session.printed(&v)),
+    let outcome = session.eval(&name, text);
+    let compute = session.vm.compute_used;
+    let outcome = match outcome {
+        Outcome::Value(v) => {
+            session.simulate(slots.unwrap_or(1000));
+            format!("value {}", session.printed(&v))
+        }
         Outcome::Rejected(d) => format!("rejected {d:?}"),
         Outcome::Failed(e) => format!("failed {}", session.render_error(&e, false)),
     };
-    let compute = session.vm.compute_used;
-    if let Some(slots) = slots {
-        session.simulate(slots);
-    }
     let output = host.0.borrow().clone();
     format!(
         "{outcome}\ncompute units {compute}\noutput\n{output}\ntrace\n{}\nsummary\n{}",
@@ -56,23 +104,12 @@ fn observe(path: &Path, text: &str, slots: Option<u64>, fusion: bool) -> String 
     )
 }
 
-/// The slots to simulate, from the case's `;; args:` line; `None` for a case whose arguments
-/// this test does not model (scenarios, budgets), which it leaves to the corpus harness.
-fn slots_of(text: &str, simulated: bool) -> Option<Option<u64>> {
-    let args: Vec<&str> = text.lines().filter_map(|l| l.strip_prefix(";; args:")).flat_map(str::split_whitespace).collect();
-    match args.as_slice() {
-        [] => Some(simulated.then_some(1000)),
-        ["--slots", n] => n.parse().ok().map(Some),
-        _ => None,
-    }
-}
-
 #[test]
 fn fused_and_unfused_runs_are_identical() {
-    let corpus = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../tests/corpus");
+    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("..");
     let mut compared = 0;
-    for (dir, simulated) in [("run", false), ("errors", false), ("runtime", true)] {
-        let mut paths: Vec<PathBuf> = std::fs::read_dir(corpus.join(dir))
+    for dir in ["run", "errors", "runtime"] {
+        let mut paths: Vec<PathBuf> = std::fs::read_dir(root.join("tests/corpus").join(dir))
             .unwrap()
             .map(|e| e.unwrap().path())
             .filter(|p| p.extension().is_some_and(|e| e == "ovsm"))
@@ -80,13 +117,14 @@ fn fused_and_unfused_runs_are_identical() {
         paths.sort();
         for path in paths {
             let text = std::fs::read_to_string(&path).unwrap();
-            let Some(slots) = slots_of(&text, simulated) else { continue };
-            let fused = observe(&path, &text, slots, true);
-            let plain = observe(&path, &text, slots, false);
+            let Some(args) = args_of(&text, &root) else { continue };
+            let fused = observe(&path, &text, &args, true);
+            let plain = observe(&path, &text, &args, false);
             assert_eq!(fused, plain, "fusion changed what {} shows", path.display());
             compared += 1;
         }
     }
-    // About 300 cases qualify; a broken directory walk must not pass quietly.
-    assert!(compared > 250, "only {compared} cases compared");
+    // All 315 cases qualify today (only arguments this test does not model would leave one
+    // out): a broken directory walk must not pass quietly.
+    assert!(compared >= 300, "only {compared} cases compared");
 }

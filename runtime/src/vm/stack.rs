@@ -114,11 +114,11 @@ impl Stack {
     }
 
     /// Takes the values from `first` up, bottom first.
-    pub(super) fn drain_from(&mut self, first: usize) -> impl Iterator<Item = Value> + '_ {
+    pub(super) fn drain_from(&mut self, first: usize) -> Drain<'_> {
         let first = first.min(self.height);
         let taken = self.slots.get_mut(first..self.height).unwrap_or(&mut []);
         self.height = first;
-        taken.iter_mut().map(take_owned)
+        Drain(taken.iter_mut())
     }
 
     pub(super) fn extend(&mut self, values: impl IntoIterator<Item = Value>) {
@@ -172,6 +172,26 @@ impl Stack {
     }
 }
 
+/// The values [`Stack::drain_from`] takes. Those not taken when it is dropped are taken then, so
+/// that stopping early cannot leave a value that owns something above the height.
+pub(super) struct Drain<'a>(std::slice::IterMut<'a, Value>);
+
+impl Iterator for Drain<'_> {
+    type Item = Value;
+
+    fn next(&mut self) -> Option<Value> {
+        self.0.next().map(take_owned)
+    }
+}
+
+impl Drop for Drain<'_> {
+    fn drop(&mut self) {
+        for slot in self.0.by_ref() {
+            take_owned(slot).discard();
+        }
+    }
+}
+
 /// The value in a slot that is being vacated: a scalar is copied and stays (it owns nothing,
 /// and its tag can serve the next push), anything else is taken out, leaving `Nil`.
 #[inline(always)]
@@ -214,6 +234,18 @@ mod tests {
         s.truncate(1);
         let drained: Vec<Value> = s.drain_from(0).collect();
         assert_eq!(drained.len(), 1);
+        assert_eq!(s.len(), 0);
+        assert!(s.slots.iter().all(owns_nothing), "a value that owns something was left above the height");
+    }
+
+    #[test]
+    fn a_drain_stopped_early_still_empties_its_slots() {
+        let mut s = Stack::with_capacity(4);
+        s.push(Value::str("a"));
+        s.push(Value::str("b"));
+        s.push(Value::str("c"));
+        let first = s.drain_from(0).next();
+        assert!(matches!(first, Some(Value::Str(_))));
         assert_eq!(s.len(), 0);
         assert!(s.slots.iter().all(owns_nothing), "a value that owns something was left above the height");
     }
