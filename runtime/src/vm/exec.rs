@@ -1,4 +1,4 @@
-//! The dispatch loop, over the ops of `fuse.rs`.
+//! The dispatch loop, over the interpreter's bytecode (`op.rs`, made by `fuse.rs`).
 
 use super::op::Op;
 use super::Vm;
@@ -133,10 +133,8 @@ impl Vm {
                     pc += 1;
                     steps += 1;
                     let add = matches!(op, Op::LocalAddImm(..));
-                    // The integer path has a push of its own. Where it shares one with the
-                    // general path, LLVM assembles the pushed value byte by byte in memory and
-                    // reads it back whole: a store-forwarding stall that cost more than the
-                    // rest of the op.
+                    // The integer path keeps a push of its own (`push_int`): sharing the general
+                    // path's push would build the value in a temporary again (see `stack.rs`).
                     match slot!(n) {
                         Value::Int(x) => match if add { x.checked_add(k) } else { x.checked_sub(k) } {
                             Some(r) => self.stack.push_int(r),
@@ -278,30 +276,30 @@ impl Vm {
                         None => fail!(ice("bad global")),
                     }
                 }
-                Op::UpdateLocal(n, op) => {
+                Op::UpdateLocal(n, u) => {
                     try_!(self.check_memory());
-                    let operands = self.pop_operands(op);
-                    let updated = try_!(update(slot!(n), op, &operands));
+                    let operands = self.pop_operands(u);
+                    let updated = try_!(update(slot!(n), u, &operands));
                     self.stack.push(updated);
                 }
-                Op::UpdateLocalBoxed(n, op) => {
+                Op::UpdateLocalBoxed(n, u) => {
                     try_!(self.check_memory());
-                    let operands = self.pop_operands(op);
-                    let updated = try_!(update_cell(slot!(n), op, &operands));
+                    let operands = self.pop_operands(u);
+                    let updated = try_!(update_cell(slot!(n), u, &operands));
                     self.stack.push(updated);
                 }
-                Op::UpdateCapturedBoxed(n, op) => {
+                Op::UpdateCapturedBoxed(n, u) => {
                     try_!(self.check_memory());
-                    let operands = self.pop_operands(op);
-                    let updated = try_!(update_cell(captured!(n), op, &operands));
+                    let operands = self.pop_operands(u);
+                    let updated = try_!(update_cell(captured!(n), u, &operands));
                     self.stack.push(updated);
                 }
-                Op::UpdateGlobal(g, op) => {
+                Op::UpdateGlobal(g, u) => {
                     try_!(self.check_memory());
                     self.journal_global(g);
-                    let operands = self.pop_operands(op);
+                    let operands = self.pop_operands(u);
                     let updated = match self.globals.get_mut(g.0 as usize) {
-                        Some(Some(v)) => try_!(update(v, op, &operands)),
+                        Some(Some(v)) => try_!(update(v, u, &operands)),
                         _ => fail!(undefined_set(program, g)),
                     };
                     self.stack.push(updated);
