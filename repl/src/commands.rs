@@ -4,10 +4,8 @@
 use ovsm_runtime::chain::bank::AccountView;
 use ovsm_runtime::chain::watch::read_field;
 use ovsm_runtime::scenario::{Change, FieldType, FieldValue};
-use ovsm_runtime::{Host, Limits, Outcome, Session, Value};
-use std::cell::RefCell;
+use ovsm_runtime::{Host, Limits, Outcome, Session, SharedHost, Value};
 use std::fmt::Write as _;
-use std::rc::Rc;
 use std::sync::atomic::AtomicBool;
 use std::sync::Arc;
 
@@ -41,27 +39,13 @@ pub struct Reply {
     pub quit: bool,
 }
 
-/// Output written by programs, kept when the REPL records instead of printing.
-#[derive(Clone, Default)]
-struct Buffer(Rc<RefCell<String>>);
-
-impl Host for Buffer {
-    fn write(&mut self, text: &str) {
-        self.0.borrow_mut().push_str(text);
-    }
-
-    fn at_line_start(&self) -> bool {
-        let b = self.0.borrow();
-        b.is_empty() || b.ends_with('\n')
-    }
-}
-
 pub struct Repl {
     session: Session,
     limits: Limits,
     color: bool,
     /// Set when program output is recorded (tests) rather than printed.
-    buffer: Option<Buffer>,
+    /// Output written by programs, kept when the REPL records instead of printing.
+    buffer: Option<SharedHost>,
     interrupt: Option<Arc<AtomicBool>>,
     trace: bool,
     trace_seen: usize,
@@ -76,7 +60,7 @@ impl Repl {
 
     /// A REPL that returns program output in its replies instead of printing it.
     pub fn recording(limits: Limits) -> Repl {
-        let buffer = Buffer::default();
+        let buffer = SharedHost::default();
         let mut repl = Repl::new(Box::new(buffer.clone()), limits, false);
         repl.buffer = Some(buffer);
         repl
@@ -107,7 +91,7 @@ impl Repl {
         let input = input.trim();
         let mut reply = if let Some(command) = input.strip_prefix(':') { self.command(command) } else { self.eval(input) };
         if let Some(buffer) = &self.buffer {
-            let printed = std::mem::take(&mut *buffer.0.borrow_mut());
+            let printed = buffer.take();
             reply.output.insert_str(0, &printed);
         }
         if self.trace {

@@ -58,3 +58,31 @@ impl Host for RecordingHost {
         self.output.is_empty() || self.output.ends_with('\n')
     }
 }
+
+/// Collects output in a buffer its clones share, so that whoever hands a session its host (which
+/// the session then owns) can still read what the program wrote: the REPL's recording mode, tests.
+#[derive(Clone, Default, Debug)]
+pub struct SharedHost(std::rc::Rc<std::cell::RefCell<String>>);
+
+impl SharedHost {
+    /// Everything written so far.
+    pub fn text(&self) -> String {
+        self.0.borrow().clone()
+    }
+
+    /// Everything written since the last take, leaving the buffer empty.
+    pub fn take(&self) -> String {
+        std::mem::take(&mut *self.0.borrow_mut())
+    }
+}
+
+impl Host for SharedHost {
+    fn write(&mut self, text: &str) {
+        self.0.borrow_mut().push_str(text);
+    }
+
+    fn at_line_start(&self) -> bool {
+        let out = self.0.borrow();
+        out.is_empty() || out.ends_with('\n')
+    }
+}

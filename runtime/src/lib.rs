@@ -21,7 +21,7 @@ mod vm;
 
 pub use alloc_meter::CountingAllocator;
 pub use fault::{Fault, RuntimeError};
-pub use host::{Host, RecordingHost, StdoutHost};
+pub use host::{Host, RecordingHost, SharedHost, StdoutHost};
 pub use session::{Outcome, Session};
 pub use simulate::program_address;
 pub use value::Value;

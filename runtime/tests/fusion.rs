@@ -7,10 +7,8 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-use ovsm_runtime::{Host, Limits, Outcome, Session};
-use std::cell::RefCell;
+use ovsm_runtime::{Limits, Outcome, Session, SharedHost};
 use std::path::{Path, PathBuf};
-use std::rc::Rc;
 
 // As in the `ovsm` binary, so that the memory-limit cases stop at the limit.
 #[global_allocator]
@@ -18,21 +16,6 @@ static ALLOCATOR: ovsm_runtime::CountingAllocator = ovsm_runtime::CountingAlloca
 
 /// Enough for every case but those that exhaust memory on purpose, which then stop sooner.
 const MEMORY_LIMIT: usize = 256 << 20;
-
-/// Output kept where the test can read it after the session took the host.
-#[derive(Clone, Default)]
-struct SharedHost(Rc<RefCell<String>>);
-
-impl Host for SharedHost {
-    fn write(&mut self, text: &str) {
-        self.0.borrow_mut().push_str(text);
-    }
-
-    fn at_line_start(&self) -> bool {
-        let out = self.0.borrow();
-        out.is_empty() || out.ends_with('\n')
-    }
-}
 
 /// The run settings of a case's `;; args:` line, as `ovsm run` applies them.
 #[derive(Default)]
@@ -96,7 +79,7 @@ fn observe(path: &Path, text: &str, args: &Args, fusion: bool) -> String {
         Outcome::Rejected(d) => format!("rejected {d:?}"),
         Outcome::Failed(e) => format!("failed {}", session.render_error(&e, false)),
     };
-    let output = host.0.borrow().clone();
+    let output = host.text();
     format!(
         "{outcome}\ncompute units {compute}\noutput\n{output}\ntrace\n{}\nsummary\n{}",
         session.trace_jsonl(),

@@ -645,7 +645,10 @@ fn update(target: &mut Value, op: UpdateOp, operands: &[Value]) -> Result<Value,
 }
 
 /// `(set! x (append x [e]))` whose result is unused: e is moved onto the array, not cloned
-/// and dropped, and no operand array is built (the update of a growing loop).
+/// and dropped, and no operand array is built (the update of a growing loop). It stands beside
+/// the general `pop_operands` and `update_in_place` on purpose: moving operands by value through
+/// them cost append 41.0M -> 46.2M instructions, and inlining them into the dispatch loop slowed
+/// every other op (fib 25 102.1M -> 104.7M).
 fn push_in_place(target: &mut Value, x: Value) -> Result<(), Fault> {
     match target {
         Value::Array(items) => {
