@@ -57,6 +57,13 @@ const WIRE_DEPTH: u64 = 24;
 /// Nesting past which printing writes `...`, as the interpreter's printer does.
 const MAX_PRINT_DEPTH: u64 = 10_000;
 
+/// Whether `$WORD` is one of the state words above: a fixed i64 that only direct loads and
+/// stores of `$WORD` ever touch (no pointer into values, strings or the stack can reach it).
+/// support.rs gives their accesses their own alias class on that promise.
+pub fn is_state_word(word: &str) -> bool {
+    expansion(word).is_some_and(|text| text.ends_with("to i64*)"))
+}
+
 /// The text a `$WORD` of the support library stands for.
 pub fn expansion(word: &str) -> Option<String> {
     let word_ptr = |offset: u64| format!("inttoptr (i64 {} to i64*)", HEAP + offset);
