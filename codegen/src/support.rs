@@ -36,29 +36,29 @@ pub fn text() -> String {
         all.push_str(part);
     }
     let mut strings = StringTable::default();
-    let expanded = expand_strings(&expand_layout(&tag_memory(&all)), &mut strings);
-    expanded + &strings.definitions() + TBAA_NODES
+    let (tagged, alias_nodes) = tag_memory(&all);
+    let expanded = expand_strings(&expand_layout(&tagged), &mut strings);
+    expanded + &strings.definitions() + &alias_nodes
 }
 
-/// Type-based alias metadata with two classes: the state words (`$SP`, `$HP`, `$FP`, ...) and
-/// everything else (values, objects, text, the stack). Every address is an `inttoptr`, so without
-/// it LLVM must assume that each store to the value stack may change `$SP`, and reloads the
-/// stack pointer from memory after every push; with it, the stack pointer stays in a register
-/// across a run of inlined operations and a pushed value is forwarded to the pop that follows.
-const TBAA_NODES: &str = "
-!90000 = !{!\"ovsm\"}
-!90001 = !{!\"ovsm state word\", !90000, i64 0}
-!90002 = !{!\"ovsm data\", !90000, i64 0}
-!90003 = !{!90001, !90001, i64 0}
-!90004 = !{!90002, !90002, i64 0}
-";
-const TBAA_STATE: &str = ", !tbaa !90003";
-const TBAA_DATA: &str = ", !tbaa !90004";
+/// Type-based alias metadata: one class for each state word (`$SP`, `$HP`, `$FP`, ...) and one
+/// for everything else (values, objects, text, the stack). Every address is an `inttoptr`, and
+/// LLVM's alias analysis cannot tell two of those apart, so without it each store to the value
+/// stack may change `$SP` (which is then reloaded after every push) and each store of `$SP` may
+/// change `$FP` and `$HP`. With it, they stay in registers across a run of inlined operations
+/// and a pushed value is forwarded to the pop that follows.
+///
+/// Sound because a state word is read and written only as `$WORD` (layout::is_state_word):
+/// no pointer into values, text or the stack reaches one, and no two words overlap.
+const TBAA_ROOT: u32 = 90_000;
 
-/// Gives every load and store of the library its alias class (see [`TBAA_NODES`]): state when
-/// its address is a state word written as `$WORD` (layout::is_state_word), data otherwise.
-/// The library's loads and stores are one per line, with no metadata or comment of their own.
-fn tag_memory(text: &str) -> String {
+/// Gives every load and store of the library its alias class (see [`TBAA_ROOT`]): its state
+/// word's when its address is one written as `$WORD`, data otherwise. The library's loads and
+/// stores are one per line, with no metadata or comment of their own. Returns the tagged text
+/// and the metadata nodes the tags name.
+fn tag_memory(text: &str) -> (String, String) {
+    let data_tag = TBAA_ROOT + 2;
+    let mut words: BTreeMap<&str, u32> = BTreeMap::new();
     let mut out = String::with_capacity(text.len() + text.len() / 8);
     for line in text.lines() {
         out.push_str(line);
@@ -68,12 +68,28 @@ fn tag_memory(text: &str) -> String {
             // The address is the last typed operand: `T* ADDRESS`, perhaps then `, align N`.
             let address = line.rsplit_once("* ").map_or("", |(_, operand)| operand);
             let address = address.split(',').next().unwrap_or("").trim();
-            let state = address.strip_prefix('$').is_some_and(layout::is_state_word);
-            out.push_str(if state { TBAA_STATE } else { TBAA_DATA });
+            let tag = match address.strip_prefix('$').filter(|word| layout::is_state_word(word)) {
+                Some(word) => {
+                    let next = TBAA_ROOT + 4 + 2 * words.len() as u32;
+                    *words.entry(word).or_insert(next)
+                }
+                None => data_tag,
+            };
+            out.push_str(&format!(", !tbaa !{tag}"));
         }
         out.push('\n');
     }
-    out
+    let mut nodes = format!(
+        "\n!{TBAA_ROOT} = !{{!\"ovsm\"}}\n!{} = !{{!\"ovsm data\", !{TBAA_ROOT}, i64 0}}\n!{data_tag} = !{{!{}, !{}, i64 0}}\n",
+        TBAA_ROOT + 1,
+        TBAA_ROOT + 1,
+        TBAA_ROOT + 1
+    );
+    for (word, tag) in &words {
+        let ty = tag - 1;
+        nodes.push_str(&format!("!{ty} = !{{!\"ovsm state word {word}\", !{TBAA_ROOT}, i64 0}}\n!{tag} = !{{!{ty}, !{ty}, i64 0}}\n"));
+    }
+    (out, nodes)
 }
 
 /// Parses the library into `context`, for `machine`. The data layout must be in the text:
@@ -174,16 +190,23 @@ mod tests {
     use super::*;
 
     #[test]
-    fn state_words_and_data_get_their_own_alias_class() {
-        let text = "  %sp = load i64, i64* $SP\n  store i64 %x, i64* $HP, align 8\n  %t = load i64, i64* %p\n  store i8 111, i8* $OUTBUF\n  %g = getelementptr i64, i64* %w, i64 1\n";
-        let tagged = tag_memory(text);
+    fn each_state_word_and_data_get_their_own_alias_class() {
+        let text = "  %sp = load i64, i64* $SP\n  store i64 %x, i64* $HP, align 8\n  %t = load i64, i64* %p\n  store i8 111, i8* $OUTBUF\n  %g = getelementptr i64, i64* %w, i64 1\n  store i64 %y, i64* $SP\n";
+        let (tagged, nodes) = tag_memory(text);
         let lines: Vec<&str> = tagged.lines().collect();
-        assert!(lines[0].ends_with(TBAA_STATE), "{}", lines[0]);
-        assert!(lines[1].ends_with(&format!("align 8{TBAA_STATE}")), "{}", lines[1]);
-        assert!(lines[2].ends_with(TBAA_DATA), "{}", lines[2]);
+        let tag = |line: &str| line.rsplit_once("!tbaa !").map(|(_, t)| t.to_string());
+        let (sp, hp, data) = (tag(lines[0]), tag(lines[1]), tag(lines[2]));
+        assert!(sp.is_some() && hp.is_some() && data.is_some(), "{tagged}");
+        assert_ne!(sp, hp);
+        assert_ne!(sp, data);
+        assert_eq!(tag(lines[5]), sp, "one word, one class");
+        assert!(lines[1].contains("align 8, !tbaa"), "{}", lines[1]);
         // `$OUTBUF` is a buffer of bytes, not a state word.
-        assert!(lines[3].ends_with(TBAA_DATA), "{}", lines[3]);
+        assert_eq!(tag(lines[3]), data);
         assert!(!lines[4].contains("!tbaa"), "{}", lines[4]);
+        for t in [sp, hp, data].into_iter().flatten() {
+            assert!(nodes.contains(&format!("!{t} = ")), "{nodes}");
+        }
     }
 
     #[test]
