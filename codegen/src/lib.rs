@@ -9,6 +9,7 @@ mod layout;
 pub mod link;
 mod lower;
 mod reach;
+mod runs;
 pub mod support;
 pub mod target;
 

@@ -12,6 +12,7 @@
 //! inlines; a failing operation returns non-zero and the generated code branches to `fail`.
 
 use crate::reach::reachable;
+use crate::runs::push_runs;
 use inkwell::basic_block::BasicBlock;
 use inkwell::builder::Builder;
 use inkwell::context::Context;
@@ -144,6 +145,15 @@ pub struct Lowerer<'ctx, 'p> {
     skipped: std::collections::HashSet<(u32, usize)>,
 }
 
+/// Where an instruction stands in the runs of pushes of runs.rs.
+#[derive(Clone, Copy)]
+struct Run {
+    /// The length of the run it starts (0: it starts none); its room is checked first.
+    starts: u64,
+    /// It is in a run, so pushes unchecked.
+    inside: bool,
+}
+
 fn unsupported(what: &str, span: Span) -> Diagnostic {
     Diagnostic::error(UNSUPPORTED, format!("{what} is not supported by the sBPF back end yet"))
         .with_label(span, "used here")
@@ -242,6 +252,30 @@ impl<'ctx, 'p> Lowerer<'ctx, 'p> {
     fn push(&self, tag: u64, payload: IntValue<'ctx>, site: u64) -> Built<()> {
         let status = self.call_value("ovsm_push", &[self.int(tag).into(), payload.into(), self.int(site).into()])?;
         self.check(status)
+    }
+
+    /// A push inside a run (runs.rs): its room was checked at the run's start.
+    fn reserved_push(&mut self, instr: &Instr, site: u64) -> Built<()> {
+        if let Instr::Global(g) = instr {
+            let name = self.string(self.program.global_name(*g).as_bytes());
+            let status = self.call_value("op_global_reserved", &[self.int(u64::from(g.0)).into(), name.into(), self.int(site).into()])?;
+            return self.check(status);
+        }
+        let value = |tag: u64, payload: IntValue<'ctx>| self.call("ovsm_push_reserved", &[self.int(tag).into(), payload.into()]);
+        let slot = |op: &str, n: u16| self.call(op, &[self.int(u64::from(n)).into()]);
+        match instr {
+            Instr::Nil => value(0, self.int(0)),
+            Instr::True => value(1, self.int(1)),
+            Instr::False => value(1, self.int(0)),
+            Instr::Int(k) => value(2, self.sint(*k)),
+            Instr::Local(n) => slot("op_local_reserved", *n),
+            Instr::LocalBoxed(n) => slot("op_local_boxed_reserved", *n),
+            Instr::Captured(n) => slot("op_captured_reserved", *n),
+            Instr::CapturedBoxed(n) => slot("op_captured_boxed_reserved", *n),
+            Instr::Dup => self.call("op_dup_reserved", &[]),
+            other => return Err(format!("{other:?} is not a push a run can hold")),
+        }
+        .map(|_| ())
     }
 
     /// A string object constant `{ i64 len, [len x i8] }`, as an `i8*`.
@@ -498,12 +532,21 @@ impl<'ctx, 'p> Lowerer<'ctx, 'p> {
         }
         let first = code.first().copied().ok_or("empty function")?;
         self.builder.build_unconditional_branch(first).map_err(|e| e.to_string())?;
+        let (run_starts, in_run) = push_runs(&f.code);
         for (pc, instr) in f.code.iter().enumerate() {
             let (Some(here), Some(next)) = (code.get(pc), code.get(pc + 1)) else { continue };
             self.builder.position_at_end(*here);
             let span = f.spans.get(pc).copied().unwrap_or(f.span);
             let target = |t: &u32| code.get(*t as usize).copied().ok_or_else(|| format!("jump to {t} outside the function"));
-            if self.skipped.contains(&(id, pc)) || self.instruction(instr, span, *next, &target)? {
+            let run = Run { starts: run_starts.get(pc).copied().unwrap_or(0), inside: in_run.get(pc).copied().unwrap_or(false) };
+            if self.skipped.contains(&(id, pc)) {
+                // Left out, but a run counted it: its room is still checked.
+                if run.starts > 0 {
+                    let site = self.sites.add(span);
+                    self.op("ovsm_reserve", &[run.starts], site)?;
+                }
+                self.builder.build_unconditional_branch(*next).map_err(|e| e.to_string())?;
+            } else if self.instruction(instr, span, run, *next, &target)? {
                 self.builder.build_unconditional_branch(*next).map_err(|e| e.to_string())?;
             }
         }
@@ -521,11 +564,18 @@ impl<'ctx, 'p> Lowerer<'ctx, 'p> {
         &mut self,
         instr: &Instr,
         span: Span,
+        run: Run,
         next: BasicBlock<'ctx>,
         target: &dyn Fn(&u32) -> Built<BasicBlock<'ctx>>,
     ) -> Built<bool> {
         let site = self.sites.add(span);
         let i = |v: u16| u64::from(v);
+        if run.starts > 0 {
+            self.op("ovsm_reserve", &[run.starts], site)?;
+        }
+        if run.inside {
+            return self.reserved_push(instr, site).map(|()| true);
+        }
         match instr {
             Instr::Nil => self.push(0, self.int(0), site)?,
             Instr::True => self.push(1, self.int(1), site)?,

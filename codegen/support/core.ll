@@ -119,6 +119,44 @@ full:
   ret i64 %r
 }
 
+; Room for n more values on the stack: the check the last of n pushes would make, made once
+; for a run of pushes that cannot allocate (lower.rs), which then push with the `_reserved`
+; operations below, unchecked. Returns 0, or 1 after raising the out-of-memory error.
+define i64 @ovsm_reserve(i64 %n, i64 %site) alwaysinline {
+entry:
+  %sp = load i64, i64* $SP
+  %hp = load i64, i64* $HP
+  %bytes = shl i64 %n, 4
+  %last = add i64 %sp, %bytes
+  %end = add i64 %last, 1024
+  %ok = icmp ult i64 %end, %hp
+  br i1 %ok, label %room, label %full
+room:
+  ret i64 0
+full:
+  %r = call i64 @ovsm_out_of_memory(i64 %site)
+  ret i64 %r
+}
+
+define void @ovsm_push_reserved(i64 %tag, i64 %payload) alwaysinline {
+  %sp = load i64, i64* $SP
+  %p = inttoptr i64 %sp to %V*
+  %t = getelementptr %V, %V* %p, i32 0, i32 0
+  store i64 %tag, i64* %t
+  %v = getelementptr %V, %V* %p, i32 0, i32 1
+  store i64 %payload, i64* %v
+  %nsp = add i64 %sp, 16
+  store i64 %nsp, i64* $SP
+  ret void
+}
+
+define void @ovsm_push_value_reserved(%V* %v) alwaysinline {
+  %t = call i64 @ovsm_tag(%V* %v)
+  %p = call i64 @ovsm_payload(%V* %v)
+  call void @ovsm_push_reserved(i64 %t, i64 %p)
+  ret void
+}
+
 define void @ovsm_drop(i64 %n) alwaysinline {
   %sp = load i64, i64* $SP
   %off = shl i64 %n, 4
@@ -193,6 +231,12 @@ define i64 @op_local(i64 %i, i64 %site) alwaysinline {
   ret i64 %r
 }
 
+define void @op_local_reserved(i64 %i) alwaysinline {
+  %v = call %V* @ovsm_local_addr(i64 %i)
+  call void @ovsm_push_value_reserved(%V* %v)
+  ret void
+}
+
 define void @op_set_local(i64 %i) alwaysinline {
   %v = call %V* @ovsm_local_addr(i64 %i)
   call void @ovsm_pop_into(%V* %v)
@@ -230,6 +274,13 @@ define i64 @op_local_boxed(i64 %i, i64 %site) {
   ret i64 %r
 }
 
+define void @op_local_boxed_reserved(i64 %i) {
+  %v = call %V* @ovsm_local_addr(i64 %i)
+  %b = call %V* @ovsm_unbox(%V* %v)
+  call void @ovsm_push_value_reserved(%V* %b)
+  ret void
+}
+
 define void @op_set_local_boxed(i64 %i) {
   %v = call %V* @ovsm_local_addr(i64 %i)
   %b = call %V* @ovsm_unbox(%V* %v)
@@ -254,6 +305,19 @@ define i64 @op_captured(i64 %i, i64 %site) {
   %v = call %V* @ovsm_capture_addr(i64 %i)
   %r = call i64 @ovsm_push_value(%V* %v, i64 %site)
   ret i64 %r
+}
+
+define void @op_captured_reserved(i64 %i) {
+  %v = call %V* @ovsm_capture_addr(i64 %i)
+  call void @ovsm_push_value_reserved(%V* %v)
+  ret void
+}
+
+define void @op_captured_boxed_reserved(i64 %i) {
+  %v = call %V* @ovsm_capture_addr(i64 %i)
+  %b = call %V* @ovsm_unbox(%V* %v)
+  call void @ovsm_push_value_reserved(%V* %b)
+  ret void
 }
 
 define i64 @op_captured_boxed(i64 %i, i64 %site) {
@@ -284,6 +348,20 @@ entry:
 ok:
   %r = call i64 @ovsm_push_value(%V* %v, i64 %site)
   ret i64 %r
+undefined:
+  %e = call i64 @ovsm_undefined(i8* %name, i64 %site)
+  ret i64 %e
+}
+
+define i64 @op_global_reserved(i64 %g, i8* %name, i64 %site) {
+entry:
+  %v = call %V* @ovsm_global_addr(i64 %g)
+  %t = call i64 @ovsm_tag(%V* %v)
+  %unset = icmp eq i64 %t, 15
+  br i1 %unset, label %undefined, label %ok
+ok:
+  call void @ovsm_push_value_reserved(%V* %v)
+  ret i64 0
 undefined:
   %e = call i64 @ovsm_undefined(i8* %name, i64 %site)
   ret i64 %e
@@ -323,6 +401,12 @@ define void @ovsm_mark_dirty(i64 %g) alwaysinline {
 
 define void @op_pop() alwaysinline {
   call void @ovsm_drop(i64 1)
+  ret void
+}
+
+define void @op_dup_reserved() {
+  %v = call %V* @ovsm_top(i64 0)
+  call void @ovsm_push_value_reserved(%V* %v)
   ret void
 }
 

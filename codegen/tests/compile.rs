@@ -63,6 +63,27 @@ fn output_and_errors_come_back_with_their_site() {
     assert_eq!(&out.site_map.sources.last().unwrap().1[span.start as usize..span.end as usize], "(* 9223372036854775807 2)");
 }
 
+/// Runs of pushes check the stack's room once for the whole run (codegen/src/runs.rs): the
+/// eight `n`s below and the `n` of `(+ n 1)` are one run, checked for nine values before the
+/// first. Recursion built of
+/// such runs still stops at the heap's end with the out-of-memory error, and a depth that fits
+/// gives the right result. (What a missing check would break, the heap's objects overwritten,
+/// is not visible here: the next frame's own check stops the run first. The IR is what this
+/// test can pin down.)
+#[test]
+fn runs_of_pushes_stop_at_the_heap_end() {
+    let source = "(define (f n) (+ n n n n n n n n (f (+ n 1))))\n(f 0)";
+    let out = build(source, OptLevel::O2);
+    assert!(out.program_ir.contains("call i64 @ovsm_reserve(i64 9, "), "{}", out.program_ir);
+    let run = run_script(&out.so).unwrap();
+    let ScriptOutcome::Error { code, message, .. } = run.outcome else { panic!("{:?}", run.outcome) };
+    assert_eq!(code, "E0209", "{message}");
+    assert!(message.starts_with("out of memory: the program heap"), "{message}");
+    let fits = "(define (f n) (if (= n 500) 0 (+ n n n n n n n n (f (+ n 1)))))\n(f 0)";
+    let run = run_script(&build(fits, OptLevel::O2).so).unwrap();
+    assert_eq!(run.outcome, ScriptOutcome::Value("998000".to_string()), "{}", run.stdout);
+}
+
 /// The site map survives its text form.
 #[test]
 fn site_map_round_trips() {
