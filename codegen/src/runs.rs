@@ -100,17 +100,20 @@ pub fn push_runs(code: &[Instr]) -> (Vec<u64>, Vec<bool>) {
     let mut starts = vec![0; code.len()];
     let mut inside = vec![false; code.len()];
     let mut start: Option<usize> = None;
-    for (pc, instr) in code.iter().enumerate() {
-        if start.is_some() && target[pc] {
+    for (pc, (instr, &jumped_to)) in code.iter().zip(&target).enumerate() {
+        if jumped_to || !pushes_only(instr) {
             start = None;
         }
         if !pushes_only(instr) {
-            start = None;
             continue;
         }
         let first = *start.get_or_insert(pc);
-        starts[first] += 1;
-        inside[pc] = true;
+        if let Some(n) = starts.get_mut(first) {
+            *n += 1;
+        }
+        if let Some(flag) = inside.get_mut(pc) {
+            *flag = true;
+        }
     }
     (starts, inside)
 }
