@@ -140,7 +140,7 @@ mod tests {
     }
 
     #[test]
-    fn pushes_that_allocate_or_may_fail_are_not_in_runs() {
+    fn pushes_that_may_allocate_are_not_in_runs() {
         for instr in [Instr::Const(0), Instr::Closure(ovsm_ir::FuncId(0)), Instr::BoxLocal(0), Instr::MakeArray(0)] {
             assert!(!pushes_only(&instr), "{instr:?}");
         }

@@ -209,6 +209,29 @@ mod tests {
         }
     }
 
+    /// The promise the alias classes rest on: a state word appears only as the address of a
+    /// load or store, never as a value (a pointer to it, which a data access could then reach).
+    #[test]
+    fn state_words_are_only_loaded_and_stored() {
+        let mut all = String::new();
+        for (_, part) in PARTS {
+            all.push_str(part);
+        }
+        for line in all.lines() {
+            let code = line.split(';').next().unwrap_or("");
+            for (at, _) in code.match_indices('$') {
+                let word: String = code[at + 1..].chars().take_while(|c| c.is_ascii_uppercase() || *c == '_').collect();
+                if !layout::is_state_word(&word) {
+                    continue;
+                }
+                let instruction = code.trim_start().split_once(" = ").map_or(code.trim_start(), |(_, rhs)| rhs);
+                let address = code.rsplit_once("* ").map_or("", |(_, operand)| operand).split(',').next().unwrap_or("").trim();
+                let access = instruction.starts_with("load ") || instruction.starts_with("store ");
+                assert!(access && address == format!("${word}"), "${word} used other than as a load or store address: {line}");
+            }
+        }
+    }
+
     #[test]
     fn every_load_and_store_of_the_library_is_tagged_once() {
         let library = text();
