@@ -12,7 +12,7 @@
 //! inlines; a failing operation returns non-zero and the generated code branches to `fail`.
 
 use crate::reach::reachable;
-use crate::runs::push_runs;
+use crate::runs::{jump_target, push_runs};
 use inkwell::basic_block::BasicBlock;
 use inkwell::builder::Builder;
 use inkwell::context::Context;
@@ -1044,7 +1044,7 @@ fn unused_definitions(program: &Program, needed: &std::collections::BTreeSet<u32
     let mut skipped = std::collections::HashSet::new();
     for entry in &program.entries {
         let Some(f) = program.function(*entry) else { continue };
-        let targets: std::collections::HashSet<usize> = f.code.iter().filter_map(jump_target).collect();
+        let targets: std::collections::HashSet<usize> = f.code.iter().filter_map(jump_target).map(|t| t as usize).collect();
         for (pc, window) in f.code.windows(4).enumerate() {
             let len = match window {
                 [Instr::Closure(c), Instr::DefineGlobal(_), ..] if !needed.contains(&c.0) => 2,
@@ -1057,21 +1057,6 @@ fn unused_definitions(program: &Program, needed: &std::collections::BTreeSet<u32
         }
     }
     skipped
-}
-
-fn jump_target(instr: &Instr) -> Option<usize> {
-    match instr {
-        Instr::Jump(t)
-        | Instr::JumpIfFalse(t)
-        | Instr::JumpIfNotNil(t)
-        | Instr::JumpIfFalseKeep(t)
-        | Instr::JumpIfTrueKeep(t)
-        | Instr::TryBegin(t)
-        | Instr::IterNext(_, _, t)
-        | Instr::RangeNext(_, _, t)
-        | Instr::JumpIfNotLtImm(_, t) => Some(*t as usize),
-        _ => None,
-    }
 }
 
 /// Every function but `entrypoint` becomes internal, so LLVM drops what the program never uses.

@@ -29,8 +29,9 @@ pub fn pushes_only(instr: &Instr) -> bool {
 }
 
 /// Where `instr` may jump, besides the next instruction. Exhaustive, so that a new instruction
-/// must say whether it jumps before runs can be trusted with it.
-fn jump_target(instr: &Instr) -> Option<u32> {
+/// must say whether it jumps before runs (or lower.rs's left-out definitions) can be trusted
+/// with it.
+pub fn jump_target(instr: &Instr) -> Option<u32> {
     match instr {
         Instr::Jump(t)
         | Instr::JumpIfFalse(t)
