@@ -79,15 +79,11 @@ fn tag_memory(text: &str) -> (String, String) {
         }
         out.push('\n');
     }
-    let mut nodes = format!(
-        "\n!{TBAA_ROOT} = !{{!\"ovsm\"}}\n!{} = !{{!\"ovsm data\", !{TBAA_ROOT}, i64 0}}\n!{data_tag} = !{{!{}, !{}, i64 0}}\n",
-        TBAA_ROOT + 1,
-        TBAA_ROOT + 1,
-        TBAA_ROOT + 1
-    );
+    // A class is a type node under the root, and an access tag (type, type, offset 0) names it.
+    let class = |tag: u32, name: &str| format!("!{} = !{{!\"{name}\", !{TBAA_ROOT}, i64 0}}\n!{tag} = !{{!{0}, !{0}, i64 0}}\n", tag - 1);
+    let mut nodes = format!("\n!{TBAA_ROOT} = !{{!\"ovsm\"}}\n") + &class(data_tag, "ovsm data");
     for (word, tag) in &words {
-        let ty = tag - 1;
-        nodes.push_str(&format!("!{ty} = !{{!\"ovsm state word {word}\", !{TBAA_ROOT}, i64 0}}\n!{tag} = !{{!{ty}, !{ty}, i64 0}}\n"));
+        nodes.push_str(&class(*tag, &format!("ovsm state word {word}")));
     }
     (out, nodes)
 }
