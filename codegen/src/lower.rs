@@ -533,13 +533,31 @@ impl<'ctx, 'p> Lowerer<'ctx, 'p> {
         let first = code.first().copied().ok_or("empty function")?;
         self.builder.build_unconditional_branch(first).map_err(|e| e.to_string())?;
         let (run_starts, in_run) = push_runs(&f.code);
+        let jumped_to: std::collections::HashSet<u32> = f.code.iter().filter_map(jump_target).collect();
         for (pc, instr) in f.code.iter().enumerate() {
             let (Some(here), Some(next)) = (code.get(pc), code.get(pc + 1)) else { continue };
             self.builder.position_at_end(*here);
             let span = f.spans.get(pc).copied().unwrap_or(f.span);
             let target = |t: &u32| code.get(*t as usize).copied().ok_or_else(|| format!("jump to {t} outside the function"));
             let run = Run { starts: run_starts.get(pc).copied().unwrap_or(0), inside: in_run.get(pc).copied().unwrap_or(false) };
-            if self.skipped.contains(&(id, pc)) {
+            // A `for` loop's step and the store of its variable, `IterNext; SetLocal d`, as one
+            // operation that writes the item into the local (no push and pop), unless something
+            // jumps to the SetLocal alone. Its block stays, unreachable, for LLVM to drop.
+            let into = match (instr, f.code.get(pc + 1), code.get(pc + 2)) {
+                (Instr::IterNext(a, b, t) | Instr::RangeNext(a, b, t), Some(Instr::SetLocal(d)), Some(after))
+                    if !jumped_to.contains(&(pc as u32 + 1)) && !self.skipped.contains(&(id, pc)) =>
+                {
+                    Some((*a, *b, *d, *t, *after))
+                }
+                _ => None,
+            };
+            if let Some((a, b, d, t, after)) = into {
+                let op = if matches!(instr, Instr::IterNext(..)) { "op_iter_next_into" } else { "op_range_next_into" };
+                let arg = |v: u16| self.int(u64::from(v)).into();
+                let r = self.call_value(op, &[arg(a), arg(b), arg(d)])?;
+                let cases = [(self.int(1), after), (self.int(0), target(&t)?)];
+                self.builder.build_switch(r, self.fail, &cases).map_err(|e| e.to_string())?;
+            } else if self.skipped.contains(&(id, pc)) {
                 // Left out, but a run counted it: its room is still checked.
                 if run.starts > 0 {
                     let site = self.sites.add(span);

@@ -284,6 +284,48 @@ end:
   ret i64 0
 }
 
+; IterNext, then SetLocal d, as one operation (lower.rs): the next item goes straight into local
+; d, with no push and pop between. Returns 1 for an item, 0 at the end.
+define i64 @op_iter_next_into(i64 %a, i64 %b, i64 %d) {
+entry:
+  %arrv = call %V* @ovsm_local_addr(i64 %a)
+  %idxv = call %V* @ovsm_local_addr(i64 %b)
+  %arr = call i64 @ovsm_payload(%V* %arrv)
+  %i = call i64 @ovsm_payload(%V* %idxv)
+  %p = inttoptr i64 %arr to i64*
+  %n = load i64, i64* %p
+  %more = icmp ult i64 %i, %n
+  br i1 %more, label %next, label %end
+next:
+  %i1 = add i64 %i, 1
+  call void @ovsm_set(%V* %idxv, i64 2, i64 %i1)
+  %item = call %V* @ovsm_array_item(i64 %arr, i64 %i)
+  %dst = call %V* @ovsm_local_addr(i64 %d)
+  call void @ovsm_store(%V* %dst, %V* %item)
+  ret i64 1
+end:
+  ret i64 0
+}
+
+; RangeNext, then SetLocal d, as one operation, as above.
+define i64 @op_range_next_into(i64 %a, i64 %b, i64 %d) {
+entry:
+  %cv = call %V* @ovsm_local_addr(i64 %a)
+  %ev = call %V* @ovsm_local_addr(i64 %b)
+  %i = call i64 @ovsm_payload(%V* %cv)
+  %e = call i64 @ovsm_payload(%V* %ev)
+  %more = icmp slt i64 %i, %e
+  br i1 %more, label %next, label %end
+next:
+  %i1 = add i64 %i, 1
+  call void @ovsm_set(%V* %cv, i64 2, i64 %i1)
+  %dst = call %V* @ovsm_local_addr(i64 %d)
+  call void @ovsm_set(%V* %dst, i64 2, i64 %i)
+  ret i64 1
+end:
+  ret i64 0
+}
+
 ; (for (i (range a b)) ...): with the counter in local a and the end in local b.
 define i64 @op_range_next(i64 %a, i64 %b, i64 %site) {
 entry:
