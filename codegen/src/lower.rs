@@ -145,15 +145,6 @@ pub struct Lowerer<'ctx, 'p> {
     skipped: std::collections::HashSet<(u32, usize)>,
 }
 
-/// Where an instruction stands in the runs of pushes of runs.rs.
-#[derive(Clone, Copy)]
-struct Run {
-    /// The length of the run it starts (0: it starts none); its room is checked first.
-    starts: u64,
-    /// It is in a run, so pushes unchecked.
-    inside: bool,
-}
-
 fn unsupported(what: &str, span: Span) -> Diagnostic {
     Diagnostic::error(UNSUPPORTED, format!("{what} is not supported by the sBPF back end yet"))
         .with_label(span, "used here")
@@ -539,7 +530,8 @@ impl<'ctx, 'p> Lowerer<'ctx, 'p> {
             self.builder.position_at_end(*here);
             let span = f.spans.get(pc).copied().unwrap_or(f.span);
             let target = |t: &u32| code.get(*t as usize).copied().ok_or_else(|| format!("jump to {t} outside the function"));
-            let run = Run { starts: run_starts.get(pc).copied().unwrap_or(0), inside: in_run.get(pc).copied().unwrap_or(false) };
+            // The length of the run of pushes (runs.rs) this instruction starts, 0 for none.
+            let run_length = run_starts.get(pc).copied().unwrap_or(0);
             // A `for` loop's step and the store of its variable, `IterNext; SetLocal d`, as one
             // operation that writes the item into the local (no push and pop), unless something
             // jumps to the SetLocal alone. Its block stays, unreachable, for LLVM to drop.
@@ -557,14 +549,20 @@ impl<'ctx, 'p> Lowerer<'ctx, 'p> {
                 let r = self.call_value(op, &[arg(a), arg(b), arg(d)])?;
                 let cases = [(self.int(1), after), (self.int(0), target(&t)?)];
                 self.builder.build_switch(r, self.fail, &cases).map_err(|e| e.to_string())?;
-            } else if self.skipped.contains(&(id, pc)) {
-                // Left out, but a run counted it: its room is still checked.
-                if run.starts > 0 {
-                    let site = self.sites.add(span);
-                    self.op("ovsm_reserve", &[run.starts], site)?;
-                }
+                continue;
+            }
+            let skipped = self.skipped.contains(&(id, pc));
+            if skipped && run_length == 0 {
                 self.builder.build_unconditional_branch(*next).map_err(|e| e.to_string())?;
-            } else if self.instruction(instr, span, run, *next, &target)? {
+                continue;
+            }
+            let site = self.sites.add(span);
+            // A run's room is checked at its first instruction, even one left out.
+            if run_length > 0 {
+                self.op("ovsm_reserve", &[run_length], site)?;
+            }
+            let unchecked = in_run.get(pc).copied().unwrap_or(false);
+            if skipped || self.instruction(instr, span, site, unchecked, *next, &target)? {
                 self.builder.build_unconditional_branch(*next).map_err(|e| e.to_string())?;
             }
         }
@@ -577,21 +575,20 @@ impl<'ctx, 'p> Lowerer<'ctx, 'p> {
         Ok(())
     }
 
-    /// Emits one instruction; returns whether control falls through to the next.
+    /// Emits one instruction at `site` (after the check of a run it starts, if any); returns
+    /// whether control falls through to the next.
     fn instruction(
         &mut self,
         instr: &Instr,
         span: Span,
-        run: Run,
+        site: u64,
+        unchecked: bool,
         next: BasicBlock<'ctx>,
         target: &dyn Fn(&u32) -> Built<BasicBlock<'ctx>>,
     ) -> Built<bool> {
-        let site = self.sites.add(span);
         let i = |v: u16| u64::from(v);
-        if run.starts > 0 {
-            self.op("ovsm_reserve", &[run.starts], site)?;
-        }
-        if run.inside {
+        // In a run (runs.rs): its room was checked at the run's start.
+        if unchecked {
             return self.reserved_push(instr, site).map(|()| true);
         }
         match instr {

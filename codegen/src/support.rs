@@ -62,12 +62,7 @@ fn tag_memory(text: &str) -> (String, String) {
     let mut out = String::with_capacity(text.len() + text.len() / 8);
     for line in text.lines() {
         out.push_str(line);
-        let code = line.trim_start();
-        let instruction = code.split_once(" = ").map_or(code, |(_, rhs)| rhs);
-        if instruction.starts_with("load ") || instruction.starts_with("store ") {
-            // The address is the last typed operand: `T* ADDRESS`, perhaps then `, align N`.
-            let address = line.rsplit_once("* ").map_or("", |(_, operand)| operand);
-            let address = address.split(',').next().unwrap_or("").trim();
+        if let Some(address) = access_address(line) {
             let tag = match address.strip_prefix('$').filter(|word| layout::is_state_word(word)) {
                 Some(word) => {
                     let next = TBAA_ROOT + 4 + 2 * words.len() as u32;
@@ -86,6 +81,18 @@ fn tag_memory(text: &str) -> (String, String) {
         nodes.push_str(&class(*tag, &format!("ovsm state word {word}")));
     }
     (out, nodes)
+}
+
+/// The address operand of a load or store instruction, or None for any other line.
+fn access_address(line: &str) -> Option<&str> {
+    let code = line.trim_start();
+    let instruction = code.split_once(" = ").map_or(code, |(_, rhs)| rhs);
+    if !(instruction.starts_with("load ") || instruction.starts_with("store ")) {
+        return None;
+    }
+    // The address is the last typed operand: `T* ADDRESS`, perhaps then `, align N`.
+    let address = line.rsplit_once("* ").map_or("", |(_, operand)| operand);
+    Some(address.split(',').next().unwrap_or("").trim())
 }
 
 /// Parses the library into `context`, for `machine`. The data layout must be in the text:
@@ -220,10 +227,8 @@ mod tests {
                 if !layout::is_state_word(&word) {
                     continue;
                 }
-                let instruction = code.trim_start().split_once(" = ").map_or(code.trim_start(), |(_, rhs)| rhs);
-                let address = code.rsplit_once("* ").map_or("", |(_, operand)| operand).split(',').next().unwrap_or("").trim();
-                let access = instruction.starts_with("load ") || instruction.starts_with("store ");
-                assert!(access && address == format!("${word}"), "${word} used other than as a load or store address: {line}");
+                let address = access_address(code);
+                assert!(address == Some(&format!("${word}")), "${word} used other than as a load or store address: {line}");
             }
         }
     }
@@ -233,9 +238,7 @@ mod tests {
         let library = text();
         let mut accesses = 0;
         for line in library.lines() {
-            let code = line.trim_start();
-            let instruction = code.split_once(" = ").map_or(code, |(_, rhs)| rhs);
-            if instruction.starts_with("load ") || instruction.starts_with("store ") {
+            if access_address(line).is_some() {
                 accesses += 1;
                 assert_eq!(line.matches("!tbaa").count(), 1, "{line}");
             }
