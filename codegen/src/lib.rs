@@ -5,11 +5,11 @@
 //! program as one function, `entrypoint`; then LLVM's pipeline optimises it, the BPF target
 //! writes an object, and [`link`] makes the `.so`.
 
+mod jumps;
 mod layout;
 pub mod link;
 mod lower;
 mod reach;
-mod runs;
 pub mod support;
 pub mod target;
 

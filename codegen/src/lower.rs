@@ -10,9 +10,13 @@
 //!
 //! Every IR operation is a call into the support library (codegen/support/*.ll), which LLVM
 //! inlines; a failing operation returns non-zero and the generated code branches to `fail`.
+//! Pushes, stores, arithmetic, comparisons and conditional jumps in straight-line code work on
+//! LLVM values instead of the value stack where they can (lower/deferred.rs).
 
+mod deferred;
+
+use crate::jumps::jump_target;
 use crate::reach::reachable;
-use crate::runs::{jump_target, push_runs};
 use inkwell::basic_block::BasicBlock;
 use inkwell::builder::Builder;
 use inkwell::context::Context;
@@ -143,6 +147,8 @@ pub struct Lowerer<'ctx, 'p> {
     /// Instructions of the top level left out: definitions of functions nothing reachable uses
     /// (see `unused_definitions`), as (function, pc).
     skipped: std::collections::HashSet<(u32, usize)>,
+    /// The top of the operand stack while it is kept in LLVM values (lower/deferred.rs).
+    deferred: Vec<deferred::Deferred<'ctx>>,
 }
 
 fn unsupported(what: &str, span: Span) -> Diagnostic {
@@ -190,6 +196,7 @@ impl<'ctx, 'p> Lowerer<'ctx, 'p> {
             next_return: 1,
             max_depth,
             skipped: Default::default(),
+            deferred: Vec::new(),
         }
     }
 
@@ -245,46 +252,27 @@ impl<'ctx, 'p> Lowerer<'ctx, 'p> {
         self.check(status)
     }
 
-    /// A push inside a run (runs.rs): its room was checked at the run's start.
-    fn reserved_push(&mut self, instr: &Instr, site: u64) -> Built<()> {
-        if let Instr::Global(g) = instr {
-            let name = self.string(self.program.global_name(*g).as_bytes());
-            let status = self.call_value("op_global_reserved", &[self.int(u64::from(g.0)).into(), name.into(), self.int(site).into()])?;
-            return self.check(status);
-        }
-        let value = |tag: u64, payload: IntValue<'ctx>| self.call("ovsm_push_reserved", &[self.int(tag).into(), payload.into()]);
-        let slot = |op: &str, n: u16| self.call(op, &[self.int(u64::from(n)).into()]);
-        match instr {
-            Instr::Nil => value(0, self.int(0)),
-            Instr::True => value(1, self.int(1)),
-            Instr::False => value(1, self.int(0)),
-            Instr::Int(k) => value(2, self.sint(*k)),
-            Instr::Local(n) => slot("op_local_reserved", *n),
-            Instr::LocalBoxed(n) => slot("op_local_boxed_reserved", *n),
-            Instr::Captured(n) => slot("op_captured_reserved", *n),
-            Instr::CapturedBoxed(n) => slot("op_captured_boxed_reserved", *n),
-            Instr::Dup => self.call("op_dup_reserved", &[]),
-            other => return Err(format!("{other:?} is not a push a run can hold")),
-        }
-        .map(|_| ())
-    }
-
     /// A string object constant `{ i64 len, [len x i8] }`, as an `i8*`.
     fn string(&mut self, bytes: &[u8]) -> PointerValue<'ctx> {
         if let Some(p) = self.strings.get(bytes) {
             return *p;
         }
+        let name = format!("ovsm.const.{}", self.strings.len());
+        let p = self.constant_object(&name, &crate::support::object_bytes(&[bytes.len() as u64], bytes));
+        self.strings.insert(bytes.to_vec(), p);
+        p
+    }
+
+    /// A private constant of `contents`, 8-aligned, as an `i8*`: a byte array, never a struct
+    /// (support.rs, `object_bytes`, says why).
+    fn constant_object(&mut self, name: &str, contents: &[u8]) -> PointerValue<'ctx> {
         let i8t = self.context.i8_type();
-        let ty = self.context.struct_type(&[self.i64t.into(), i8t.array_type(bytes.len() as u32).into()], false);
-        let global = self.module.add_global(ty, None, &format!("ovsm.const.{}", self.strings.len()));
+        let global = self.module.add_global(i8t.array_type(contents.len() as u32), None, name);
         global.set_linkage(Linkage::Private);
         global.set_constant(true);
         global.set_alignment(8);
-        let init = self.context.const_struct(&[self.int(bytes.len() as u64).into(), self.context.const_string(bytes, false).into()], false);
-        global.set_initializer(&init);
-        let p = global.as_pointer_value().const_cast(i8t.ptr_type(AddressSpace::default()));
-        self.strings.insert(bytes.to_vec(), p);
-        p
+        global.set_initializer(&self.context.const_string(contents, false));
+        global.as_pointer_value().const_cast(i8t.ptr_type(AddressSpace::default()))
     }
 
     fn string_int(&mut self, bytes: &[u8]) -> IntValue<'ctx> {
@@ -523,15 +511,15 @@ impl<'ctx, 'p> Lowerer<'ctx, 'p> {
         }
         let first = code.first().copied().ok_or("empty function")?;
         self.builder.build_unconditional_branch(first).map_err(|e| e.to_string())?;
-        let (run_starts, in_run) = push_runs(&f.code);
         let jumped_to: std::collections::HashSet<u32> = f.code.iter().filter_map(jump_target).collect();
         for (pc, instr) in f.code.iter().enumerate() {
             let (Some(here), Some(next)) = (code.get(pc), code.get(pc + 1)) else { continue };
             self.builder.position_at_end(*here);
+            if self.has_deferred() && jumped_to.contains(&(pc as u32)) {
+                return Err(format!("values deferred at the jump target f{id}.{pc}"));
+            }
             let span = f.spans.get(pc).copied().unwrap_or(f.span);
             let target = |t: &u32| code.get(*t as usize).copied().ok_or_else(|| format!("jump to {t} outside the function"));
-            // The length of the run of pushes (runs.rs) this instruction starts, 0 for none.
-            let run_length = run_starts.get(pc).copied().unwrap_or(0);
             // A `for` loop's step and the store of its variable, `IterNext; SetLocal d`, as one
             // operation that writes the item into the local (no push and pop), unless something
             // jumps to the SetLocal alone. Its block stays, unreachable, for LLVM to drop.
@@ -544,6 +532,7 @@ impl<'ctx, 'p> Lowerer<'ctx, 'p> {
                 _ => None,
             };
             if let Some((a, b, d, t, after)) = into {
+                self.flush()?;
                 let op = if matches!(instr, Instr::IterNext(..)) { "op_iter_next_into" } else { "op_range_next_into" };
                 let arg = |v: u16| self.int(u64::from(v)).into();
                 let r = self.call_value(op, &[arg(a), arg(b), arg(d)])?;
@@ -551,19 +540,27 @@ impl<'ctx, 'p> Lowerer<'ctx, 'p> {
                 self.builder.build_switch(r, self.fail, &cases).map_err(|e| e.to_string())?;
                 continue;
             }
-            let skipped = self.skipped.contains(&(id, pc));
-            if skipped && run_length == 0 {
+            // Left out, an instruction is a plain fall-through: deferred values stay deferred.
+            if self.skipped.contains(&(id, pc)) {
                 self.builder.build_unconditional_branch(*next).map_err(|e| e.to_string())?;
                 continue;
             }
             let site = self.sites.add(span);
-            // A run's room is checked at its first instruction, even one left out.
-            if run_length > 0 {
-                self.op("ovsm_reserve", &[run_length], site)?;
-            }
-            let unchecked = in_run.get(pc).copied().unwrap_or(false);
-            if skipped || self.instruction(instr, span, site, unchecked, *next, &target)? {
+            let falls = match self.deferred_instruction(instr, site, *next, &target)? {
+                Some(falls) => falls,
+                None => {
+                    self.flush()?;
+                    self.instruction(instr, span, site, *next, &target)?
+                }
+            };
+            if falls {
+                // Control reaches a jump target by more than one path: the stack is in memory there.
+                if jumped_to.contains(&(pc as u32 + 1)) {
+                    self.flush()?;
+                }
                 self.builder.build_unconditional_branch(*next).map_err(|e| e.to_string())?;
+            } else if self.has_deferred() {
+                return Err(format!("values deferred past f{id}.{pc}, which does not fall through"));
             }
         }
         // Falling off the end cannot happen (lowering ends every function with Return), but the
@@ -575,67 +572,59 @@ impl<'ctx, 'p> Lowerer<'ctx, 'p> {
         Ok(())
     }
 
-    /// Emits one instruction at `site` (after the check of a run it starts, if any); returns
-    /// whether control falls through to the next.
+    /// Emits one instruction at `site` on the value stack in memory (lower/deferred.rs lowers
+    /// the others, and flushes before this); returns whether control falls through to the next.
     fn instruction(
         &mut self,
         instr: &Instr,
         span: Span,
         site: u64,
-        unchecked: bool,
         next: BasicBlock<'ctx>,
         target: &dyn Fn(&u32) -> Built<BasicBlock<'ctx>>,
     ) -> Built<bool> {
         let i = |v: u16| u64::from(v);
-        // In a run (runs.rs): its room was checked at the run's start.
-        if unchecked {
-            return self.reserved_push(instr, site).map(|()| true);
-        }
         match instr {
-            Instr::Nil => self.push(0, self.int(0), site)?,
-            Instr::True => self.push(1, self.int(1), site)?,
-            Instr::False => self.push(1, self.int(0), site)?,
-            Instr::Int(k) => self.push(2, self.sint(*k), site)?,
+            // Lowered on deferred values, always (lower/deferred.rs).
+            Instr::Nil
+            | Instr::True
+            | Instr::False
+            | Instr::Int(_)
+            | Instr::Local(_)
+            | Instr::SetLocal(_)
+            | Instr::LocalBoxed(_)
+            | Instr::SetLocalBoxed(_)
+            | Instr::Captured(_)
+            | Instr::CapturedBoxed(_)
+            | Instr::SetCapturedBoxed(_)
+            | Instr::Global(_)
+            | Instr::SetGlobal(_)
+            | Instr::DefineGlobal(_)
+            | Instr::Dup
+            | Instr::JumpIfFalse(_)
+            | Instr::JumpIfNotNil(_)
+            | Instr::JumpIfNotLtImm(..)
+            | Instr::Add
+            | Instr::Sub
+            | Instr::Mul
+            | Instr::AddImm(_)
+            | Instr::SubImm(_)
+            | Instr::Lt
+            | Instr::Le
+            | Instr::Gt
+            | Instr::Ge
+            | Instr::NumEq => return Err(format!("{instr:?} reached the memory lowering")),
+            // An array or map constant (deferred.rs defers the others).
             Instr::Const(c) => {
                 let constant = self.program.constants.get(*c as usize).cloned().ok_or("constant out of range")?;
                 self.constant(&constant, site)?;
             }
-            Instr::Local(n) => self.op("op_local", &[i(*n)], site)?,
-            Instr::SetLocal(n) => {
-                self.call("op_set_local", &[self.int(i(*n)).into()])?;
-            }
             Instr::BoxLocal(n) => self.op("op_box_local", &[i(*n)], site)?,
-            Instr::LocalBoxed(n) => self.op("op_local_boxed", &[i(*n)], site)?,
-            Instr::SetLocalBoxed(n) => {
-                self.call("op_set_local_boxed", &[self.int(i(*n)).into()])?;
-            }
-            Instr::Captured(n) => self.op("op_captured", &[i(*n)], site)?,
-            Instr::CapturedBoxed(n) => self.op("op_captured_boxed", &[i(*n)], site)?,
-            Instr::SetCapturedBoxed(n) => {
-                self.call("op_set_captured_boxed", &[self.int(i(*n)).into()])?;
-            }
-            Instr::Global(g) | Instr::SetGlobal(g) => {
-                let name = self.string(self.program.global_name(*g).as_bytes());
-                let op = if matches!(instr, Instr::Global(_)) { "op_global" } else { "op_set_global" };
-                let status = self.call_value(op, &[self.int(u64::from(g.0)).into(), name.into(), self.int(site).into()])?;
-                self.check(status)?;
-            }
-            Instr::DefineGlobal(g) => {
-                self.call("op_define_global", &[self.int(u64::from(g.0)).into()])?;
-            }
+            // With nothing deferred.
             Instr::Pop => {
                 self.call("op_pop", &[])?;
             }
-            Instr::Dup => self.op("op_dup", &[], site)?,
             Instr::Jump(t) => {
                 self.builder.build_unconditional_branch(target(t)?).map_err(|e| e.to_string())?;
-                return Ok(false);
-            }
-            Instr::JumpIfFalse(t) | Instr::JumpIfNotNil(t) => {
-                let test = if matches!(instr, Instr::JumpIfFalse(_)) { "op_pop_truthy" } else { "op_pop_is_nil" };
-                let v = self.call_value(test, &[])?;
-                let zero = self.builder.build_int_compare(IntPredicate::EQ, v, self.int(0), "").map_err(|e| e.to_string())?;
-                self.builder.build_conditional_branch(zero, target(t)?, next).map_err(|e| e.to_string())?;
                 return Ok(false);
             }
             Instr::JumpIfFalseKeep(t) | Instr::JumpIfTrueKeep(t) => {
@@ -704,26 +693,6 @@ impl<'ctx, 'p> Lowerer<'ctx, 'p> {
                 return Ok(false);
             }
             Instr::MakeArray(n) => self.op("op_make_array", &[u64::from(*n)], site)?,
-            Instr::Add => self.op("op_add2", &[0], site)?,
-            Instr::Sub => self.op("op_add2", &[1], site)?,
-            Instr::Mul => self.op("op_arith", &[2], site)?,
-            Instr::AddImm(k) | Instr::SubImm(k) => {
-                self.push(2, self.sint(*k), site)?;
-                self.op("op_add2", &[u64::from(matches!(instr, Instr::SubImm(_)))], site)?;
-            }
-            Instr::Lt => self.op("op_compare2", &[0], site)?,
-            Instr::Le => self.op("op_compare2", &[1], site)?,
-            Instr::Gt => self.op("op_compare2", &[2], site)?,
-            Instr::Ge => self.op("op_compare2", &[3], site)?,
-            Instr::NumEq => self.op("op_compare2", &[5], site)?,
-            Instr::JumpIfNotLtImm(k, t) => {
-                self.push(2, self.sint(*k), site)?;
-                self.op("op_compare2", &[0], site)?;
-                let v = self.call_value("op_pop_truthy", &[])?;
-                let zero = self.builder.build_int_compare(IntPredicate::EQ, v, self.int(0), "").map_err(|e| e.to_string())?;
-                self.builder.build_conditional_branch(zero, target(t)?, next).map_err(|e| e.to_string())?;
-                return Ok(false);
-            }
             Instr::CallBuiltin(b, n) => {
                 let name = ovsm_stdlib::get(*b).map_or("?", |b| b.name);
                 self.builtin(name, u64::from(*n), span, site)?;
@@ -874,12 +843,12 @@ impl<'ctx, 'p> Lowerer<'ctx, 'p> {
     /// The support operation a builtin compiles to, its argument count and site given as values:
     /// constants at a direct call, the shared block's phis for a builtin called as a value (its
     /// arity is checked before either). False when the back end has none.
-    fn builtin_op(&self, name: &str, n: IntValue<'ctx>, site: IntValue<'ctx>) -> Built<bool> {
+    fn builtin_op(&mut self, name: &str, n: IntValue<'ctx>, site: IntValue<'ctx>) -> Built<bool> {
         let k = |v: u64| self.int(v);
         let emitted = match name {
-            "+" => self.op_dynamic("op_variadic_arith", &[k(0), n, site]),
-            "-" => self.op_dynamic("op_variadic_arith", &[k(1), n, site]),
-            "*" => self.op_dynamic("op_variadic_arith", &[k(2), n, site]),
+            "+" => self.dynamic_arith(0, n, site),
+            "-" => self.dynamic_arith(1, n, site),
+            "*" => self.dynamic_arith(2, n, site),
             "/" => self.op_dynamic("op_variadic_arith", &[k(3), n, site]),
             "%" => self.op_dynamic("op_arith", &[k(4), site]),
             "<" => self.op_dynamic("op_compare", &[k(0), n, site]),
@@ -954,16 +923,9 @@ impl<'ctx, 'p> Lowerer<'ctx, 'p> {
         if let Some(d) = self.descriptors.get(&id) {
             return *d;
         }
-        let i8t = self.context.i8_type();
-        let ty = self.context.struct_type(&[self.i64t.into(), self.i64t.into(), i8t.array_type(name.len() as u32).into()], false);
-        let global = self.module.add_global(ty, None, &format!("ovsm.builtin.{id}"));
-        global.set_linkage(Linkage::Private);
-        global.set_constant(true);
-        global.set_alignment(8);
-        let fields =
-            [self.int(u64::from(id)).into(), self.int(name.len() as u64).into(), self.context.const_string(name.as_bytes(), false).into()];
-        global.set_initializer(&self.context.const_struct(&fields, false));
-        let d = global.as_pointer_value().const_to_int(self.i64t);
+        let contents = crate::support::object_bytes(&[u64::from(id), name.len() as u64], name.as_bytes());
+        let global = self.constant_object(&format!("ovsm.builtin.{id}"), &contents);
+        let d = global.const_to_int(self.i64t);
         self.descriptors.insert(id, d);
         d
     }

@@ -133,6 +133,19 @@ fn expand_layout(text: &str) -> String {
     out
 }
 
+/// A constant object's bytes: `words` as little-endian i64s, then `bytes`. Every constant the
+/// compiler emits (string objects, builtin descriptors) is a flat byte array built by this, never
+/// a struct: LLVM 14's BPF back end folds a load from a constant *struct or array of aggregates*
+/// at a constant offset (`BPFDAGToDAGISel::PreprocessLoad`) and, doing so, replaces the load's
+/// chain with the loaded value, which disconnects the stores before it. They vanish: `(+ (length
+/// "ab") 5)` at `-O1` lost the push of "ab" and returned 5. A byte array (a `ConstantDataArray`)
+/// is not folded there, while LLVM's own constant folding reads it as well as a struct.
+pub fn object_bytes(words: &[u64], bytes: &[u8]) -> Vec<u8> {
+    let mut out: Vec<u8> = words.iter().flat_map(|w| w.to_le_bytes()).collect();
+    out.extend_from_slice(bytes);
+    out
+}
+
 /// Interned string-object constants.
 #[derive(Default)]
 pub struct StringTable {
@@ -140,11 +153,11 @@ pub struct StringTable {
 }
 
 impl StringTable {
-    /// The `i8*` constant expression for a string object holding `bytes`.
+    /// The `i8*` constant expression for a string object holding `bytes` (`object_bytes`).
     pub fn reference(&mut self, bytes: &[u8]) -> String {
         let next = self.names.len();
         let index = *self.names.entry(bytes.to_vec()).or_insert(next);
-        format!("bitcast ({{ i64, [{n} x i8] }}* @.ovsm.str.{index} to i8*)", n = bytes.len())
+        format!("getelementptr ([{n} x i8], [{n} x i8]* @.ovsm.str.{index}, i64 0, i64 0)", n = bytes.len() + 8)
     }
 
     pub fn definitions(&self) -> String {
@@ -152,10 +165,11 @@ impl StringTable {
         let mut ordered: Vec<(&Vec<u8>, &usize)> = self.names.iter().collect();
         ordered.sort_by_key(|(_, i)| **i);
         for (bytes, index) in ordered {
+            let object = object_bytes(&[bytes.len() as u64], bytes);
             out.push_str(&format!(
-                "@.ovsm.str.{index} = private unnamed_addr constant {{ i64, [{n} x i8] }} {{ i64 {n}, [{n} x i8] c\"{text}\" }}, align 8\n",
-                n = bytes.len(),
-                text = llvm_escape(bytes)
+                "@.ovsm.str.{index} = private unnamed_addr constant [{n} x i8] c\"{text}\", align 8\n",
+                n = object.len(),
+                text = llvm_escape(&object)
             ));
         }
         out

@@ -18,10 +18,15 @@ pub enum OptLevel {
 }
 
 impl OptLevel {
+    /// The code generator's level. `-O0` leaves the IR as generated but still generates code
+    /// at `Less`: LLVM's unoptimised register allocator gives every value that lives across
+    /// blocks a stack slot of its own, and in a program that is one function, `entrypoint`,
+    /// those slots add up past the 512-byte frame at which the BPF back end ends the process
+    /// (the vault example did at stop 14). `Less` allocates registers properly and shares
+    /// slots.
     fn llvm(self) -> OptimizationLevel {
         match self {
-            OptLevel::O0 => OptimizationLevel::None,
-            OptLevel::O1 => OptimizationLevel::Less,
+            OptLevel::O0 | OptLevel::O1 => OptimizationLevel::Less,
             OptLevel::O2 | OptLevel::Os | OptLevel::Oz => OptimizationLevel::Default,
             OptLevel::O3 => OptimizationLevel::Aggressive,
         }

@@ -120,8 +120,8 @@ full:
 }
 
 ; Room for n more values on the stack: the check the last of n pushes would make, made once
-; for a run of pushes that cannot allocate (lower.rs), which then push with the `_reserved`
-; operations below, unchecked. Returns 0, or 1 after raising the out-of-memory error.
+; when lowering stores n deferred values (lower/deferred.rs), which it then pushes with
+; `ovsm_push_reserved`, unchecked. Returns 0, or 1 after raising the out-of-memory error.
 define i64 @ovsm_reserve(i64 %n, i64 %site) alwaysinline {
 entry:
   %sp = load i64, i64* $SP
@@ -147,13 +147,6 @@ define void @ovsm_push_reserved(i64 %tag, i64 %payload) alwaysinline {
   store i64 %payload, i64* %v
   %nsp = add i64 %sp, 16
   store i64 %nsp, i64* $SP
-  ret void
-}
-
-define void @ovsm_push_value_reserved(%V* %v) alwaysinline {
-  %t = call i64 @ovsm_tag(%V* %v)
-  %p = call i64 @ovsm_payload(%V* %v)
-  call void @ovsm_push_reserved(i64 %t, i64 %p)
   ret void
 }
 
@@ -225,24 +218,6 @@ define %V* @ovsm_local_addr(i64 %i) alwaysinline {
   ret %V* %p
 }
 
-define i64 @op_local(i64 %i, i64 %site) alwaysinline {
-  %v = call %V* @ovsm_local_addr(i64 %i)
-  %r = call i64 @ovsm_push_value(%V* %v, i64 %site)
-  ret i64 %r
-}
-
-define void @op_local_reserved(i64 %i) alwaysinline {
-  %v = call %V* @ovsm_local_addr(i64 %i)
-  call void @ovsm_push_value_reserved(%V* %v)
-  ret void
-}
-
-define void @op_set_local(i64 %i) alwaysinline {
-  %v = call %V* @ovsm_local_addr(i64 %i)
-  call void @ovsm_pop_into(%V* %v)
-  ret void
-}
-
 ; The box a boxed local (or capture) holds.
 define %V* @ovsm_unbox(%V* %v) alwaysinline {
   %p = call i64 @ovsm_payload(%V* %v)
@@ -267,27 +242,6 @@ oom:
   ret i64 %r
 }
 
-define i64 @op_local_boxed(i64 %i, i64 %site) {
-  %v = call %V* @ovsm_local_addr(i64 %i)
-  %b = call %V* @ovsm_unbox(%V* %v)
-  %r = call i64 @ovsm_push_value(%V* %b, i64 %site)
-  ret i64 %r
-}
-
-define void @op_local_boxed_reserved(i64 %i) {
-  %v = call %V* @ovsm_local_addr(i64 %i)
-  %b = call %V* @ovsm_unbox(%V* %v)
-  call void @ovsm_push_value_reserved(%V* %b)
-  ret void
-}
-
-define void @op_set_local_boxed(i64 %i) {
-  %v = call %V* @ovsm_local_addr(i64 %i)
-  %b = call %V* @ovsm_unbox(%V* %v)
-  call void @ovsm_pop_into(%V* %b)
-  ret void
-}
-
 ; Capture i of the running closure: the record's second word is the closure object.
 define %V* @ovsm_capture_addr(i64 %i) alwaysinline {
   %fp = load i64, i64* $FP
@@ -299,39 +253,6 @@ define %V* @ovsm_capture_addr(i64 %i) alwaysinline {
   %a = add i64 %a0, %off
   %p = inttoptr i64 %a to %V*
   ret %V* %p
-}
-
-define i64 @op_captured(i64 %i, i64 %site) {
-  %v = call %V* @ovsm_capture_addr(i64 %i)
-  %r = call i64 @ovsm_push_value(%V* %v, i64 %site)
-  ret i64 %r
-}
-
-define void @op_captured_reserved(i64 %i) {
-  %v = call %V* @ovsm_capture_addr(i64 %i)
-  call void @ovsm_push_value_reserved(%V* %v)
-  ret void
-}
-
-define void @op_captured_boxed_reserved(i64 %i) {
-  %v = call %V* @ovsm_capture_addr(i64 %i)
-  %b = call %V* @ovsm_unbox(%V* %v)
-  call void @ovsm_push_value_reserved(%V* %b)
-  ret void
-}
-
-define i64 @op_captured_boxed(i64 %i, i64 %site) {
-  %v = call %V* @ovsm_capture_addr(i64 %i)
-  %b = call %V* @ovsm_unbox(%V* %v)
-  %r = call i64 @ovsm_push_value(%V* %b, i64 %site)
-  ret i64 %r
-}
-
-define void @op_set_captured_boxed(i64 %i) {
-  %v = call %V* @ovsm_capture_addr(i64 %i)
-  %b = call %V* @ovsm_unbox(%V* %v)
-  call void @ovsm_pop_into(%V* %b)
-  ret void
 }
 
 define %V* @ovsm_global_addr(i64 %g) alwaysinline {
@@ -353,40 +274,26 @@ undefined:
   ret i64 %e
 }
 
-define i64 @op_global_reserved(i64 %g, i8* %name, i64 %site) {
+; Whether global g can be read (1) or assigned (0): 0 when it is defined, else 1 after raising
+; the interpreter's error. Deferred reads and writes (lower/deferred.rs) check with it, then
+; use the slot directly.
+define i64 @ovsm_global_check(i64 %g, i8* %name, i64 %read, i64 %site) {
 entry:
   %v = call %V* @ovsm_global_addr(i64 %g)
   %t = call i64 @ovsm_tag(%V* %v)
   %unset = icmp eq i64 %t, 15
   br i1 %unset, label %undefined, label %ok
 ok:
-  call void @ovsm_push_value_reserved(%V* %v)
   ret i64 0
 undefined:
+  %reading = icmp ne i64 %read, 0
+  br i1 %reading, label %get, label %set
+get:
   %e = call i64 @ovsm_undefined(i8* %name, i64 %site)
   ret i64 %e
-}
-
-define i64 @op_set_global(i64 %g, i8* %name, i64 %site) {
-entry:
-  %v = call %V* @ovsm_global_addr(i64 %g)
-  %t = call i64 @ovsm_tag(%V* %v)
-  %unset = icmp eq i64 %t, 15
-  br i1 %unset, label %undefined, label %ok
-ok:
-  call void @ovsm_pop_into(%V* %v)
-  call void @ovsm_mark_dirty(i64 %g)
-  ret i64 0
-undefined:
-  %e = call i64 @ovsm_set_undefined(i8* %name, i64 %site)
-  ret i64 %e
-}
-
-define void @op_define_global(i64 %g) alwaysinline {
-  %v = call %V* @ovsm_global_addr(i64 %g)
-  call void @ovsm_pop_into(%V* %v)
-  call void @ovsm_mark_dirty(i64 %g)
-  ret void
+set:
+  %e2 = call i64 @ovsm_set_undefined(i8* %name, i64 %site)
+  ret i64 %e2
 }
 
 ; Marks global g written: an autonomous invocation persists the globals its code wrote in the
@@ -402,18 +309,6 @@ define void @ovsm_mark_dirty(i64 %g) alwaysinline {
 define void @op_pop() alwaysinline {
   call void @ovsm_drop(i64 1)
   ret void
-}
-
-define void @op_dup_reserved() {
-  %v = call %V* @ovsm_top(i64 0)
-  call void @ovsm_push_value_reserved(%V* %v)
-  ret void
-}
-
-define i64 @op_dup(i64 %site) {
-  %v = call %V* @ovsm_top(i64 0)
-  %r = call i64 @ovsm_push_value(%V* %v, i64 %site)
-  ret i64 %r
 }
 
 define i64 @ovsm_truthy(%V* %v) alwaysinline {
@@ -433,27 +328,10 @@ no:
   ret i64 0
 }
 
-; Pops the top; 1 when it is true (anything but false and nil).
-define i64 @op_pop_truthy() alwaysinline {
-  %v = call %V* @ovsm_top(i64 0)
-  %b = call i64 @ovsm_truthy(%V* %v)
-  call void @ovsm_drop(i64 1)
-  ret i64 %b
-}
-
 define i64 @op_top_truthy() alwaysinline {
   %v = call %V* @ovsm_top(i64 0)
   %b = call i64 @ovsm_truthy(%V* %v)
   ret i64 %b
-}
-
-define i64 @op_pop_is_nil() alwaysinline {
-  %v = call %V* @ovsm_top(i64 0)
-  %t = call i64 @ovsm_tag(%V* %v)
-  call void @ovsm_drop(i64 1)
-  %nil = icmp eq i64 %t, 0
-  %r = zext i1 %nil to i64
-  ret i64 %r
 }
 
 ; ---- closures and calls ---------------------------------------------------------------------

@@ -57,6 +57,22 @@ pub enum Constant {
     Nil,
 }
 
+impl Constant {
+    /// Whether the two are the same constant, which `==` does not say for floats: `0.0 == -0.0`
+    /// holds and `NaN == NaN` does not. Floats are the same when their bits are, so the pool
+    /// never serves a `-0.0` for a `0.0`.
+    pub fn identical(&self, other: &Constant) -> bool {
+        match (self, other) {
+            (Constant::Float(a), Constant::Float(b)) => a.to_bits() == b.to_bits(),
+            (Constant::Array(a), Constant::Array(b)) => a.len() == b.len() && a.iter().zip(b).all(|(x, y)| x.identical(y)),
+            (Constant::Map(a), Constant::Map(b)) => {
+                a.len() == b.len() && a.iter().zip(b).all(|((k, v), (l, w))| k.identical(l) && v.identical(w))
+            }
+            _ => self == other,
+        }
+    }
+}
+
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct Params {
     pub required: u16,

@@ -130,7 +130,7 @@ impl Lowering {
     }
 
     fn constant(&mut self, constant: Constant) -> u32 {
-        if let Some(i) = self.program.constants.iter().position(|c| *c == constant && !matches!(c, Constant::Float(f) if f.is_nan())) {
+        if let Some(i) = self.program.constants.iter().position(|c| c.identical(&constant)) {
             return u32::try_from(i).unwrap_or(u32::MAX);
         }
         self.program.constants.push(constant);

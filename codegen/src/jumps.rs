@@ -1,0 +1,65 @@
+//! Where IR instructions jump: the blocks more than one path reaches, where lowering keeps no
+//! values deferred (lower/deferred.rs) and which left-out definitions may not span.
+
+use ovsm_ir::Instr;
+
+/// Where `instr` may jump, besides the next instruction. Exhaustive, so that a new instruction
+/// must say whether it jumps before deferred values (or lower.rs's left-out definitions) can
+/// be trusted with it.
+pub fn jump_target(instr: &Instr) -> Option<u32> {
+    match instr {
+        Instr::Jump(t)
+        | Instr::JumpIfFalse(t)
+        | Instr::JumpIfNotNil(t)
+        | Instr::JumpIfFalseKeep(t)
+        | Instr::JumpIfTrueKeep(t)
+        | Instr::TryBegin(t)
+        | Instr::IterNext(_, _, t)
+        | Instr::RangeNext(_, _, t)
+        | Instr::JumpIfNotLtImm(_, t) => Some(*t),
+        Instr::Nil
+        | Instr::True
+        | Instr::False
+        | Instr::Int(_)
+        | Instr::Const(_)
+        | Instr::Local(_)
+        | Instr::SetLocal(_)
+        | Instr::BoxLocal(_)
+        | Instr::LocalBoxed(_)
+        | Instr::SetLocalBoxed(_)
+        | Instr::Captured(_)
+        | Instr::CapturedBoxed(_)
+        | Instr::SetCapturedBoxed(_)
+        | Instr::Global(_)
+        | Instr::SetGlobal(_)
+        | Instr::DefineGlobal(_)
+        | Instr::UpdateLocal(..)
+        | Instr::UpdateLocalBoxed(..)
+        | Instr::UpdateCapturedBoxed(..)
+        | Instr::UpdateGlobal(..)
+        | Instr::Pop
+        | Instr::Dup
+        | Instr::Closure(_)
+        | Instr::Call(_)
+        | Instr::TailCall(_)
+        | Instr::CallGlobal(..)
+        | Instr::TailCallGlobal(..)
+        | Instr::CallBuiltin(..)
+        | Instr::BuiltinRef(_)
+        | Instr::Return
+        | Instr::MakeArray(_)
+        | Instr::MakeMap(_)
+        | Instr::TryEnd
+        | Instr::IterStart
+        | Instr::Add
+        | Instr::Sub
+        | Instr::Mul
+        | Instr::Lt
+        | Instr::Le
+        | Instr::Gt
+        | Instr::Ge
+        | Instr::NumEq
+        | Instr::AddImm(_)
+        | Instr::SubImm(_) => None,
+    }
+}
