@@ -149,6 +149,9 @@ pub struct Lowerer<'ctx, 'p> {
     skipped: std::collections::HashSet<(u32, usize)>,
     /// The top of the operand stack while it is kept in LLVM values (lower/deferred.rs).
     deferred: Vec<deferred::Deferred<'ctx>>,
+    /// The builtins among `+ - *` that the program takes as values, by id: a call of two
+    /// arguments checks for them (lower/deferred.rs, `call_arith_value`).
+    arith_values: Vec<u16>,
 }
 
 fn unsupported(what: &str, span: Span) -> Diagnostic {
@@ -197,6 +200,7 @@ impl<'ctx, 'p> Lowerer<'ctx, 'p> {
             max_depth,
             skipped: Default::default(),
             deferred: Vec::new(),
+            arith_values: arith_values(program),
         }
     }
 
@@ -252,7 +256,7 @@ impl<'ctx, 'p> Lowerer<'ctx, 'p> {
         self.check(status)
     }
 
-    /// A string object constant `{ i64 len, [len x i8] }`, as an `i8*`.
+    /// A string object constant (its length as an i64, then its bytes), as an `i8*`.
     fn string(&mut self, bytes: &[u8]) -> PointerValue<'ctx> {
         if let Some(p) = self.strings.get(bytes) {
             return *p;
@@ -670,6 +674,9 @@ impl<'ctx, 'p> Lowerer<'ctx, 'p> {
                     }
                     _ => self.call_value("op_call", &[self.int(u64::from(*n)).into(), self.int(ret).into(), self.int(site).into()])?,
                 };
+                if matches!(instr, Instr::Call(2)) {
+                    self.call_arith_value(fid, next, site)?;
+                }
                 self.jump_to_function(fid, self.int(u64::from(*n)), ret, matches!(instr, Instr::Call(_)), site)?;
                 return Ok(false);
             }
@@ -797,11 +804,14 @@ impl<'ctx, 'p> Lowerer<'ctx, 'p> {
             let block = self.context.append_basic_block(self.entry, &format!("builtin.{}", b.name));
             cases.push((self.int(index as u64), block));
             self.builder.position_at_end(block);
-            let name = self.string(b.name.as_bytes());
-            let max = b.arity.max.map_or(-1, i64::from);
-            let args = [name.into(), self.int(u64::from(b.arity.min)).into(), self.sint(max).into(), argc.into(), site.into()];
-            let status = self.call_value("ovsm_builtin_arity", &args)?;
-            self.check(status)?;
+            // (`+` and `*` take any number of arguments.)
+            if b.arity.min > 0 || b.arity.max.is_some() {
+                let name = self.string(b.name.as_bytes());
+                let max = b.arity.max.map_or(-1, i64::from);
+                let args = [name.into(), self.int(u64::from(b.arity.min)).into(), self.sint(max).into(), argc.into(), site.into()];
+                let status = self.call_value("ovsm_builtin_arity", &args)?;
+                self.check(status)?;
+            }
             if !self.builtin_op(b.name, argc, site)? {
                 return Err(format!("no run-time form for the builtin `{}`", b.name));
             }
@@ -915,9 +925,9 @@ impl<'ctx, 'p> Lowerer<'ctx, 'p> {
         emitted.map(|()| true)
     }
 
-    /// `{ i64 id, i64 len, [len x i8] name }`: what a builtin value points at (the name is a
-    /// string object inline, not a pointer: a pointer in a constant would need a writable
-    /// `.data.rel.ro` relocation).
+    /// What a builtin value points at: its id, then its name as a string object inline (a
+    /// pointer in a constant would need a writable `.data.rel.ro` relocation), flat bytes like
+    /// every constant.
     fn builtin_descriptor(&mut self, id: u16, name: &str) -> IntValue<'ctx> {
         // One per builtin, so that `(= + +)` holds as it does in the interpreter.
         if let Some(d) = self.descriptors.get(&id) {
@@ -1010,6 +1020,22 @@ impl<'ctx, 'p> Lowerer<'ctx, 'p> {
             }
         }
     }
+}
+
+/// The ids of `+`, `-` and `*` if the program takes them as values (`BuiltinRef`).
+fn arith_values(program: &Program) -> Vec<u16> {
+    let mut ids: Vec<u16> = program
+        .functions
+        .iter()
+        .flat_map(|f| &f.code)
+        .filter_map(|instr| match instr {
+            Instr::BuiltinRef(b) if ovsm_stdlib::get(*b).is_some_and(|b| matches!(b.name, "+" | "-" | "*")) => Some(b.0),
+            _ => None,
+        })
+        .collect();
+    ids.sort_unstable();
+    ids.dedup();
+    ids
 }
 
 /// The top level's definitions of functions that nothing reachable uses (the prelude's `map`,

@@ -308,6 +308,34 @@ impl<'ctx> Lowerer<'ctx, '_> {
         Ok(r)
     }
 
+    /// After `op_call` at a call of two arguments: when the callee is one of the builtins `+ - *`
+    /// the program holds as values (`fid` is then -2 - its id), its inline paths run here and
+    /// continue at the call's continuation `next`, instead of going through the shared builtin
+    /// block and back by the return switch (`(reduce + xs 0)` calls it once per element).
+    pub(super) fn call_arith_value(&mut self, fid: IntValue<'ctx>, next: BasicBlock<'ctx>, site: u64) -> Built<()> {
+        for id in self.arith_values.clone() {
+            let kind = match ovsm_stdlib::get(ovsm_stdlib::BuiltinId(id)).map(|b| b.name) {
+                Some("+") => Arith::Add,
+                Some("-") => Arith::Sub,
+                Some("*") => Arith::Mul,
+                _ => continue,
+            };
+            let this = self.block("call.arith");
+            let other = self.block("call.other");
+            let is = self.builder.build_int_compare(IntPredicate::EQ, fid, self.sint(-2 - i64::from(id)), "").map_err(err)?;
+            self.builder.build_conditional_branch(is, this, other).map_err(err)?;
+            self.builder.position_at_end(this);
+            // The stack holds the callee, then the two arguments.
+            let [a, b] = self.operands(site)?;
+            self.call("ovsm_drop", &[self.int(1).into()])?;
+            let r = self.arith(kind, a, b, self.int(site))?;
+            self.store_operand(r, self.int(site))?;
+            self.builder.build_unconditional_branch(next).map_err(err)?;
+            self.builder.position_at_end(other);
+        }
+        Ok(())
+    }
+
     /// A builtin `+`, `-` or `*` called as a value (`(reduce + xs 0)`), with its argument count
     /// `n` known only at run time: two arguments, the common case, take `arith`'s inline paths;
     /// any other count the variadic operation.
