@@ -84,7 +84,6 @@ impl<'ctx> Lowerer<'ctx, '_> {
         next: BasicBlock<'ctx>,
         target: &dyn Fn(&u32) -> Built<BasicBlock<'ctx>>,
     ) -> Built<Option<bool>> {
-        let slot = |n: &u16| self.int(u64::from(*n)).into();
         match instr {
             Instr::Nil => self.defer_constant(NIL, self.int(0), site)?,
             Instr::True => self.defer_constant(BOOL, self.int(1), site)?,
@@ -106,40 +105,16 @@ impl<'ctx> Lowerer<'ctx, '_> {
                 };
                 self.defer_constant(tag, payload, site)?;
             }
-            Instr::Local(n) => {
-                let at = self.call_pointer("ovsm_local_addr", &[slot(n)])?;
-                self.defer_load(at, site)?;
-            }
-            Instr::LocalBoxed(n) => {
-                let at = self.call_pointer("ovsm_local_addr", &[slot(n)])?;
-                let at = self.call_pointer("ovsm_unbox", &[at.into()])?;
-                self.defer_load(at, site)?;
-            }
-            Instr::Captured(n) => {
-                let at = self.call_pointer("ovsm_capture_addr", &[slot(n)])?;
-                self.defer_load(at, site)?;
-            }
-            Instr::CapturedBoxed(n) => {
-                let at = self.call_pointer("ovsm_capture_addr", &[slot(n)])?;
-                let at = self.call_pointer("ovsm_unbox", &[at.into()])?;
+            Instr::Local(n) | Instr::LocalBoxed(n) | Instr::Captured(n) | Instr::CapturedBoxed(n) => {
+                let at = self.variable(instr, *n)?;
                 self.defer_load(at, site)?;
             }
             Instr::Global(g) => {
                 let at = self.checked_global(*g, true, site)?;
                 self.defer_load(at, site)?;
             }
-            Instr::SetLocal(n) => {
-                let at = self.call_pointer("ovsm_local_addr", &[slot(n)])?;
-                self.pop_into(at, site)?;
-            }
-            Instr::SetLocalBoxed(n) => {
-                let at = self.call_pointer("ovsm_local_addr", &[slot(n)])?;
-                let at = self.call_pointer("ovsm_unbox", &[at.into()])?;
-                self.pop_into(at, site)?;
-            }
-            Instr::SetCapturedBoxed(n) => {
-                let at = self.call_pointer("ovsm_capture_addr", &[slot(n)])?;
-                let at = self.call_pointer("ovsm_unbox", &[at.into()])?;
+            Instr::SetLocal(n) | Instr::SetLocalBoxed(n) | Instr::SetCapturedBoxed(n) => {
+                let at = self.variable(instr, *n)?;
                 self.pop_into(at, site)?;
             }
             Instr::SetGlobal(g) | Instr::DefineGlobal(g) => {
@@ -261,6 +236,24 @@ impl<'ctx> Lowerer<'ctx, '_> {
         let [v] = self.operands(site)?;
         self.call("ovsm_set", &[at.into(), v.tag.into(), v.payload.into()])?;
         Ok(())
+    }
+
+    /// The slot of local or capture `n` that `instr` reads or writes: the value in its box for
+    /// the boxed ones.
+    fn variable(&self, instr: &Instr, n: u16) -> Built<PointerValue<'ctx>> {
+        let (address, boxed) = match instr {
+            Instr::Local(_) | Instr::SetLocal(_) => ("ovsm_local_addr", false),
+            Instr::LocalBoxed(_) | Instr::SetLocalBoxed(_) => ("ovsm_local_addr", true),
+            Instr::Captured(_) => ("ovsm_capture_addr", false),
+            Instr::CapturedBoxed(_) | Instr::SetCapturedBoxed(_) => ("ovsm_capture_addr", true),
+            other => return Err(format!("{other:?} names no local or capture")),
+        };
+        let at = self.call_pointer(address, &[self.int(u64::from(n)).into()])?;
+        if boxed {
+            self.call_pointer("ovsm_unbox", &[at.into()])
+        } else {
+            Ok(at)
+        }
     }
 
     /// Global g's slot, after the check that it is defined (raising the interpreter's error
