@@ -83,15 +83,20 @@ aloop:
   br i1 %amore, label %aitem0, label %adone
 aitem0:
   %av = call %V* @ovsm_array_item(i64 %x, i64 %ai)
-  %as = call i64 @ovsm_wire_size(%V* %av, i64 %d1)
-  %aneg = icmp slt i64 %as, 0
+  ; an int or a float, the usual item, sized here rather than by a call (wire_scalar)
+  %aword = call i1 @wire_scalar(%V* %av, i64 %d1)
+  br i1 %aword, label %aitem, label %arec
+arec:
+  %as0 = call i64 @ovsm_wire_size(%V* %av, i64 %d1)
+  %aneg = icmp slt i64 %as0, 0
   br i1 %aneg, label %afail, label %aitem
 aitem:
+  %as = phi i64 [ 9, %aitem0 ], [ %as0, %arec ]
   %asum1 = add i64 %asum, %as
   %ai1 = add i64 %ai, 1
   br label %aloop
 afail:
-  ret i64 %as
+  ret i64 %as0
 adone:
   ret i64 %asum
 map:
@@ -154,6 +159,17 @@ box:
   ret i64 %bout
 bad:
   ret i64 -1
+}
+
+; Whether *v is an int or a float at a depth the wire allows: nine bytes (tag, u64), which the
+; loops over an array's items (the windows of floats that programs keep in their state) encode
+; and decode inline instead of calling the general functions for each.
+define i1 @wire_scalar(%V* %v, i64 %depth) alwaysinline {
+  %t = call i64 @ovsm_tag(%V* %v)
+  %word = call i1 @ovsm_is_number_tag(i64 %t)
+  %shallow = icmp ule i64 %depth, $WIRE_DEPTH
+  %r = and i1 %word, %shallow
+  ret i1 %r
 }
 
 define %V* @ovsm_closure_capture(i64 %closure, i64 %k) alwaysinline {
@@ -271,13 +287,25 @@ define i8* @ovsm_wire_items(i64 %obj, i64 %n, i8* %at) {
 entry:
   br label %loop
 loop:
-  %i = phi i64 [ 0, %entry ], [ %i1, %item ]
-  %p = phi i8* [ %at, %entry ], [ %p1, %item ]
+  %i = phi i64 [ 0, %entry ], [ %i1, %next ]
+  %p = phi i8* [ %at, %entry ], [ %p1, %next ]
   %more = icmp ult i64 %i, %n
   br i1 %more, label %item, label %done
 item:
   %v = call %V* @ovsm_array_item(i64 %obj, i64 %i)
-  %p1 = call i8* @ovsm_wire_write(%V* %v, i8* %p)
+  %t = call i64 @ovsm_tag(%V* %v)
+  %word = call i1 @ovsm_is_number_tag(i64 %t)
+  br i1 %word, label %scalar, label %general
+scalar:
+  %x = call i64 @ovsm_payload(%V* %v)
+  %pt = call i8* @wire_u8(i8* %p, i64 %t)
+  %ps = call i8* @wire_u64(i8* %pt, i64 %x)
+  br label %next
+general:
+  %pg = call i8* @ovsm_wire_write(%V* %v, i8* %p)
+  br label %next
+next:
+  %p1 = phi i8* [ %ps, %scalar ], [ %pg, %general ]
   %i1 = add i64 %i, 1
   br label %loop
 done:
@@ -516,14 +544,38 @@ define i64 @ovsm_wire_read_items(i8** %cur, i8* %end, i64 %obj, i64 %n, i64 %dep
 entry:
   br label %loop
 loop:
-  %i = phi i64 [ 0, %entry ], [ %i1, %next ]
+  %i = phi i64 [ 0, %entry ], [ %i1, %next ], [ %i1, %scalar ]
   %more = icmp ult i64 %i, %n
   br i1 %more, label %item, label %done
 item:
   %v = call %V* @ovsm_array_item(i64 %obj, i64 %i)
+  %i1 = add i64 %i, 1
+  ; an int or a float (tag 2 or 3, then a u64) read here; anything else, or too few bytes
+  ; left, by the general function, which also reports what is malformed
+  %p = load i8*, i8** %cur
+  %pi = ptrtoint i8* %p to i64
+  %ei = ptrtoint i8* %end to i64
+  %left = sub i64 %ei, %pi
+  %room = icmp uge i64 %left, 9
+  %shallow = icmp ule i64 %depth, $WIRE_DEPTH
+  %peek = and i1 %room, %shallow
+  br i1 %peek, label %tagged, label %general
+tagged:
+  %tb = load i8, i8* %p
+  %t = zext i8 %tb to i64
+  %word = call i1 @ovsm_is_number_tag(i64 %t)
+  br i1 %word, label %scalar, label %general
+scalar:
+  %xp = getelementptr i8, i8* %p, i64 1
+  %xw = bitcast i8* %xp to i64*
+  %x = load i64, i64* %xw, align 1
+  call void @ovsm_set(%V* %v, i64 %t, i64 %x)
+  %after = getelementptr i8, i8* %p, i64 9
+  store i8* %after, i8** %cur
+  br label %loop
+general:
   %r = call i64 @ovsm_wire_read(i8** %cur, i8* %end, %V* %v, i64 %depth)
   %bad = icmp ne i64 %r, 0
-  %i1 = add i64 %i, 1
   br i1 %bad, label %fail, label %next
 next:
   br label %loop
