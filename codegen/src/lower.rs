@@ -152,6 +152,9 @@ pub struct Lowerer<'ctx, 'p> {
     /// The builtins among `+ - *` that the program takes as values, by id: a call of two
     /// arguments checks for them (lower/deferred.rs, `call_arith_value`).
     arith_values: Vec<u16>,
+    /// Set by an instruction that does not fall through but hands the next one deferred
+    /// values, through phis at its block (lower/deferred.rs, `call_two`).
+    carried: bool,
 }
 
 fn unsupported(what: &str, span: Span) -> Diagnostic {
@@ -201,6 +204,7 @@ impl<'ctx, 'p> Lowerer<'ctx, 'p> {
             skipped: Default::default(),
             deferred: Vec::new(),
             arith_values: arith_values(program),
+            carried: false,
         }
     }
 
@@ -550,20 +554,22 @@ impl<'ctx, 'p> Lowerer<'ctx, 'p> {
                 continue;
             }
             let site = self.sites.add(span);
-            let falls = match self.deferred_instruction(instr, site, *next, &target)? {
+            let joins = jumped_to.contains(&(pc as u32 + 1));
+            let falls = match self.deferred_instruction(instr, site, *next, joins, &target)? {
                 Some(falls) => falls,
                 None => {
                     self.flush()?;
                     self.instruction(instr, span, site, *next, &target)?
                 }
             };
+            let carried = std::mem::take(&mut self.carried);
             if falls {
                 // Control reaches a jump target by more than one path: the stack is in memory there.
-                if jumped_to.contains(&(pc as u32 + 1)) {
+                if joins {
                     self.flush()?;
                 }
                 self.builder.build_unconditional_branch(*next).map_err(|e| e.to_string())?;
-            } else if self.has_deferred() {
+            } else if self.has_deferred() && !carried {
                 return Err(format!("values deferred past f{id}.{pc}, which does not fall through"));
             }
         }

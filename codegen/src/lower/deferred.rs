@@ -6,12 +6,13 @@
 //! `add`. Instead, lowering keeps pushed values as LLVM values (`Deferred`) for as long as the
 //! instructions that follow can take their operands that way: pushes of constants, locals,
 //! captures and globals; stores to them; `Pop` and `Dup`; the two-operand arithmetic and
-//! comparisons, whose common cases (two ints, two floats) run inline on the values; and the
-//! conditional jumps. Any other instruction first *flushes* the deferred values to the value
-//! stack, with one check of its room for all of them, so it, and every block that more than one
-//! path reaches (a jump target, a call's return), finds the stack exactly as a push-by-push
-//! lowering leaves it. An instruction that needs more operands than are deferred *pulls* the
-//! rest off the value stack.
+//! comparisons, whose common cases (two ints, two floats) run inline on the values; the
+//! conditional jumps; and, in a program that holds `+ - *` as values, a call of one of them
+//! with two arguments (`call_two`, `dynamic_arith`). Any other instruction first *flushes* the
+//! deferred values to the value stack, with one check of its room for all of them, so it, and
+//! every block that more than one path reaches (a jump target, a call's return), finds the
+//! stack exactly as a push-by-push lowering leaves it. An instruction that needs more operands
+//! than are deferred *pulls* the rest off the value stack.
 //!
 //! Why this is sound:
 //! - a deferred push reads its source (a local, a box, a global) when the instruction runs, as
@@ -53,6 +54,7 @@ const INT: u64 = 2;
 const FLOAT: u64 = 3;
 const STRING: u64 = 4;
 const KEYWORD: u64 = 5;
+const BUILTIN: u64 = 9;
 const PROGRAM: u64 = 12;
 
 /// The arithmetic `arith` lowers, with the kind numbers of support/arith.ll's `op_arith`.
@@ -76,15 +78,20 @@ enum Compare {
 impl<'ctx> Lowerer<'ctx, '_> {
     /// Lowers `instr` on deferred values when it can take them: `Some(whether control falls
     /// through)`. `None` when it needs the value stack in memory: the caller flushes, then
-    /// lowers it there.
+    /// lowers it there. `joins`: whether a jump also reaches the next instruction.
     pub(super) fn deferred_instruction(
         &mut self,
         instr: &Instr,
         site: u64,
         next: BasicBlock<'ctx>,
+        joins: bool,
         target: &dyn Fn(&u32) -> Built<BasicBlock<'ctx>>,
     ) -> Built<Option<bool>> {
         match instr {
+            Instr::Call(2) if !joins && !self.arith_values.is_empty() => {
+                self.call_two(next, site)?;
+                return Ok(Some(false));
+            }
             Instr::Nil => self.defer_constant(NIL, self.int(0), site)?,
             Instr::True => self.defer_constant(BOOL, self.int(1), site)?,
             Instr::False => self.defer_constant(BOOL, self.int(0), site)?,
@@ -299,6 +306,55 @@ impl<'ctx> Lowerer<'ctx, '_> {
         let r = self.load(top, a.site)?;
         self.call("ovsm_drop", &[self.int(1).into()])?;
         Ok(r)
+    }
+
+    /// A call of two arguments in a program that holds `+ - *` as values (`(reduce + xs 0)` calls
+    /// `(f acc x)` once per element). When the callee is one of them, the operation runs right
+    /// here on the deferred arguments; otherwise the callee and arguments are stored and called
+    /// as usual, returning to a block of the call's own that pulls the result. Either way the
+    /// result reaches the next instruction deferred, as a phi at its block, which nothing else
+    /// reaches (the caller checked that no jump does).
+    fn call_two(&mut self, next: BasicBlock<'ctx>, site: u64) -> Built<()> {
+        let [callee, a, b] = self.operands(site)?;
+        // What lies below the call is in memory on both paths.
+        self.flush()?;
+        let mut results = Vec::new();
+        for id in self.arith_values.clone() {
+            let Some(builtin) = ovsm_stdlib::get(ovsm_stdlib::BuiltinId(id)) else { continue };
+            let kind = match builtin.name {
+                "+" => Arith::Add,
+                "-" => Arith::Sub,
+                "*" => Arith::Mul,
+                _ => continue,
+            };
+            let descriptor = self.builtin_descriptor(id, builtin.name);
+            let is_builtin = self.builder.build_int_compare(IntPredicate::EQ, callee.tag, self.int(BUILTIN), "").map_err(err)?;
+            let this_one = self.builder.build_int_compare(IntPredicate::EQ, callee.payload, descriptor, "").map_err(err)?;
+            let is = self.builder.build_and(is_builtin, this_one, "").map_err(err)?;
+            let inline = self.block("call.inline");
+            let other = self.block("call.other");
+            self.builder.build_conditional_branch(is, inline, other).map_err(err)?;
+            self.builder.position_at_end(inline);
+            let r = self.arith(kind, a, b, self.int(site))?;
+            self.builder.build_unconditional_branch(next).map_err(err)?;
+            results.push((r.tag, r.payload, self.current()?));
+            self.builder.position_at_end(other);
+        }
+        self.deferred.extend([callee, a, b]);
+        self.flush()?;
+        let returned = self.block("call.returned");
+        let ret = self.new_return(returned);
+        let fid = self.call_value("op_call", &[self.int(2).into(), self.int(ret).into(), self.int(site).into()])?;
+        self.jump_to_function(fid, self.int(2), ret, true, site)?;
+        self.builder.position_at_end(returned);
+        let [r] = self.operands(site)?;
+        self.builder.build_unconditional_branch(next).map_err(err)?;
+        results.push((r.tag, r.payload, self.current()?));
+        self.builder.position_at_end(next);
+        let v = self.merge(&results, site)?;
+        self.deferred.push(v);
+        self.carried = true;
+        Ok(())
     }
 
     /// After `op_call` at a call of two arguments: when the callee is one of the builtins `+ - *`
