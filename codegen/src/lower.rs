@@ -150,7 +150,7 @@ pub struct Lowerer<'ctx, 'p> {
     /// The top of the operand stack while it is kept in LLVM values (lower/deferred.rs).
     deferred: Vec<deferred::Deferred<'ctx>>,
     /// The builtins among `+ - *` that the program takes as values, by id: a call of two
-    /// arguments checks for them (lower/deferred.rs, `call_arith_value`).
+    /// arguments checks for them (lower/deferred.rs, `call_two`).
     arith_values: Vec<u16>,
     /// Set by an instruction that does not fall through but hands the next one deferred
     /// values, through phis at its block (lower/deferred.rs, `call_two`).
@@ -680,9 +680,6 @@ impl<'ctx, 'p> Lowerer<'ctx, 'p> {
                     }
                     _ => self.call_value("op_call", &[self.int(u64::from(*n)).into(), self.int(ret).into(), self.int(site).into()])?,
                 };
-                if matches!(instr, Instr::Call(2)) {
-                    self.call_arith_value(fid, next, site)?;
-                }
                 self.jump_to_function(fid, self.int(u64::from(*n)), ret, matches!(instr, Instr::Call(_)), site)?;
                 return Ok(false);
             }

@@ -8,7 +8,7 @@
 //! captures and globals; stores to them; `Pop` and `Dup`; the two-operand arithmetic and
 //! comparisons, whose common cases (two ints, two floats) run inline on the values; the
 //! conditional jumps; and, in a program that holds `+ - *` as values, a call of one of them
-//! with two arguments (`call_two`, `dynamic_arith`). Any other instruction first *flushes* the
+//! with two arguments (`call_two`, and `dynamic_arith` in the shared builtin block). Any other instruction first *flushes* the
 //! deferred values to the value stack, with one check of its room for all of them, so it, and
 //! every block that more than one path reaches (a jump target, a call's return), finds the
 //! stack exactly as a push-by-push lowering leaves it. An instruction that needs more operands
@@ -88,8 +88,8 @@ impl<'ctx> Lowerer<'ctx, '_> {
         target: &dyn Fn(&u32) -> Built<BasicBlock<'ctx>>,
     ) -> Built<Option<bool>> {
         match instr {
-            Instr::Call(2) if !joins && !self.arith_values.is_empty() => {
-                self.call_two(next, site)?;
+            Instr::Call(2) if !self.arith_values.is_empty() => {
+                self.call_two(next, joins, site)?;
                 return Ok(Some(false));
             }
             Instr::Nil => self.defer_constant(NIL, self.int(0), site)?,
@@ -311,10 +311,10 @@ impl<'ctx> Lowerer<'ctx, '_> {
     /// A call of two arguments in a program that holds `+ - *` as values (`(reduce + xs 0)` calls
     /// `(f acc x)` once per element). When the callee is one of them, the operation runs right
     /// here on the deferred arguments; otherwise the callee and arguments are stored and called
-    /// as usual, returning to a block of the call's own that pulls the result. Either way the
-    /// result reaches the next instruction deferred, as a phi at its block, which nothing else
-    /// reaches (the caller checked that no jump does).
-    fn call_two(&mut self, next: BasicBlock<'ctx>, site: u64) -> Built<()> {
+    /// as usual. The result reaches the next instruction deferred, as a phi at its block, from
+    /// either path (the call returns to a block of its own that pulls it), unless a jump also
+    /// reaches that instruction (`joins`): then both paths leave it on the value stack.
+    fn call_two(&mut self, next: BasicBlock<'ctx>, joins: bool, site: u64) -> Built<()> {
         let [callee, a, b] = self.operands(site)?;
         // What lies below the call is in memory on both paths.
         self.flush()?;
@@ -336,16 +336,23 @@ impl<'ctx> Lowerer<'ctx, '_> {
             self.builder.build_conditional_branch(is, inline, other).map_err(err)?;
             self.builder.position_at_end(inline);
             let r = self.arith(kind, a, b, self.int(site))?;
+            if joins {
+                self.store_operand(r, self.int(site))?;
+            } else {
+                results.push((r.tag, r.payload, self.current()?));
+            }
             self.builder.build_unconditional_branch(next).map_err(err)?;
-            results.push((r.tag, r.payload, self.current()?));
             self.builder.position_at_end(other);
         }
         self.deferred.extend([callee, a, b]);
         self.flush()?;
-        let returned = self.block("call.returned");
+        let returned = if joins { next } else { self.block("call.returned") };
         let ret = self.new_return(returned);
         let fid = self.call_value("op_call", &[self.int(2).into(), self.int(ret).into(), self.int(site).into()])?;
         self.jump_to_function(fid, self.int(2), ret, true, site)?;
+        if joins {
+            return Ok(());
+        }
         self.builder.position_at_end(returned);
         let [r] = self.operands(site)?;
         self.builder.build_unconditional_branch(next).map_err(err)?;
@@ -354,34 +361,6 @@ impl<'ctx> Lowerer<'ctx, '_> {
         let v = self.merge(&results, site)?;
         self.deferred.push(v);
         self.carried = true;
-        Ok(())
-    }
-
-    /// After `op_call` at a call of two arguments: when the callee is one of the builtins `+ - *`
-    /// the program holds as values (`fid` is then -2 - its id), its inline paths run here and
-    /// continue at the call's continuation `next`, instead of going through the shared builtin
-    /// block and back by the return switch (`(reduce + xs 0)` calls it once per element).
-    pub(super) fn call_arith_value(&mut self, fid: IntValue<'ctx>, next: BasicBlock<'ctx>, site: u64) -> Built<()> {
-        for id in self.arith_values.clone() {
-            let kind = match ovsm_stdlib::get(ovsm_stdlib::BuiltinId(id)).map(|b| b.name) {
-                Some("+") => Arith::Add,
-                Some("-") => Arith::Sub,
-                Some("*") => Arith::Mul,
-                _ => continue,
-            };
-            let this = self.block("call.arith");
-            let other = self.block("call.other");
-            let is = self.builder.build_int_compare(IntPredicate::EQ, fid, self.sint(-2 - i64::from(id)), "").map_err(err)?;
-            self.builder.build_conditional_branch(is, this, other).map_err(err)?;
-            self.builder.position_at_end(this);
-            // The stack holds the callee, then the two arguments.
-            let [a, b] = self.operands(site)?;
-            self.call("ovsm_drop", &[self.int(1).into()])?;
-            let r = self.arith(kind, a, b, self.int(site))?;
-            self.store_operand(r, self.int(site))?;
-            self.builder.build_unconditional_branch(next).map_err(err)?;
-            self.builder.position_at_end(other);
-        }
         Ok(())
     }
 
