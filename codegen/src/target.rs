@@ -37,6 +37,17 @@ impl OptLevel {
 /// verifier rejects.
 pub fn machine(opt: OptLevel) -> Result<TargetMachine, String> {
     Target::initialize_bpf(&InitializationConfig::default());
+    // The support library's unaligned loads and stores are inline assembly (core.ll), which the
+    // object writer assembles with the BPF asm parser. inkwell's `initialize_bpf` leaves that one
+    // out; registering every target's parser (nothing else of theirs) is the way it offers.
+    Target::initialize_all(&InitializationConfig {
+        asm_parser: true,
+        asm_printer: false,
+        base: false,
+        disassembler: false,
+        info: false,
+        machine_code: false,
+    });
     let triple = TargetTriple::create("bpfel");
     let target = Target::from_triple(&triple).map_err(|e| format!("LLVM has no BPF target: {e}"))?;
     target

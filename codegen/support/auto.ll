@@ -188,16 +188,13 @@ define i8* @wire_u8(i8* %at, i64 %v) alwaysinline {
 }
 
 define i8* @wire_u32(i8* %at, i64 %v) alwaysinline {
-  %p = bitcast i8* %at to i32*
-  %w = trunc i64 %v to i32
-  store i32 %w, i32* %p, align 1
+  call void @ovsm_store_u32(i8* %at, i64 %v)
   %n = getelementptr i8, i8* %at, i64 4
   ret i8* %n
 }
 
 define i8* @wire_u64(i8* %at, i64 %v) alwaysinline {
-  %p = bitcast i8* %at to i64*
-  store i64 %v, i64* %p, align 1
+  call void @ovsm_store_u64(i8* %at, i64 %v)
   %n = getelementptr i8, i8* %at, i64 8
   ret i8* %n
 }
@@ -376,9 +373,7 @@ entry:
   %short = icmp eq i8* %p, null
   br i1 %short, label %bad, label %ok
 ok:
-  %w = bitcast i8* %p to i32*
-  %v = load i32, i32* %w, align 1
-  %x = zext i32 %v to i64
+  %x = call i64 @ovsm_load_u32(i8* %p)
   ret i64 %x
 bad:
   ret i64 -1
@@ -444,8 +439,7 @@ word:
   %wnone = icmp eq i8* %wp, null
   br i1 %wnone, label %bad, label %wordok
 wordok:
-  %ww = bitcast i8* %wp to i64*
-  %wx = load i64, i64* %ww, align 1
+  %wx = call i64 @ovsm_load_u64(i8* %wp)
   call void @ovsm_set(%V* %out, i64 %t, i64 %wx)
   ret i64 0
 bytes:
@@ -567,8 +561,7 @@ tagged:
   br i1 %word, label %scalar, label %general
 scalar:
   %xp = getelementptr i8, i8* %p, i64 1
-  %xw = bitcast i8* %xp to i64*
-  %x = load i64, i64* %xw, align 1
+  %x = call i64 @ovsm_load_u64(i8* %xp)
   call void @ovsm_set(%V* %v, i64 %t, i64 %x)
   %after = getelementptr i8, i8* %p, i64 9
   store i8* %after, i8** %cur
@@ -687,16 +680,13 @@ header:
   ; the top level re-runs in silence before what an autonomous invocation asked for
   store i64 %mode64, i64* $MUTE
   %tp0 = getelementptr i8, i8* %d, i64 1
-  %tp = bitcast i8* %tp0 to i64*
-  %target = load i64, i64* %tp, align 1
+  %target = call i64 @ovsm_load_u64(i8* %tp0)
   store i64 %target, i64* $TARGET
   %sp0 = getelementptr i8, i8* %d, i64 9
-  %sp = bitcast i8* %sp0 to i64*
-  %slot = load i64, i64* %sp, align 1
+  %slot = call i64 @ovsm_load_u64(i8* %sp0)
   store i64 %slot, i64* $SLOT
   %ep0 = getelementptr i8, i8* %d, i64 17
-  %ep = bitcast i8* %ep0 to i64*
-  %epoch = load i64, i64* %ep, align 1
+  %epoch = call i64 @ovsm_load_u64(i8* %ep0)
   store i64 %epoch, i64* $EPOCH
   %vals = getelementptr i8, i8* %d, i64 25
   store i8* %vals, i8** %cur
@@ -786,9 +776,8 @@ cleared:
   %none = or i1 %nostate, %null
   br i1 %none, label %ok, label %read
 read:
-  %sp = inttoptr i64 %state to i32*
-  %len32 = load i32, i32* %sp, align 1
-  %len = zext i32 %len32 to i64
+  %sp = inttoptr i64 %state to i8*
+  %len = call i64 @ovsm_load_u32(i8* %sp)
   %empty = icmp eq i64 %len, 0
   br i1 %empty, label %ok, label %decode
 decode:
@@ -1072,9 +1061,7 @@ value:
   %d = call i64 @ovsm_wire_decode(i8* $SYSBUF, i64 %rlen, %V* %top, i64 %site)
   ret i64 %d
 error:
-  %cw = bitcast i8* $SYSBUF to i32*
-  %code32 = load i32, i32* %cw, align 1
-  %code = zext i32 %code32 to i64
+  %code = call i64 @ovsm_load_u32(i8* $SYSBUF)
   %msg = getelementptr i8, i8* $SYSBUF, i64 4
   %mlen = sub i64 %rlen, 4
   call void @sb_reset()
@@ -1408,31 +1395,26 @@ read:
                                i64 5, label %ru8
                                i64 6, label %rf64 ]
 r64:
-  %p64 = bitcast i8* %p to i64*
-  %v64 = load i64, i64* %p64, align 1
+  %v64 = call i64 @ovsm_load_u64(i8* %p)
   br label %done
 ru64:
-  %pu64 = bitcast i8* %p to i64*
-  %vu64 = load i64, i64* %pu64, align 1
+  %vu64 = call i64 @ovsm_load_u64(i8* %p)
   %big = icmp slt i64 %vu64, 0
   br i1 %big, label %overflow, label %done
 ri32:
-  %p32 = bitcast i8* %p to i32*
-  %v32 = load i32, i32* %p32, align 1
+  %w32s = call i64 @ovsm_load_u32(i8* %p)
+  %v32 = trunc i64 %w32s to i32
   %vi32 = sext i32 %v32 to i64
   br label %done
 ru32:
-  %pu32 = bitcast i8* %p to i32*
-  %w32 = load i32, i32* %pu32, align 1
-  %vu32 = zext i32 %w32 to i64
+  %vu32 = call i64 @ovsm_load_u32(i8* %p)
   br label %done
 ru8:
   %w8 = load i8, i8* %p
   %vu8 = zext i8 %w8 to i64
   br label %done
 rf64:
-  %pf64 = bitcast i8* %p to i64*
-  %vf64 = load i64, i64* %pf64, align 1
+  %vf64 = call i64 @ovsm_load_u64(i8* %p)
   %sf = call i64 @ovsm_replace_top(i64 %n, i64 3, i64 %vf64, i64 %site)
   ret i64 %sf
 overflow:
@@ -1547,13 +1529,10 @@ w1:
   store i8 %b, i8* %p
   br label %done
 w4:
-  %p4 = bitcast i8* %p to i32*
-  %x4 = trunc i64 %xw to i32
-  store i32 %x4, i32* %p4, align 1
+  call void @ovsm_store_u32(i8* %p, i64 %xw)
   br label %done
 w8:
-  %p8 = bitcast i8* %p to i64*
-  store i64 %xw, i64* %p8, align 1
+  call void @ovsm_store_u64(i8* %p, i64 %xw)
   br label %done
 done:
   %s = call i64 @ovsm_replace_top(i64 4, i64 0, i64 0, i64 %site)

@@ -87,6 +87,35 @@ exit:
   ret void
 }
 
+; ---- unaligned words ------------------------------------------------------------------------
+
+; The wire format, instruction data and account fields hold u32s and u64s at any address. sBPF's
+; loads and stores take any address (the VM accesses memory with `read_unaligned` and
+; `write_unaligned`), but LLVM's BPF back end assumes natural alignment and splits an `align 1`
+; access into byte accesses: 22 instructions to load a u64, 15 to store one. These are the one
+; instruction each, as inline assembly. `sideeffect` keeps each in its place among the loads and
+; stores when machine instructions are scheduled (LLVM would otherwise be free to move the asm
+; past a store to the same bytes); `argmemonly` and `readonly` tell the optimiser what they touch.
+define i64 @ovsm_load_u64(i8* %p) alwaysinline {
+  %v = call i64 asm sideeffect "$0 = *(u64 *)($1 + 0)", "=r,r"(i8* %p) argmemonly readonly nounwind willreturn
+  ret i64 %v
+}
+
+define i64 @ovsm_load_u32(i8* %p) alwaysinline {
+  %v = call i64 asm sideeffect "$0 = *(u32 *)($1 + 0)", "=r,r"(i8* %p) argmemonly readonly nounwind willreturn
+  ret i64 %v
+}
+
+define void @ovsm_store_u64(i8* %p, i64 %v) alwaysinline {
+  call void asm sideeffect "*(u64 *)($0 + 0) = $1", "r,r"(i8* %p, i64 %v) argmemonly nounwind willreturn
+  ret void
+}
+
+define void @ovsm_store_u32(i8* %p, i64 %v) alwaysinline {
+  call void asm sideeffect "*(u32 *)($0 + 0) = $1", "r,r"(i8* %p, i64 %v) argmemonly nounwind willreturn
+  ret void
+}
+
 ; ---- the value stack ------------------------------------------------------------------------
 
 define %V* @ovsm_top(i64 %depth) alwaysinline {
