@@ -737,13 +737,7 @@ expbad:
   ret i64 1
 floats:
   %fb = call i64 @ovsm_as_float(i64 %bt, i64 %base0)
-  %fst = call i64 @ovsm_float_pow(i64 %fb, i64 %et, i64 %e0, i64* %out, i64 %site)
-  %fbad = icmp ne i64 %fst, 0
-  br i1 %fbad, label %ffail, label %fdone
-ffail:
-  ret i64 1
-fdone:
-  %fr = load i64, i64* %out
+  %fr = call i64 @ovsm_float_pow(i64 %fb, i64 %et, i64 %e0)
   %fs = call i64 @ovsm_replace_top(i64 2, i64 3, i64 %fr, i64 %site)
   ret i64 %fs
 int:
@@ -804,58 +798,56 @@ overflow:
   ret i64 1
 }
 
-; base ** exponent as f64 (the interpreter's `powf`, which is correctly rounded in practice),
-; where the back end can give the correctly rounded result: exponent 0, 1, -1, 2 or 0.5, and an
-; integral base to an integral exponent whose power is exact in f64 (10.0 to -8 is 1 / 10^8:
-; one rounding). Anything else stops with an error rather than a result that might differ
-; in its last bit: a general pow needs a correctly rounded exp and log.
-define i64 @ovsm_float_pow(i64 %b, i64 %et, i64 %e, i64* %out, i64 %site) {
+; base ** exponent as f64, by the rules of runtime/src/float_pow.rs (the interpreter's): exponent
+; 0, 1, -1, 2, or 0.5 for a base whose sign bit is clear, directly; an integral base to an
+; integral exponent whose power is exact in f64, exactly (10.0 to -8 is 1 / 10^8: one rounding);
+; anything else by sf_pow, fdlibm's algorithm. `et` is the exponent's tag, `e` its payload.
+define i64 @ovsm_float_pow(i64 %b, i64 %et, i64 %e) {
 entry:
   %eint = icmp eq i64 %et, 2
-  br i1 %eint, label %haven, label %efloat
+  br i1 %eint, label %intexp, label %efloat
+intexp:
+  br label %haven
 efloat:
   %ishalf = icmp eq i64 %e, 4602678819172646912
-  br i1 %ishalf, label %half, label %efloat1
+  %bpos = icmp sge i64 %b, 0
+  %halfroot = and i1 %ishalf, %bpos
+  br i1 %halfroot, label %half, label %efloat1
 half:
-  ; pow(x, 0.5) is sqrt(x) except at -0 and -inf
-  %hneg = icmp slt i64 %b, 0
-  br i1 %hneg, label %unsupported, label %halfok
-halfok:
   %sq = call i64 @sf_sqrt(i64 %b)
-  store i64 %sq, i64* %out
-  ret i64 0
+  ret i64 %sq
 efloat1:
   %et0 = call i64 @sf_round_int(i64 %e, i64 0)
   %integral = icmp eq i64 %et0, %e
   %eabs = and i64 %e, 9223372036854775807
   %esmall = icmp ult i64 %eabs, 4746794007248502784
   %eok = and i1 %integral, %esmall
-  br i1 %eok, label %fromfloat, label %unsupported
+  br i1 %eok, label %fromfloat, label %general
+general:
+  %pg = call i64 @sf_pow(i64 %b, i64 %e)
+  ret i64 %pg
 fromfloat:
   %nf = call i64 @sf_to_int(i64 %e)
   br label %haven
 haven:
-  %n = phi i64 [ %e, %entry ], [ %nf, %fromfloat ]
-  switch i64 %n, label %general [ i64 0, label %one
-                                  i64 1, label %same
-                                  i64 -1, label %recip
-                                  i64 2, label %square ]
+  ; the exponent as an integer n
+  %n = phi i64 [ %e, %intexp ], [ %nf, %fromfloat ]
+  switch i64 %n, label %exact [ i64 0, label %one
+                                i64 1, label %same
+                                i64 -1, label %recip
+                                i64 2, label %square ]
 one:
-  store i64 4607182418800017408, i64* %out
-  ret i64 0
+  ret i64 4607182418800017408
 same:
-  store i64 %b, i64* %out
-  ret i64 0
+  ret i64 %b
 recip:
   %rc = call i64 @sf_div(i64 4607182418800017408, i64 %b)
-  store i64 %rc, i64* %out
-  ret i64 0
+  ret i64 %rc
 square:
   %s2 = call i64 @sf_mul(i64 %b, i64 %b)
-  store i64 %s2, i64* %out
-  ret i64 0
-general:
-  ; an integral, nonzero base below 2^53 whose power stays below 2^53 is exact
+  ret i64 %s2
+exact:
+  ; an integral, nonzero base below 2^53 whose power stays within 2^53 is exact
   %bt0 = call i64 @sf_round_int(i64 %b, i64 0)
   %bint = icmp eq i64 %bt0, %b
   %babs = and i64 %b, 9223372036854775807
@@ -863,7 +855,7 @@ general:
   %bsmall = icmp ult i64 %babs, 4845873199050653696
   %g1 = and i1 %bint, %bnz
   %g2 = and i1 %g1, %bsmall
-  br i1 %g2, label %ipow, label %unsupported
+  br i1 %g2, label %ipow, label %pow
 ipow:
   %bi = call i64 @sf_to_int(i64 %b)
   %nneg = icmp slt i64 %n, 0
@@ -871,43 +863,48 @@ ipow:
   %m = select i1 %nneg, i64 %nn, i64 %n
   %bim = call i64 @ovsm_magnitude(i64 %bi)
   %unit = icmp eq i64 %bim, 1
+  ; the power may grow while it is at most 2^53 / |base| (tested before the multiplication,
+  ; which could otherwise wrap)
+  %limit = udiv i64 9007199254740992, %bim
   br i1 %unit, label %units, label %loop
 units:
   %modd = and i64 %m, 1
-  %isodd = icmp ne i64 %modd, 0
-  %bneg = icmp slt i64 %bi, 0
-  %flip = and i1 %isodd, %bneg
-  %u = select i1 %flip, i64 -1, i64 1
-  br label %exact
+  br label %signed
 loop:
-  %k = phi i64 [ 0, %ipow ], [ %k1, %step ]
-  %acc = phi i64 [ 1, %ipow ], [ %acc1, %step ]
+  %k = phi i64 [ 0, %ipow ], [ %k1, %mul ]
+  %acc = phi i64 [ 1, %ipow ], [ %acc1, %mul ]
   %more = icmp ult i64 %k, %m
-  br i1 %more, label %mul, label %exact0
-mul:
-  %acc1 = mul i64 %acc, %bi
-  %aabs = call i64 @ovsm_magnitude(i64 %acc1)
-  %fits = icmp ule i64 %aabs, 9007199254740992
-  %k1 = add i64 %k, 1
-  br i1 %fits, label %step, label %unsupported
+  br i1 %more, label %step, label %power
 step:
+  %fits = icmp ule i64 %acc, %limit
+  br i1 %fits, label %mul, label %pow
+mul:
+  %acc1 = mul i64 %acc, %bim
+  %k1 = add i64 %k, 1
   br label %loop
-exact0:
-  br label %exact
-exact:
-  %iv = phi i64 [ %u, %units ], [ %acc, %exact0 ]
-  %fv = call i64 @sf_from_int(i64 %iv)
+power:
+  %podd = and i64 %m, 1
+  br label %signed
+signed:
+  %mag = phi i64 [ 1, %units ], [ %acc, %power ]
+  %odd = phi i64 [ %modd, %units ], [ %podd, %power ]
+  %bneg = icmp slt i64 %bi, 0
+  %isodd = icmp ne i64 %odd, 0
+  %flip = and i1 %isodd, %bneg
+  %fm = call i64 @sf_from_int(i64 %mag)
+  %fneg = xor i64 %fm, -9223372036854775808
+  %fv = select i1 %flip, i64 %fneg, i64 %fm
   br i1 %nneg, label %invert, label %store
 invert:
   %inv = call i64 @sf_div(i64 4607182418800017408, i64 %fv)
-  store i64 %inv, i64* %out
-  ret i64 0
+  ret i64 %inv
 store:
-  store i64 %fv, i64* %out
-  ret i64 0
-unsupported:
-  %e1 = call i64 @ovsm_fail_literal(i64 211, i8* $STR"`pow`: this float power is not exact in f64 and needs a correctly rounded pow, which the sBPF back end does not have yet", i64 %site)
-  ret i64 1
+  ret i64 %fv
+pow:
+  ; n as f64: an integral float exponent is n exactly
+  %y = call i64 @sf_from_int(i64 %n)
+  %p = call i64 @sf_pow(i64 %b, i64 %y)
+  ret i64 %p
 }
 
 define i8* @ovsm_float_fn_name(i64 %kind) {

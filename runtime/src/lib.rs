@@ -10,6 +10,7 @@ pub mod builtins;
 pub mod chain;
 pub mod compiled;
 mod fault;
+pub mod float_pow;
 pub mod host;
 pub mod map;
 pub mod print;

@@ -47,7 +47,7 @@ pub static BUILTINS: &[Builtin] = &[
     entry("abs", Numbers, (1, 1), "(abs x)", "Absolute value, checked.", ("(abs -4)", "4"), 1),
     entry("min", Numbers, (1, VARIADIC), "(min x ...)", "Smallest argument.", ("(min 3 1 2)", "1"), 1),
     entry("max", Numbers, (1, VARIADIC), "(max x ...)", "Largest argument.", ("(max 3 1.5 2)", "3"), 1),
-    entry("pow", Numbers, (2, 2), "(pow base exp)", "Power: int to a non-negative int is a checked int, otherwise a float.", ("(pow 2 10)", "1024"), 4),
+    entry("pow", Numbers, (2, 2), "(pow base exp)", "Power: int to a non-negative int is a checked int, otherwise a float (exact for integral powers within 2^53, else fdlibm's algorithm: the same bits on every machine; docs/codegen.md, \"Floats\").", ("(pow 2 10)", "1024"), 4),
     entry("sqrt", Numbers, (1, 1), "(sqrt x)", "Square root, always a float.", ("(sqrt 16)", "4.0"), 4),
     entry("floor", Numbers, (1, 1), "(floor x)", "Largest integer not above x.", ("(floor -2.5)", "-3"), 1),
     entry("ceil", Numbers, (1, 1), "(ceil x)", "Smallest integer not below x.", ("(ceil 2.1)", "3"), 1),

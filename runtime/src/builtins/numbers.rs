@@ -1,6 +1,7 @@
 //! Arithmetic and comparison. The two-argument forms are also the interpreter's fast paths.
 
 use super::{arg, NativeFn};
+use crate::float_pow::{self, Exponent};
 use crate::value::{equal, int_float_cmp};
 use crate::{Fault, Value};
 use std::cmp::Ordering;
@@ -124,8 +125,11 @@ fn pow(base: &Value, exp: &Value) -> Result<Value, Fault> {
         }
         _ => {
             let b = float_of("pow", base)?;
-            let e = float_of("pow", exp)?;
-            Ok(Value::Float(b.powf(e)))
+            let e = match exp {
+                Value::Int(n) => Exponent::Int(*n),
+                other => Exponent::Float(float_of("pow", other)?),
+            };
+            Ok(Value::Float(float_pow::pow(b, e)))
         }
     }
 }
