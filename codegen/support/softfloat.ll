@@ -134,6 +134,19 @@ inf:
 ; round_pack for a significand not yet normalised (leading one at bit 62 or below).
 define i64 @sf_norm_round_pack(i64 %sign, i64 %exp, i64 %sig) {
 entry:
+  ; The usual case, a difference of magnitudes whose exponents differ: the leading one is at
+  ; bit 62 or 61, and the count of leading zeros needs no search.
+  %hi2 = lshr i64 %sig, 61
+  %near = icmp ne i64 %hi2, 0
+  br i1 %near, label %near1, label %count
+near1:
+  %b62 = icmp ugt i64 %hi2, 1
+  %sdn = select i1 %b62, i64 0, i64 1
+  %en = sub i64 %exp, %sdn
+  %mn = shl i64 %sig, %sdn
+  %rn = call i64 @sf_round_pack(i64 %sign, i64 %en, i64 %mn)
+  ret i64 %rn
+count:
   %lz = call i64 @sf_clz(i64 %sig)
   %sd = sub i64 %lz, 1
   %e = sub i64 %exp, %sd
