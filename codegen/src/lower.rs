@@ -14,6 +14,7 @@
 //! LLVM values instead of the value stack where they can (lower/deferred.rs).
 
 mod deferred;
+mod direct;
 
 use crate::jumps::jump_target;
 use crate::reach::reachable;
@@ -155,6 +156,10 @@ pub struct Lowerer<'ctx, 'p> {
     /// Set by an instruction that does not fall through but hands the next one deferred
     /// values, through phis at its block (lower/deferred.rs, `call_two`).
     carried: bool,
+    /// Guessed callees and return points (lower/direct.rs).
+    direct: direct::Direct<'ctx>,
+    /// The function being lowered.
+    current: u32,
 }
 
 fn unsupported(what: &str, span: Span) -> Diagnostic {
@@ -205,6 +210,8 @@ impl<'ctx, 'p> Lowerer<'ctx, 'p> {
             deferred: Vec::new(),
             arith_values: arith_values(program),
             carried: false,
+            direct: direct::Direct::new(program),
+            current: 0,
         }
     }
 
@@ -465,7 +472,7 @@ impl<'ctx, 'p> Lowerer<'ctx, 'p> {
         self.builder.position_at_end(handler_got);
         let argc = self.call_value("ovsm_push_args", &[self.int(0).into()])?;
         let fid = self.call_value("op_call", &[argc.into(), self.int(after).into(), self.int(0).into()])?;
-        self.jump_to_function(fid, argc, after, true, 0)?;
+        self.jump_to_function(fid, argc, after, true, 0, None)?;
 
         self.builder.position_at_end(finished);
         let status = self.call_value("ovsm_save_state", &[])?;
@@ -483,6 +490,7 @@ impl<'ctx, 'p> Lowerer<'ctx, 'p> {
         self.builder.build_unconditional_branch(self.fail).map_err(|e| e.to_string())?;
         self.builtin_block(internal)?;
 
+        self.return_hubs()?;
         let function_entries = self.function_entries.clone();
         let resume_targets = self.resume_targets.clone();
         self.switch_on(self.dispatch, "fid", &self.dispatch_in, &function_entries, internal)?;
@@ -509,6 +517,7 @@ impl<'ctx, 'p> Lowerer<'ctx, 'p> {
     }
 
     fn function(&mut self, id: u32, f: &Function, entry: BasicBlock<'ctx>, code: &[BasicBlock<'ctx>]) -> Built<()> {
+        self.current = id;
         self.builder.position_at_end(entry);
         let site = self.sites.add(f.span);
         let p = f.params;
@@ -666,6 +675,12 @@ impl<'ctx, 'p> Lowerer<'ctx, 'p> {
             }
             Instr::Call(n) | Instr::CallGlobal(_, n) => {
                 let ret = self.new_return(next);
+                let guessed = match instr {
+                    Instr::CallGlobal(g, _) => self.guessed_callee(g.0),
+                    _ => None,
+                };
+                let value_argc = matches!(instr, Instr::Call(_)).then_some(u16::from(*n));
+                self.note_return(ret, next, guessed.map(|(f, _)| f), value_argc);
                 let fid = match instr {
                     Instr::CallGlobal(g, _) => {
                         let name = self.string(self.program.global_name(*g).as_bytes());
@@ -680,10 +695,14 @@ impl<'ctx, 'p> Lowerer<'ctx, 'p> {
                     }
                     _ => self.call_value("op_call", &[self.int(u64::from(*n)).into(), self.int(ret).into(), self.int(site).into()])?,
                 };
-                self.jump_to_function(fid, self.int(u64::from(*n)), ret, matches!(instr, Instr::Call(_)), site)?;
+                self.jump_to_function(fid, self.int(u64::from(*n)), ret, matches!(instr, Instr::Call(_)), site, guessed)?;
                 return Ok(false);
             }
             Instr::TailCall(n) | Instr::TailCallGlobal(_, n) => {
+                let guessed = match instr {
+                    Instr::TailCallGlobal(g, _) => self.guessed_callee(g.0),
+                    _ => None,
+                };
                 let fid = match instr {
                     Instr::TailCallGlobal(g, _) => {
                         let name = self.string(self.program.global_name(*g).as_bytes());
@@ -692,14 +711,12 @@ impl<'ctx, 'p> Lowerer<'ctx, 'p> {
                     }
                     _ => self.call_value("op_tail_call", &[self.int(u64::from(*n)).into(), self.int(site).into()])?,
                 };
-                self.jump_to_function(fid, self.int(u64::from(*n)), 0, matches!(instr, Instr::TailCall(_)), site)?;
+                self.jump_to_function(fid, self.int(u64::from(*n)), 0, matches!(instr, Instr::TailCall(_)), site, guessed)?;
                 return Ok(false);
             }
             Instr::Return => {
                 let rid = self.call_value("op_ret", &[])?;
-                let here = self.builder.get_insert_block().ok_or("no block")?;
-                self.resume_in.push((rid, here));
-                self.builder.build_unconditional_branch(self.resume).map_err(|e| e.to_string())?;
+                self.return_from(self.current, rid)?;
                 return Ok(false);
             }
             Instr::MakeArray(n) => self.op("op_make_array", &[u64::from(*n)], site)?,
@@ -760,7 +777,15 @@ impl<'ctx, 'p> Lowerer<'ctx, 'p> {
 
     /// After a call instruction: `fid` is a function id to run, -1 after an error, or -2 - id for
     /// a builtin held as a value, which runs in the shared `builtin` block.
-    fn jump_to_function(&mut self, fid: IntValue<'ctx>, argc: IntValue<'ctx>, ret: u64, has_callee: bool, site: u64) -> Built<()> {
+    fn jump_to_function(
+        &mut self,
+        fid: IntValue<'ctx>,
+        argc: IntValue<'ctx>,
+        ret: u64,
+        has_callee: bool,
+        site: u64,
+        guessed: Option<(u32, BasicBlock<'ctx>)>,
+    ) -> Built<()> {
         let err = |e: inkwell::builder::BuilderError| e.to_string();
         let failed = self.builder.build_int_compare(IntPredicate::EQ, fid, self.sint(-1), "").map_err(err)?;
         self.branch_unless(failed)?;
@@ -774,9 +799,7 @@ impl<'ctx, 'p> Lowerer<'ctx, 'p> {
         self.builtin_from.push(to_builtin);
         self.builder.build_unconditional_branch(self.builtin).map_err(err)?;
         self.builder.position_at_end(to_function);
-        self.dispatch_in.push((fid, to_function));
-        self.builder.build_unconditional_branch(self.dispatch).map_err(err)?;
-        Ok(())
+        self.enter_function(fid, guessed)
     }
 
     /// The shared block that runs a builtin called as a value, with its argument count known

@@ -348,8 +348,9 @@ impl<'ctx> Lowerer<'ctx, '_> {
         self.flush()?;
         let returned = if joins { next } else { self.block("call.returned") };
         let ret = self.new_return(returned);
+        self.note_return(ret, returned, None, Some(2));
         let fid = self.call_value("op_call", &[self.int(2).into(), self.int(ret).into(), self.int(site).into()])?;
-        self.jump_to_function(fid, self.int(2), ret, true, site)?;
+        self.jump_to_function(fid, self.int(2), ret, true, site, None)?;
         if joins {
             return Ok(());
         }
