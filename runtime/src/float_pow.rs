@@ -13,7 +13,8 @@
 //!    has a magnitude of at most 2^53 is that power exactly, or its reciprocal rounded once
 //!    (`(pow 10.0 -8)` is `1 / 10^8`).
 //! 3. Anything else is fdlibm's `__ieee754_pow` ([`ieee754_pow`]), within one ulp of glibc's
-//!    `pow` on every pair the tests below try, with C99's special cases (`pow(1, y)` and `pow(-1, ±inf)` are 1).
+//!    `pow` on every pair the tests below try, with C99's special cases (`pow(1, y)` and
+//!    `pow(-1, ±inf)` are 1).
 
 /// The exponent of a float power: an integer exponent stays exact past 2^53.
 #[derive(Clone, Copy, Debug, PartialEq)]
