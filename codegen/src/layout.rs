@@ -30,6 +30,7 @@ const NGLOBALS: u64 = 136;
 const MUTE: u64 = 144; // non-zero while the top level re-runs before a handler: no output
 const PREFIX: u64 = 152; // the `[slot N program] ` string object `log` lines start with, or 0
 const TARGET: u64 = 160; // program index << 32 | clause index
+const ACCTCACHE: u64 = 168; // the last account found by address: its string object << 8 | its position
 const PROGID: u64 = 176; // values (16 bytes each): the program's address string,
 const CALLEE: u64 = 192; // the callback to call,
 const ARGS: u64 = 208; // and its arguments (an array)
@@ -89,6 +90,7 @@ pub fn expansion(word: &str) -> Option<String> {
         "MUTE" => word_ptr(MUTE),
         "PREFIX" => word_ptr(PREFIX),
         "TARGET" => word_ptr(TARGET),
+        "ACCTCACHE" => word_ptr(ACCTCACHE),
         "PROGID" => format!("inttoptr (i64 {} to %V*)", HEAP + PROGID),
         "CALLEE" => format!("inttoptr (i64 {} to %V*)", HEAP + CALLEE),
         "ARGS" => format!("inttoptr (i64 {} to %V*)", HEAP + ARGS),

@@ -1140,7 +1140,22 @@ define i64 @ovsm_account_index(%V* %addr) {
 entry:
   %t = call i64 @ovsm_tag(%V* $ACCTNAMES)
   %isarr = icmp eq i64 %t, 6
-  br i1 %isarr, label %search, label %none
+  br i1 %isarr, label %cache, label %none
+cache:
+  ; A program names an account through a global that holds its address, so the same string
+  ; object comes back at every `read-field` of it: the last one found is remembered, by object
+  ; (strings never change, nor does the heap reuse their memory within an invocation).
+  %want = call i64 @ovsm_payload(%V* %addr)
+  %at = call i64 @ovsm_tag(%V* %addr)
+  %isstr = icmp eq i64 %at, 4
+  %last = load i64, i64* $ACCTCACHE
+  %lastobj = lshr i64 %last, 8
+  %same = icmp eq i64 %lastobj, %want
+  %hit = and i1 %isstr, %same
+  br i1 %hit, label %cached, label %search
+cached:
+  %lastk = and i64 %last, 255
+  ret i64 %lastk
 search:
   %names = call i64 @ovsm_payload(%V* $ACCTNAMES)
   %n2 = call i64 @ovsm_len_of(i64 %names)
@@ -1153,12 +1168,21 @@ loop:
 item:
   %k2 = shl i64 %k, 1
   %name = call %V* @ovsm_array_item(i64 %names, i64 %k2)
-  %same = call i1 @ovsm_equal(%V* %name, %V* %addr)
+  %match = call i1 @ovsm_equal(%V* %name, %V* %addr)
   %k1 = add i64 %k, 1
-  br i1 %same, label %found, label %next
+  br i1 %match, label %found, label %next
 next:
   br label %loop
 found:
+  %fits = icmp ult i64 %k1, 256
+  %remember = and i1 %fits, %isstr
+  br i1 %remember, label %keep, label %done
+keep:
+  %obj = shl i64 %want, 8
+  %remembered = or i64 %obj, %k1
+  store i64 %remembered, i64* $ACCTCACHE
+  br label %done
+done:
   ret i64 %k1
 none:
   ret i64 0
