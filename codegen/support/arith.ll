@@ -828,9 +828,7 @@ overflow:
 define i64 @ovsm_float_pow(i64 %b, i64 %et, i64 %e) {
 entry:
   %eint = icmp eq i64 %et, 2
-  br i1 %eint, label %intexp, label %efloat
-intexp:
-  br label %haven
+  br i1 %eint, label %haven, label %efloat
 efloat:
   %ishalf = icmp eq i64 %e, 4602678819172646912
   %bpos = icmp sge i64 %b, 0
@@ -854,7 +852,7 @@ fromfloat:
   br label %haven
 haven:
   ; the exponent as an integer n
-  %n = phi i64 [ %e, %intexp ], [ %nf, %fromfloat ]
+  %n = phi i64 [ %e, %entry ], [ %nf, %fromfloat ]
   switch i64 %n, label %exact [ i64 0, label %one
                                 i64 1, label %same
                                 i64 -1, label %recip
@@ -889,15 +887,12 @@ ipow:
   ; the power may grow while it is at most 2^53 / |base| (tested before the multiplication,
   ; which could otherwise wrap)
   %limit = udiv i64 9007199254740992, %bim
-  br i1 %unit, label %units, label %loop
-units:
-  %modd = and i64 %m, 1
-  br label %signed
+  br i1 %unit, label %signed, label %loop
 loop:
   %k = phi i64 [ 0, %ipow ], [ %k1, %mul ]
   %acc = phi i64 [ 1, %ipow ], [ %acc1, %mul ]
   %more = icmp ult i64 %k, %m
-  br i1 %more, label %step, label %power
+  br i1 %more, label %step, label %signed
 step:
   %fits = icmp ule i64 %acc, %limit
   br i1 %fits, label %mul, label %pow
@@ -905,12 +900,10 @@ mul:
   %acc1 = mul i64 %acc, %bim
   %k1 = add i64 %k, 1
   br label %loop
-power:
-  %podd = and i64 %m, 1
-  br label %signed
 signed:
-  %mag = phi i64 [ 1, %units ], [ %acc, %power ]
-  %odd = phi i64 [ %modd, %units ], [ %podd, %power ]
+  ; |base|^m (1 for a base of magnitude 1), negated for a negative base to an odd power
+  %mag = phi i64 [ 1, %ipow ], [ %acc, %loop ]
+  %odd = and i64 %m, 1
   %bneg = icmp slt i64 %bi, 0
   %isodd = icmp ne i64 %odd, 0
   %flip = and i1 %isodd, %bneg

@@ -45,10 +45,6 @@ impl<'ctx> Direct<'ctx> {
     pub(super) fn new(program: &Program) -> Direct<'ctx> {
         Direct { guesses: guesses(program), ..Direct::default() }
     }
-
-    pub(super) fn guess(&self, global: u32) -> Option<u32> {
-        self.guesses.get(&global).copied()
-    }
 }
 
 /// Globals that the program defines exactly once, as `Closure N` then `DefineGlobal` (perhaps
@@ -85,7 +81,7 @@ impl<'ctx> Lowerer<'ctx, '_> {
 
     /// The function id a call of `global` is guessed to reach, when the program compiles it.
     pub(super) fn guessed_callee(&self, global: u32) -> Option<(u32, BasicBlock<'ctx>)> {
-        let f = self.direct.guess(global)?;
+        let f = *self.direct.guesses.get(&global)?;
         let entry = self.function_entries.iter().find(|(id, _)| *id == u64::from(f)).map(|(_, b)| *b)?;
         Some((f, entry))
     }
@@ -109,17 +105,11 @@ impl<'ctx> Lowerer<'ctx, '_> {
     /// Ends the current block, a return from function `f` with return id `rid`, at `f`'s hub.
     pub(super) fn return_from(&mut self, f: u32, rid: IntValue<'ctx>) -> Built<()> {
         let here = self.builder.get_insert_block().ok_or("no block")?;
-        let hub = match self.direct.hubs.get(&f) {
-            Some((hub, _)) => *hub,
-            None => {
-                let hub = self.context.append_basic_block(self.entry, &format!("f{f}.return"));
-                self.direct.hubs.insert(f, (hub, Vec::new()));
-                hub
-            }
-        };
-        if let Some((_, incoming)) = self.direct.hubs.get_mut(&f) {
-            incoming.push((rid, here));
-        }
+        let (context, entrypoint) = (self.context, self.entry);
+        let (hub, incoming) =
+            self.direct.hubs.entry(f).or_insert_with(|| (context.append_basic_block(entrypoint, &format!("f{f}.return")), Vec::new()));
+        incoming.push((rid, here));
+        let hub = *hub;
         self.builder.build_unconditional_branch(hub).map_err(|e| e.to_string())?;
         Ok(())
     }
