@@ -1215,8 +1215,186 @@ define %V* @ovsm_account_owner(i64 %k) alwaysinline {
   ret %V* %v
 }
 
-; `op: no account `ADDR` in the bank`
+; Why the string object %s is not a public key as Solana's address parser (`Address::from_str`,
+; five8's 32-byte decoding) reads it: 0 when it is one, 1 "the wrong size" (more than 44 bytes, a
+; number of 2^256 or more, or leading '1's that do not match the number's leading zero bytes),
+; 2 "invalid" (a byte outside base58's alphabet, which is checked first). Only an address that
+; names no account is asked, so a slow check costs nothing in a program that works.
+define i64 @ovsm_base58_check(i8* %s) noinline {
+entry:
+  %limbs = alloca [8 x i64]
+  %lp = bitcast [8 x i64]* %limbs to i8*
+  call void @sol_memset_(i8* %lp, i64 0, i64 64)
+  %lenp = bitcast i8* %s to i64*
+  %len = load i64, i64* %lenp
+  %bytes = getelementptr i8, i8* %s, i64 8
+  %long = icmp ugt i64 %len, 44
+  br i1 %long, label %wrong, label %chars
+chars:
+  %i = phi i64 [ 0, %entry ], [ %i1, %charok ]
+  %cmore = icmp ult i64 %i, %len
+  br i1 %cmore, label %char, label %digits
+char:
+  %cp = getelementptr i8, i8* %bytes, i64 %i
+  %c = load i8, i8* %cp
+  %d = call i64 @ovsm_base58_digit(i8 %c)
+  %i1 = add i64 %i, 1
+  %bad = icmp slt i64 %d, 0
+  br i1 %bad, label %invalid, label %charok
+charok:
+  br label %chars
+; The number the digits spell, in eight 32-bit limbs, least significant first: limbs * 58 + d.
+digits:
+  %k = phi i64 [ 0, %chars ], [ %k1, %carried ]
+  %dmore = icmp ult i64 %k, %len
+  br i1 %dmore, label %digit, label %zeros
+digit:
+  %dp = getelementptr i8, i8* %bytes, i64 %k
+  %dc = load i8, i8* %dp
+  %dv = call i64 @ovsm_base58_digit(i8 %dc)
+  br label %limb
+limb:
+  %j = phi i64 [ 0, %digit ], [ %j1, %limb ]
+  %carry = phi i64 [ %dv, %digit ], [ %carry1, %limb ]
+  %ljp = getelementptr [8 x i64], [8 x i64]* %limbs, i64 0, i64 %j
+  %lj = load i64, i64* %ljp
+  %times = mul i64 %lj, 58
+  %t = add i64 %times, %carry
+  %low = and i64 %t, 4294967295
+  store i64 %low, i64* %ljp
+  %carry1 = lshr i64 %t, 32
+  %j1 = add i64 %j, 1
+  %jmore = icmp ult i64 %j1, 8
+  br i1 %jmore, label %limb, label %limbsdone
+limbsdone:
+  %k1 = add i64 %k, 1
+  %over = icmp ne i64 %carry1, 0
+  br i1 %over, label %wrong, label %carried
+carried:
+  br label %digits
+; The leading zero bytes of the 32-byte big-endian number must be the string's leading '1's.
+zeros:
+  %z = phi i64 [ 0, %digits ], [ %z1, %zero ]
+  %zmore = icmp ult i64 %z, 32
+  br i1 %zmore, label %zbyte, label %ones
+zbyte:
+  %zl = lshr i64 %z, 2
+  %zli = sub i64 7, %zl
+  %zlp = getelementptr [8 x i64], [8 x i64]* %limbs, i64 0, i64 %zli
+  %zlv = load i64, i64* %zlp
+  %zin = and i64 %z, 3
+  %zin3 = sub i64 3, %zin
+  %zsh = shl i64 %zin3, 3
+  %zb0 = lshr i64 %zlv, %zsh
+  %zb = and i64 %zb0, 255
+  %z1 = add i64 %z, 1
+  %isz = icmp eq i64 %zb, 0
+  br i1 %isz, label %zero, label %ones
+zero:
+  br label %zeros
+ones:
+  %o = phi i64 [ 0, %zeros ], [ 0, %zbyte ], [ %o1, %one ]
+  %omore = icmp ult i64 %o, %len
+  br i1 %omore, label %obyte, label %compare
+obyte:
+  %op = getelementptr i8, i8* %bytes, i64 %o
+  %ob = load i8, i8* %op
+  %o1 = add i64 %o, 1
+  %isone = icmp eq i8 %ob, 49
+  br i1 %isone, label %one, label %compare
+one:
+  br label %ones
+compare:
+  %match = icmp eq i64 %o, %z
+  br i1 %match, label %valid, label %wrong
+valid:
+  ret i64 0
+wrong:
+  ret i64 1
+invalid:
+  ret i64 2
+}
+
+; A base58 digit's value (123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz), or -1.
+define i64 @ovsm_base58_digit(i8 %c) alwaysinline {
+entry:
+  %b = zext i8 %c to i64
+  %d0 = sub i64 %b, 49
+  %isdigit = icmp ult i64 %d0, 9
+  br i1 %isdigit, label %digit, label %upper
+digit:
+  ret i64 %d0
+upper:
+  ; A..Z without I and O: 9..32
+  %u = sub i64 %b, 65
+  %isupper = icmp ult i64 %u, 26
+  br i1 %isupper, label %up, label %lower
+up:
+  %isI = icmp eq i64 %u, 8
+  %isO = icmp eq i64 %u, 14
+  %io = or i1 %isI, %isO
+  br i1 %io, label %none, label %upval
+upval:
+  %pastI = icmp ugt i64 %u, 8
+  %pastO = icmp ugt i64 %u, 14
+  %s1 = zext i1 %pastI to i64
+  %s2 = zext i1 %pastO to i64
+  %u1 = sub i64 %u, %s1
+  %u2 = sub i64 %u1, %s2
+  %uv = add i64 %u2, 9
+  ret i64 %uv
+lower:
+  ; a..z without l: 33..57
+  %l = sub i64 %b, 97
+  %islower = icmp ult i64 %l, 26
+  br i1 %islower, label %low, label %none
+low:
+  %isl = icmp eq i64 %l, 11
+  br i1 %isl, label %none, label %lowval
+lowval:
+  %pastl = icmp ugt i64 %l, 11
+  %s3 = zext i1 %pastl to i64
+  %l1 = sub i64 %l, %s3
+  %lv = add i64 %l1, 33
+  ret i64 %lv
+none:
+  ret i64 -1
+}
+
+; 0 when the string *addr is a base58 address; otherwise 1, after raising the interpreter's
+; `op: `ADDR` is not a valid base58 address: WHY` (WHY in Solana's parser's words).
+define i64 @ovsm_check_address(i8* %op, %V* %addr, i64 %site) noinline {
+entry:
+  %obj = call i64 @ovsm_payload(%V* %addr)
+  %s = inttoptr i64 %obj to i8*
+  %why = call i64 @ovsm_base58_check(i8* %s)
+  %valid = icmp eq i64 %why, 0
+  br i1 %valid, label %ok, label %notkey
+ok:
+  ret i64 0
+notkey:
+  call void @sb_reset()
+  call void @sb_byte(i8 96)
+  call void @sb_obj(i8* %op)
+  call void @sb_obj(i8* $STR"`: `")
+  call void @sb_value(%V* %addr, i64 0, i64 0)
+  call void @sb_obj(i8* $STR"` is not a valid base58 address: ")
+  %size = icmp eq i64 %why, 1
+  %reason = select i1 %size, i8* $STR"String is the wrong size", i8* $STR"Invalid Base58 string"
+  call void @sb_obj(i8* %reason)
+  %r = call i64 @ovsm_fail_sb(i64 211, i64 %site)
+  ret i64 1
+}
+
+; `op: no account `ADDR` in the bank`, unless the string is no address at all (above).
 define i64 @ovsm_no_account(i8* %op, %V* %addr, i64 %site) noinline {
+entry:
+  %bad = call i64 @ovsm_check_address(i8* %op, %V* %addr, i64 %site)
+  %isbad = icmp ne i64 %bad, 0
+  br i1 %isbad, label %notkey, label %missing
+notkey:
+  ret i64 1
+missing:
   call void @sb_reset()
   call void @sb_byte(i8 96)
   call void @sb_obj(i8* %op)
@@ -1678,7 +1856,11 @@ addrbad:
 find:
   %k = call i64 @ovsm_account_index(%V* %addr)
   %missing = icmp eq i64 %k, 0
-  br i1 %missing, label %nil, label %build
+  br i1 %missing, label %check, label %build
+check:
+  %bad = call i64 @ovsm_check_address(i8* $STR"get-account", %V* %addr, i64 %site)
+  %isbad = icmp ne i64 %bad, 0
+  br i1 %isbad, label %fail, label %nil
 nil:
   call void @ovsm_set(%V* %addr, i64 0, i64 0)
   ret i64 0
