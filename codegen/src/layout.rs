@@ -37,8 +37,9 @@ const ARGS: u64 = 208; // and its arguments (an array)
 const ACCTS: u64 = 224; // the input's account records, by position (a heap array of pointers)
 const NACCTS: u64 = 232; // how many
 const ACCTNAMES: u64 = 240; // a value: [address owner ...] of the accounts after the state account
+const WIREBOXES: u64 = 256; // the boxes the closure being encoded or decoded has crossed (support/auto.ll)
 
-const OUTBUF: u64 = 256;
+const OUTBUF: u64 = 272;
 /// Output bytes per `sol_log_` message (the buffer's first byte is the channel byte).
 pub const OUTBUF_CAP: u64 = 1023;
 const SCRATCH: u64 = OUTBUF + OUTBUF_CAP + 1;
@@ -54,6 +55,11 @@ pub const GLOBALS: u64 = SYSBUF + SYSBUF_CAP;
 /// Nesting past which a value cannot cross between a program and the runtime: the wire
 /// encoder and decoder recurse on sBPF's native call stack, 64 frames deep.
 const WIRE_DEPTH: u64 = 24;
+
+/// Boxes (assigned captured variables) of one closure that the wire numbers, so that one reached
+/// again crosses as its number (later ones cross whole each time): their table lives in the
+/// 1 KiB that is always free above the value stack's top (support/auto.ll, wire_enter).
+const WIRE_BOXES: u64 = 64;
 
 /// Nesting past which printing writes `...`, as the interpreter's printer does.
 const MAX_PRINT_DEPTH: u64 = 10_000;
@@ -97,6 +103,7 @@ pub fn expansion(word: &str) -> Option<String> {
         "ACCTS" => word_ptr(ACCTS),
         "NACCTS" => word_ptr(NACCTS),
         "ACCTNAMES" => format!("inttoptr (i64 {} to %V*)", HEAP + ACCTNAMES),
+        "WIREBOXES" => word_ptr(WIREBOXES),
         "SYSBUF" => format!("inttoptr (i64 {} to i8*)", HEAP + SYSBUF),
         "SYSBUF_CAP" => SYSBUF_CAP.to_string(),
         "OUTBUF" => format!("inttoptr (i64 {} to i8*)", HEAP + OUTBUF),
@@ -109,6 +116,7 @@ pub fn expansion(word: &str) -> Option<String> {
         "SCRATCH_CAP" => SCRATCH_CAP.to_string(),
         "MAX_PRINT_DEPTH" => MAX_PRINT_DEPTH.to_string(),
         "WIRE_DEPTH" => WIRE_DEPTH.to_string(),
+        "WIRE_BOXES" => WIRE_BOXES.to_string(),
         _ => return None,
     })
 }

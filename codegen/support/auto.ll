@@ -21,9 +21,10 @@
 ;   0 nil | 1 bool: u8 | 2 int: i64 | 3 float: f64 bits | 4 string, 5 keyword, 12 program: u32 length, UTF-8 bytes
 ;   | 6 array: u32 count, values | 7 map: u32 count, key and value values
 ;   | 8 closure: u32 function id, u32 name length, name, u32 capture count, values
-;   | 10 box: the value | 11 subscription: u64 id.
+;   | 10 box: the value | 13 a box again: u32 its number | 11 subscription: u64 id.
 ; All integers are little-endian and unaligned. Nesting is limited to $WIRE_DEPTH levels: the
-; encoder and decoder recurse on sBPF's 64-frame native call stack.
+; encoder and decoder recurse on sBPF's 64-frame native call stack. Boxes are numbered from 0 in
+; the order they first cross within the outermost closure that holds them (see wire_enter).
 ;
 ; The program's state lives in the data of its state account (account 0 of the invocation):
 ; u32 length, then an array of global index, value, ... for every global its code has written.
@@ -34,6 +35,109 @@ declare i64 @sol_emit_event(i8*, i64, i8*, i64)
 declare i64 @sol_schedule_execution(i8*, i64, i8*, i64)
 declare i64 @sol_query_subscriptions(i8*, i64, i8*, i64)
 declare i64 @sol_ovsm_subscription_op(i8*, i64, i8*, i64, i64)
+
+; ---- boxes that cross more than once ------------------------------------------------------------
+
+; A captured variable that is assigned crosses as a box, and one closure can reach a box twice:
+; two closures capturing one variable, or a recursive local function, whose closure captures the
+; box that holds it (a cycle, which would otherwise recurse until the depth limit). Within the
+; outermost closure being encoded or decoded, boxes are numbered in the order they first cross,
+; and a box that crossed before crosses again as tag 13 and its number, so the decoder rebuilds
+; the same sharing and cycles. Numbering starts again at each outermost closure, because the
+; runtime keeps each such closure as bytes of its own (runtime/src/compiled/wire.rs).
+;
+; $WIREBOXES is 0 outside any closure, 1 + n inside one that has crossed n boxes; the boxes are
+; a table of n words at the value stack's top, in the 1 KiB that ovsm_alloc and ovsm_push always
+; leave free above it (nothing is pushed while a value is encoded or decoded, and size and write
+; see the same table). It holds the first $WIRE_BOXES boxes; any after those cross whole each time,
+; as all boxes did before they were numbered (encoder and decoder fill the table in the same
+; order, so they agree on which are numbered).
+
+; Enters a closure; true for the outermost one, whose end must call wire_leave.
+define i1 @wire_enter() alwaysinline {
+entry:
+  %w = load i64, i64* $WIREBOXES
+  %outer = icmp eq i64 %w, 0
+  br i1 %outer, label %start, label %done
+start:
+  store i64 1, i64* $WIREBOXES
+  br label %done
+done:
+  ret i1 %outer
+}
+
+define void @wire_leave(i1 %outer) alwaysinline {
+entry:
+  br i1 %outer, label %reset, label %done
+reset:
+  store i64 0, i64* $WIREBOXES
+  br label %done
+done:
+  ret void
+}
+
+define i64* @wire_box_entry(i64 %k) alwaysinline {
+  %sp = load i64, i64* $SP
+  %off = shl i64 %k, 3
+  %a = add i64 %sp, %off
+  %p = inttoptr i64 %a to i64*
+  ret i64* %p
+}
+
+; The number of box object %box among those the closure has crossed; -1 when it has not, and
+; then it is recorded as the next, if the table has room (outside any closure it is not: a box
+; is only ever a closure's capture).
+define i64 @wire_box_number(i64 %box) {
+entry:
+  %w = load i64, i64* $WIREBOXES
+  %inside = icmp ne i64 %w, 0
+  br i1 %inside, label %search, label %fresh
+search:
+  %n = sub i64 %w, 1
+  br label %loop
+loop:
+  %k = phi i64 [ 0, %search ], [ %k1, %next ]
+  %more = icmp ult i64 %k, %n
+  br i1 %more, label %entry.k, label %record
+entry.k:
+  %p = call i64* @wire_box_entry(i64 %k)
+  %b = load i64, i64* %p
+  %same = icmp eq i64 %b, %box
+  %k1 = add i64 %k, 1
+  br i1 %same, label %found, label %next
+next:
+  br label %loop
+found:
+  ret i64 %k
+record:
+  %full = icmp uge i64 %n, $WIRE_BOXES
+  br i1 %full, label %fresh, label %add
+add:
+  %q = call i64* @wire_box_entry(i64 %n)
+  store i64 %box, i64* %q
+  %w1 = add i64 %w, 1
+  store i64 %w1, i64* $WIREBOXES
+  br label %fresh
+fresh:
+  ret i64 -1
+}
+
+; The box object with number k, recorded as the decoder crossed it; 0 when there is none.
+define i64 @wire_box_numbered(i64 %k) {
+entry:
+  %w = load i64, i64* $WIREBOXES
+  %n = sub i64 %w, 1
+  %inside = icmp ne i64 %w, 0
+  %known = icmp ult i64 %k, %n
+  %ok = and i1 %inside, %known
+  br i1 %ok, label %get, label %none
+get:
+  %p = call i64* @wire_box_entry(i64 %k)
+  %b = load i64, i64* %p
+  ret i64 %b
+none:
+  ret i64 0
+}
 
 ; ---- encoding ---------------------------------------------------------------------------------
 
@@ -131,6 +235,7 @@ closure:
   %cn2 = getelementptr i64, i64* %cw, i64 2
   %ncap = load i64, i64* %cn2
   %chead = add i64 %cnlen, 13
+  %couter = call i1 @wire_enter()
   br label %cloop
 cloop:
   %ci = phi i64 [ 0, %closure ], [ %ci1, %citem ]
@@ -147,10 +252,18 @@ citem:
   %ci1 = add i64 %ci, 1
   br label %cloop
 cfail:
+  call void @wire_leave(i1 %couter)
   ret i64 %cs
 cdone:
+  call void @wire_leave(i1 %couter)
   ret i64 %csum
 box:
+  %bk = call i64 @wire_box_number(i64 %x)
+  %bnew = icmp slt i64 %bk, 0
+  br i1 %bnew, label %bfirst, label %bagain
+bagain:
+  ret i64 5
+bfirst:
   %bv = inttoptr i64 %x to %V*
   %bs = call i64 @ovsm_wire_size(%V* %bv, i64 %d1)
   %bneg = icmp slt i64 %bs, 0
@@ -260,6 +373,7 @@ closure:
   %cn2 = getelementptr i64, i64* %cw, i64 2
   %ncap = load i64, i64* %cn2
   %pk = call i8* @wire_u32(i8* %pn, i64 %ncap)
+  %couter = call i1 @wire_enter()
   br label %cloop
 cloop:
   %ci = phi i64 [ 0, %closure ], [ %ci1, %citem ]
@@ -272,11 +386,21 @@ citem:
   %ci1 = add i64 %ci, 1
   br label %cloop
 cdone:
+  call void @wire_leave(i1 %couter)
   ret i8* %cat
 box:
+  ; numbered as ovsm_wire_size numbered it
+  %bk = call i64 @wire_box_number(i64 %x)
+  %bfirst = icmp slt i64 %bk, 0
+  br i1 %bfirst, label %bcontent, label %bagain
+bcontent:
   %bv = inttoptr i64 %x to %V*
   %pbox = call i8* @ovsm_wire_write(%V* %bv, i8* %p1)
   ret i8* %pbox
+bagain:
+  %pt = call i8* @wire_u8(i8* %at, i64 13)
+  %pagain = call i8* @wire_u32(i8* %pt, i64 %bk)
+  ret i8* %pagain
 }
 
 ; The n consecutive values of an array (or the 2n of a map) after its count word.
@@ -420,7 +544,8 @@ tagged:
                               i64 6, label %array
                               i64 7, label %map
                               i64 8, label %closure
-                              i64 10, label %box ]
+                              i64 10, label %box
+                              i64 13, label %again ]
 nil:
   call void @ovsm_set(%V* %out, i64 0, i64 0)
   ret i64 0
@@ -510,7 +635,9 @@ cfill:
   %cw2 = getelementptr i64, i64* %cw, i64 2
   store i64 %ncap, i64* %cw2
   %caps = add i64 %c, 16
+  %couter = call i1 @wire_enter()
   %cr = call i64 @ovsm_wire_read_items(i8** %cur, i8* %end, i64 %caps, i64 %ncap, i64 %d1)
+  call void @wire_leave(i1 %couter)
   %cbad = icmp ne i64 %cr, 0
   br i1 %cbad, label %bad, label %cdone
 cdone:
@@ -519,15 +646,30 @@ cdone:
 box:
   %bm = call i8* @ovsm_alloc(i64 16)
   %boom = icmp eq i8* %bm, null
-  br i1 %boom, label %bad, label %boxread
+  br i1 %boom, label %bad, label %boxnumber
+boxnumber:
+  ; numbered before its content is read, which may cross it again (a cycle)
+  %ba = ptrtoint i8* %bm to i64
+  %bk = call i64 @wire_box_number(i64 %ba)
+  br label %boxread
 boxread:
   %bv = bitcast i8* %bm to %V*
   %br = call i64 @ovsm_wire_read(i8** %cur, i8* %end, %V* %bv, i64 %d1)
   %bbad = icmp ne i64 %br, 0
   br i1 %bbad, label %bad, label %boxdone
 boxdone:
-  %ba = ptrtoint i8* %bm to i64
   call void @ovsm_set(%V* %out, i64 10, i64 %ba)
+  ret i64 0
+again:
+  %gk = call i64 @wire_len(i8** %cur, i8* %end)
+  %gshort = icmp eq i64 %gk, -1
+  br i1 %gshort, label %bad, label %gfind
+gfind:
+  %gb = call i64 @wire_box_numbered(i64 %gk)
+  %gnone = icmp eq i64 %gb, 0
+  br i1 %gnone, label %bad, label %gdone
+gdone:
+  call void @ovsm_set(%V* %out, i64 10, i64 %gb)
   ret i64 0
 bad:
   ret i64 1

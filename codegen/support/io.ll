@@ -670,8 +670,10 @@ done:
   ret i64 %r
 }
 
+; A resource limit of the compiled program, as the heap's end is (E0209, which `try` does not
+; catch): text is built in the scratch buffer, so no string made by `str` and friends is longer.
 define i64 @ovsm_too_long(i64 %site) noinline {
-  %r = call i64 @ovsm_fail_literal(i64 211, i8* $STR"string too long for the compiled program's $SCRATCH_CAP-byte format buffer", i64 %site)
+  %r = call i64 @ovsm_fail_literal(i64 209, i8* $STR"out of memory: a string being built is longer than the compiled program's $SCRATCH_CAP-byte format buffer", i64 %site)
   ret i64 %r
 }
 

@@ -21,6 +21,9 @@ const CLOSURE: u8 = 8;
 const BOX: u8 = 10;
 const SUBSCRIPTION: u8 = 11;
 const PROGRAM: u8 = 12;
+/// A box that crossed before within the same outermost closure, by its number (the order boxes
+/// first cross in it): how sharing and cycles through assigned variables cross.
+const BOX_AGAIN: u8 = 13;
 
 /// Nesting the program's recursive encoder and decoder accept (codegen's `WIRE_DEPTH`).
 pub const MAX_DEPTH: usize = 24;
@@ -102,7 +105,7 @@ fn write(value: &Value, out: &mut Vec<u8>, depth: usize) -> Result<(), String> {
 
 /// Decodes exactly one value from `bytes`.
 pub fn decode(bytes: &[u8]) -> Result<Value, String> {
-    let mut reader = Reader { bytes, at: 0 };
+    let mut reader = Reader { bytes, at: 0, closure_boxes: None };
     let value = reader.value(0)?;
     if reader.at != bytes.len() {
         return Err(format!("{} bytes after the value", bytes.len() - reader.at));
@@ -113,6 +116,8 @@ pub fn decode(bytes: &[u8]) -> Result<Value, String> {
 struct Reader<'b> {
     bytes: &'b [u8],
     at: usize,
+    /// Inside a closure: the boxes its captures have crossed so far.
+    closure_boxes: Option<usize>,
 }
 
 impl<'b> Reader<'b> {
@@ -179,9 +184,16 @@ impl<'b> Reader<'b> {
                 let _function = self.u32()?;
                 let name = self.string()?.to_string();
                 let captures = self.u32()?;
-                for _ in 0..captures {
-                    self.skip_capture(depth + 1)?;
+                // Box numbers start again at each outermost closure, whose bytes are kept whole.
+                let outermost = self.closure_boxes.is_none();
+                if outermost {
+                    self.closure_boxes = Some(0);
                 }
+                let skipped = (0..captures).try_for_each(|_| self.skip_capture(depth + 1));
+                if outermost {
+                    self.closure_boxes = None;
+                }
+                skipped?;
                 let wire = self.bytes.get(start..self.at).ok_or("the closure ends early")?;
                 Value::Compiled(Rc::new(CompiledFn::Closure { name, wire: wire.into() }))
             }
@@ -192,11 +204,25 @@ impl<'b> Reader<'b> {
     /// Captured values may hold boxes (variables the closure assigns), which only the program
     /// interprets: checked for shape, kept as bytes.
     fn skip_capture(&mut self, depth: usize) -> Result<(), String> {
-        if self.bytes.get(self.at) == Some(&BOX) {
-            self.at += 1;
-            return self.skip_capture(depth + 1);
+        if depth > MAX_DEPTH {
+            return Err(format!("the value nests more than {MAX_DEPTH} levels deep"));
         }
-        self.value(depth).map(|_| ())
+        match self.bytes.get(self.at) {
+            Some(&BOX) => {
+                self.at += 1;
+                self.closure_boxes = self.closure_boxes.map(|n| n + 1);
+                self.skip_capture(depth + 1)
+            }
+            Some(&BOX_AGAIN) => {
+                self.at += 1;
+                let number = self.u32()?;
+                match self.closure_boxes {
+                    Some(crossed) if number < crossed => Ok(()),
+                    _ => Err(format!("box {number} crosses again before it crossed")),
+                }
+            }
+            _ => self.value(depth).map(|_| ()),
+        }
     }
 }
 
@@ -224,6 +250,23 @@ mod tests {
         assert!(decode(&[NIL, NIL]).is_err());
         let deep: Vec<u8> = std::iter::repeat_n([ARRAY, 1, 0, 0, 0], 100).flatten().chain([NIL]).collect();
         assert!(decode(&deep).is_err());
+    }
+
+    #[test]
+    fn a_box_may_cross_again_within_its_closure() {
+        // A recursive local function: the closure captures box 0, which holds a closure that
+        // captures box 0 again.
+        let inner = [CLOSURE, 2, 0, 0, 0, 1, 0, 0, 0, b'f', 1, 0, 0, 0, BOX_AGAIN, 0, 0, 0, 0];
+        let mut bytes = vec![CLOSURE, 1, 0, 0, 0, 1, 0, 0, 0, b'g', 1, 0, 0, 0, BOX];
+        bytes.extend_from_slice(&inner);
+        let v = decode(&bytes).unwrap();
+        assert_eq!(encode(&v).unwrap(), bytes);
+        // A number no box has had yet, and one outside any closure, are malformed.
+        let mut early = bytes.clone();
+        let number_at = early.len() - 4;
+        early[number_at] = 1;
+        assert!(decode(&early).is_err());
+        assert!(decode(&[BOX_AGAIN, 0, 0, 0, 0]).is_err());
     }
 
     #[test]
