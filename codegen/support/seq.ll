@@ -502,26 +502,60 @@ bad:
   ret i64 %e2
 }
 
-; Whether string object `sub` occurs in string object `s`.
+; Whether string object `sub` occurs in string object `s`. Candidates are the places where the
+; first byte of `sub` occurs, found eight bytes at a time (a word of s with none of that byte
+; is skipped whole: `has a zero byte` of the word xor the byte repeated), then the rest compared.
 define i1 @ovsm_str_find(i64 %s, i64 %sub) {
 entry:
   %n = call i64 @ovsm_len_of(i64 %s)
   %m = call i64 @ovsm_len_of(i64 %sub)
   %fits = icmp ule i64 %m, %n
-  br i1 %fits, label %start, label %no
+  br i1 %fits, label %nonempty, label %no
+nonempty:
+  %empty = icmp eq i64 %m, 0
+  br i1 %empty, label %yes, label %start
 start:
   %last = sub i64 %n, %m
   %sb = add i64 %s, 8
   %tb = add i64 %sub, 8
+  %tp = inttoptr i64 %tb to i8*
+  %first = load i8, i8* %tp
+  %f64 = zext i8 %first to i64
+  %pattern = mul i64 %f64, 72340172838076673        ; 0x0101010101010101
   br label %outer
 outer:
-  %i = phi i64 [ 0, %start ], [ %i1, %miss ]
+  %i = phi i64 [ 0, %start ], [ %i8, %skip ], [ %i1, %miss ]
+  %i7 = add i64 %i, 7
+  %word = icmp ule i64 %i7, %last
+  br i1 %word, label %scan, label %tail
+scan:
+  ; the eight candidate places i .. i + 7 at once
+  %wa = add i64 %sb, %i
+  %wp = inttoptr i64 %wa to i8*
+  %w = call i64 @ovsm_load_u64(i8* %wp)
+  %x = xor i64 %w, %pattern
+  %x1 = sub i64 %x, 72340172838076673
+  %nx = xor i64 %x, -1
+  %z0 = and i64 %x1, %nx
+  %z = and i64 %z0, -9187201950435737472               ; 0x8080808080808080
+  %none = icmp eq i64 %z, 0
+  %i8 = add i64 %i, 8
+  br i1 %none, label %skip, label %place
+skip:
+  br label %outer
+tail:
   %omore = icmp ule i64 %i, %last
-  br i1 %omore, label %inner0, label %no
-inner0:
+  br i1 %omore, label %place, label %no
+place:
+  %ca0 = add i64 %sb, %i
+  %cap = inttoptr i64 %ca0 to i8*
+  %c = load i8, i8* %cap
+  %hit = icmp eq i8 %c, %first
+  br i1 %hit, label %rest, label %miss
+rest:
   br label %inner
 inner:
-  %j = phi i64 [ 0, %inner0 ], [ %j1, %same ]
+  %j = phi i64 [ 1, %rest ], [ %j1, %same ]
   %imore = icmp ult i64 %j, %m
   br i1 %imore, label %cmp, label %yes
 cmp:
