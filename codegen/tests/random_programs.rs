@@ -3,7 +3,9 @@
 //! (each expression runs inside `try`). The generator covers the integer edge cases (overflow,
 //! division by zero, MIN / -1), comparisons, `if`, `let`, arrays, maps and strings mixed into
 //! arithmetic (type errors); a second generator, strings of hard characters through `to-upper`,
-//! `to-lower`, `trim`, `int` and `float`.
+//! `to-lower`, `trim`, `int` and `float`; a third, float arithmetic (signed zeros, subnormals,
+//! the largest finite values, NaN and the infinities they make) through the soft-float
+//! library, rounding, `pow`, printing, and values passed through closures and `reduce`.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 use ovsm_codegen::{compile, CompileError, OptLevel, Options};
@@ -76,6 +78,43 @@ fn text_program() -> impl Strategy<Value = String> {
     })
 }
 
+fn float_literal() -> impl Strategy<Value = String> {
+    let edge = prop::sample::select(vec![
+        "0.0", "-0.0", "1.0", "-1.5", "0.1", "0.3", "2.5", "-2.5", "1e308", "-1e308", "5e-324", "2.2250738585072014e-308",
+        "123456.789", "1e16", "9007199254740993.0", "4503599627370496.5", "3", "-7", "0", "f", "g",
+    ]);
+    prop_oneof![
+        edge.prop_map(str::to_string),
+        (-1_000_000i64..1_000_000, 0u32..7).prop_map(|(m, e)| format!("{}", m as f64 / 10f64.powi(e as i32))),
+    ]
+}
+
+fn float_expr() -> impl Strategy<Value = String> {
+    float_literal().prop_recursive(4, 32, 3, |inner| {
+        let op = prop::sample::select(vec!["+", "-", "*", "/", "%", "min", "max", "pow"]);
+        let unary = prop::sample::select(vec!["sqrt", "abs", "floor", "ceil", "round", "float", "int", "-", "str"]);
+        let cmp = prop::sample::select(vec!["<", "<=", ">", ">=", "=", "!="]);
+        prop_oneof![
+            (op, inner.clone(), inner.clone()).prop_map(|(o, a, b)| format!("({o} {a} {b})")),
+            (unary, inner.clone()).prop_map(|(u, a)| format!("({u} {a})")),
+            (cmp, inner.clone(), inner.clone(), inner.clone(), inner.clone())
+                .prop_map(|(c, a, b, t, e)| format!("(if ({c} {a} {b}) {t} {e})")),
+            (inner.clone(), inner.clone()).prop_map(|(a, b)| format!("((lambda (v) (* v {b})) {a})")),
+            (inner.clone(), inner.clone(), inner.clone()).prop_map(|(a, b, c)| format!("(reduce + [{a} {b} {c}] 0.0)")),
+            (inner.clone(), inner).prop_map(|(a, b)| format!("(let ((z {a})) (- z (* z {b})))")),
+        ]
+    })
+}
+
+fn float_program() -> impl Strategy<Value = String> {
+    (float_literal(), float_literal(), prop::collection::vec(float_expr(), 1..6)).prop_map(|(f, g, exprs)| {
+        let tried: Vec<String> = exprs.iter().map(|e| format!("  (try {e} (catch err (str \"error: \" err)))")).collect();
+        // f and g are globals, so that nothing folds them at compile time.
+        let (f, g) = (f.replace(['f', 'g'], "1.25"), g.replace(['f', 'g'], "-0.75"));
+        format!("(define f {f})\n(define g {g})\n[\n{}\n]\n", tried.join("\n"))
+    })
+}
+
 fn interpreted(source: &str) -> String {
     let mut session = Session::new(Box::new(RecordingHost::default()), Limits::default());
     match session.eval("random.ovsm", source) {
@@ -99,11 +138,21 @@ fn compiled(source: &str) -> String {
 }
 
 proptest! {
-    // Each case is a compilation and a LiteSVM deployment: a handful per run, new ones each run.
-    #![proptest_config(ProptestConfig { cases: 16, failure_persistence: None, ..ProptestConfig::default() })]
+    // Each case is a compilation and a LiteSVM deployment: a handful per run, new ones each run
+    // (PROPTEST_CASES=2000 for a longer search).
+    #![proptest_config(ProptestConfig {
+        cases: std::env::var("PROPTEST_CASES").ok().and_then(|n| n.parse().ok()).unwrap_or(16),
+        failure_persistence: None,
+        ..ProptestConfig::default()
+    })]
 
     #[test]
     fn compiled_programs_agree_with_the_interpreter(source in program()) {
+        prop_assert_eq!(compiled(&source), interpreted(&source), "program:\n{}", source);
+    }
+
+    #[test]
+    fn compiled_float_programs_agree_with_the_interpreter(source in float_program()) {
         prop_assert_eq!(compiled(&source), interpreted(&source), "program:\n{}", source);
     }
 
