@@ -38,6 +38,7 @@ const ACCTS: u64 = 224; // the input's account records, by position (a heap arra
 const NACCTS: u64 = 232; // how many
 const ACCTNAMES: u64 = 240; // a value: [address owner ...] of the accounts after the state account
 const WIREBOXES: u64 = 256; // the boxes the closure being encoded or decoded has crossed (support/auto.ll)
+const BOXWRITES: u64 = 264; // non-zero once the invocation has assigned a boxed variable (a closure in a global may hold it)
 
 const OUTBUF: u64 = 272;
 /// Output bytes per `sol_log_` message (the buffer's first byte is the channel byte).
@@ -104,6 +105,7 @@ pub fn expansion(word: &str) -> Option<String> {
         "NACCTS" => word_ptr(NACCTS),
         "ACCTNAMES" => format!("inttoptr (i64 {} to %V*)", HEAP + ACCTNAMES),
         "WIREBOXES" => word_ptr(WIREBOXES),
+        "BOXWRITES" => word_ptr(BOXWRITES),
         "SYSBUF" => format!("inttoptr (i64 {} to i8*)", HEAP + SYSBUF),
         "SYSBUF_CAP" => SYSBUF_CAP.to_string(),
         "OUTBUF" => format!("inttoptr (i64 {} to i8*)", HEAP + OUTBUF),

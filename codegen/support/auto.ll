@@ -895,12 +895,14 @@ done:
 }
 
 ; After the top level has re-run (muted): output on again, nothing dirty yet, then the globals
-; the program's earlier invocations wrote, from its state account (they stay dirty, so they are
-; written back). Returns 0, or 1 after raising an error.
+; the program's earlier invocations wrote, from its state account (marked loaded, 2, so that they
+; are written back with the state if anything in it changes). Returns 0, or 1 after raising an
+; error.
 define i64 @ovsm_load_state() noinline {
 entry:
   %v = alloca %V
   store i64 0, i64* $MUTE
+  store i64 0, i64* $BOXWRITES
   %base = load i64, i64* $DIRTY
   %basep = inttoptr i64 %base to i8*
   %ng = load i64, i64* $NGLOBALS
@@ -965,7 +967,10 @@ item:
   %inrange = icmp ult i64 %g, %ng
   br i1 %inrange, label %mark, label %next
 mark:
-  call void @ovsm_mark_dirty(i64 %g)
+  %base = load i64, i64* $DIRTY
+  %a = add i64 %base, %g
+  %p = inttoptr i64 %a to i8*
+  store i8 2, i8* %p
   br label %next
 next:
   %i1 = add i64 %i, 2
@@ -974,8 +979,10 @@ done:
   ret void
 }
 
-; Writes every dirty global back to the state account. Returns 0, or 1 after raising the
-; interpreter's error for state over the account's size.
+; Writes the globals written (dirty byte 1) or loaded (2) back to the state account, unless the
+; invocation wrote none and assigned no boxed variable: then the state is what it loaded, and
+; the account keeps its bytes (encoding the same values gives the same bytes). Returns 0, or 1
+; after raising the interpreter's error for state over the account's size.
 define i64 @ovsm_save_state() noinline {
 entry:
   %v = alloca %V
@@ -986,10 +993,33 @@ count:
   %base = load i64, i64* $DIRTY
   %basep = inttoptr i64 %base to i8*
   %ng = load i64, i64* $NGLOBALS
-  br label %cloop
+  %ngwords = and i64 %ng, -8
+  br label %wloop
+wloop:
+  ; eight dirty bytes at a time (each 0, 1 or 2): the bytes that are not 0 counted, bit 0 of
+  ; any (a 1, written) kept
+  %wi = phi i64 [ 0, %count ], [ %wi1, %wbody ]
+  %wk = phi i64 [ 0, %count ], [ %wk1, %wbody ]
+  %ww = phi i64 [ 0, %count ], [ %ww1, %wbody ]
+  %wmore = icmp ult i64 %wi, %ngwords
+  br i1 %wmore, label %wbody, label %cloop
+wbody:
+  %wp = getelementptr i8, i8* %basep, i64 %wi
+  %x = call i64 @ovsm_load_u64(i8* %wp)
+  %xs = lshr i64 %x, 1
+  %xo = or i64 %x, %xs
+  %nz = and i64 %xo, 72340172838076673              ; 0x0101010101010101
+  %sum = mul i64 %nz, 72340172838076673
+  %nzcount = lshr i64 %sum, 56
+  %wk1 = add i64 %wk, %nzcount
+  %ones = and i64 %x, 72340172838076673
+  %ww1 = or i64 %ww, %ones
+  %wi1 = add i64 %wi, 8
+  br label %wloop
 cloop:
-  %i = phi i64 [ 0, %count ], [ %i1, %cnext ]
-  %k = phi i64 [ 0, %count ], [ %k1, %cnext ]
+  %i = phi i64 [ %wi, %wloop ], [ %i1, %cnext ]
+  %k = phi i64 [ %wk, %wloop ], [ %k1, %cnext ]
+  %w = phi i64 [ %ww, %wloop ], [ %w1, %cnext ]
   %more = icmp ult i64 %i, %ng
   br i1 %more, label %citem, label %build
 citem:
@@ -998,13 +1028,20 @@ citem:
   %isdirty = icmp ne i8 %d, 0
   %inc = zext i1 %isdirty to i64
   %k1 = add i64 %k, %inc
+  %d64 = zext i8 %d to i64
+  %written = and i64 %d64, 1
+  %w1 = or i64 %w, %written
   %i1 = add i64 %i, 1
   br label %cnext
 cnext:
   br label %cloop
 build:
+  %boxes = load i64, i64* $BOXWRITES
+  %changed = or i64 %w, %boxes
+  %same = icmp eq i64 %changed, 0
   %none2 = icmp eq i64 %k, 0
-  br i1 %none2, label %ok, label %alloc
+  %unchanged = or i1 %none2, %same
+  br i1 %unchanged, label %ok, label %alloc
 alloc:
   %k2 = shl i64 %k, 1
   %arr = call i64 @ovsm_new_array(i8* null, i64 0, i64 %k2)

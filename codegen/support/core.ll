@@ -325,6 +325,13 @@ set:
   ret i64 %e2
 }
 
+; Notes that a boxed variable was assigned: the box may be a capture of a closure that a global
+; holds, whose value then changed with no global written (support/auto.ll, ovsm_save_state).
+define void @ovsm_box_written() alwaysinline {
+  store i64 1, i64* $BOXWRITES
+  ret void
+}
+
 ; Marks global g written: an autonomous invocation persists the globals its code wrote in the
 ; program's state account (support/auto.ll).
 define void @ovsm_mark_dirty(i64 %g) alwaysinline {

@@ -358,10 +358,12 @@ local:
   %l = call %V* @ovsm_local_addr(i64 %i)
   ret %V* %l
 boxed:
+  call void @ovsm_box_written()
   %bl = call %V* @ovsm_local_addr(i64 %i)
   %b = call %V* @ovsm_unbox(%V* %bl)
   ret %V* %b
 captured:
+  call void @ovsm_box_written()
   %c = call %V* @ovsm_capture_addr(i64 %i)
   %cb = call %V* @ovsm_unbox(%V* %c)
   ret %V* %cb

@@ -123,6 +123,9 @@ impl<'ctx> Lowerer<'ctx, '_> {
             Instr::SetLocal(n) | Instr::SetLocalBoxed(n) | Instr::SetCapturedBoxed(n) => {
                 let at = self.variable(instr, *n)?;
                 self.pop_into(at, site)?;
+                if !matches!(instr, Instr::SetLocal(_)) {
+                    self.call("ovsm_box_written", &[])?;
+                }
             }
             Instr::SetGlobal(g) | Instr::DefineGlobal(g) => {
                 // `set!` of an undefined global is an error; `define` creates it.
