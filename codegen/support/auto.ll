@@ -6,8 +6,9 @@
 ;   u8 mode (0 the top level, 1 an `on-startup` clause, 2 an `on-event` handler, 3 a callback)
 ;   u64 program index << 32 | clause index, u64 slot, u64 epoch,
 ;   then six values in the wire format below: the program's address (a string), the `log`
-;   prefix (a string, or nil), the bindings (an array of global index, value, ...: the
-;   scenario's account names), for a callback the closure (else nil), the arguments (an
+;   prefix (a string, or nil), the bindings (an array of global index, account, ...: the
+;   scenario's account names, each account its position among those passed, or its address
+;   when the bank holds none; see ovsm_bind_accounts), for a callback the closure (else nil), the arguments (an
 ;   array), and the address and owner of each account the transaction passes after the state
 ;   account, in order (an array of strings: address, owner, ...). The bindings, arguments and
 ;   names come as nil when there are none (nil decodes without allocating).
@@ -856,7 +857,7 @@ decoded:
   br i1 %barr, label %bind, label %ok
 bind:
   %bx = call i64 @ovsm_payload(%V* %bindings)
-  call void @ovsm_bind_globals(i64 %bx)
+  call void @ovsm_bind_accounts(i64 %bx)
   ; the top level's own definitions are what is dirty, not the bindings
   br label %ok
 ok:
@@ -864,6 +865,57 @@ ok:
 malformed:
   %f = call i64 @ovsm_fail_literal(i64 299, i8* $STR"internal error: malformed instruction data", i64 0)
   ret i64 1
+}
+
+; Binds the scenario's account names from an array of global index, account, ...: the account
+; is its position among those the transaction passes, whose address string (from $ACCTNAMES)
+; the global takes, so the name and the account's entry are one object; or, for an account the
+; bank does not hold, the address string itself. Out-of-range indices and positions are skipped.
+define void @ovsm_bind_accounts(i64 %arr) {
+entry:
+  %n = call i64 @ovsm_len_of(i64 %arr)
+  %ng = load i64, i64* $NGLOBALS
+  %nt = call i64 @ovsm_tag(%V* $ACCTNAMES)
+  %hasnames = icmp eq i64 %nt, 6
+  %names = call i64 @ovsm_payload(%V* $ACCTNAMES)
+  br i1 %hasnames, label %count, label %loop
+count:
+  %nn0 = call i64 @ovsm_len_of(i64 %names)
+  br label %loop
+loop:
+  %nn = phi i64 [ 0, %entry ], [ %nn0, %count ], [ %nn, %next ]
+  %i = phi i64 [ 0, %entry ], [ 0, %count ], [ %i2, %next ]
+  %i1 = add i64 %i, 1
+  %more = icmp ult i64 %i1, %n
+  br i1 %more, label %pair, label %done
+pair:
+  %gv = call %V* @ovsm_array_item(i64 %arr, i64 %i)
+  %g = call i64 @ovsm_payload(%V* %gv)
+  %v = call %V* @ovsm_array_item(i64 %arr, i64 %i1)
+  %inrange = icmp ult i64 %g, %ng
+  br i1 %inrange, label %which, label %next
+which:
+  %slot = call %V* @ovsm_global_addr(i64 %g)
+  %vt = call i64 @ovsm_tag(%V* %v)
+  %isposition = icmp eq i64 %vt, 2
+  br i1 %isposition, label %position, label %address
+position:
+  %k = call i64 @ovsm_payload(%V* %v)
+  %k2 = shl i64 %k, 1
+  %passed = icmp ult i64 %k2, %nn
+  br i1 %passed, label %named, label %next
+named:
+  %name = call %V* @ovsm_array_item(i64 %names, i64 %k2)
+  call void @ovsm_store(%V* %slot, %V* %name)
+  br label %next
+address:
+  call void @ovsm_store(%V* %slot, %V* %v)
+  br label %next
+next:
+  %i2 = add i64 %i, 2
+  br label %loop
+done:
+  ret void
 }
 
 ; Sets globals from an array of global index, value, ...; out-of-range indices are skipped.

@@ -22,8 +22,6 @@ use solana_signer::Signer;
 /// What the session keeps of a deployed compiled program.
 pub(crate) struct CompiledState {
     payer: Keypair,
-    /// Scenario account names as (global index, address) for the program's globals.
-    bindings: Value,
     /// Each program's number of `on-startup` clauses, by program index (a compiled run's
     /// programs are the chain's only ones).
     startups: Vec<u32>,
@@ -60,12 +58,12 @@ impl Session {
     /// program's globals (from its site map), for binding the scenario's account names.
     pub fn run_compiled(&mut self, so: &[u8], globals: &[String]) -> Result<ScriptRun, String> {
         let payer = deploy::payer();
-        let bindings = self.bindings(globals);
         let svm = self.vm.chain.bank().svm();
         deploy::fund(svm, &payer)?;
         let script = deploy::keypair("ovsm:program");
         deploy::deploy(svm, &payer, so, &script)?;
-        let Passed { metas, names, .. } = self.accounts(payer.pubkey());
+        let Passed { metas, names, before } = self.accounts(payer.pubkey());
+        let bindings = self.bindings(globals, &before);
         let data = header(Mode::TopLevel, 0, 0, 0, 0, [&Value::Nil, &Value::Nil, &bindings, &Value::Nil, &Value::Nil, &names])?;
         // The syscalls see the chain (and refuse to work outside a program, as the builtins do).
         let mut bank = self.vm.chain.take_bank();
@@ -79,7 +77,7 @@ impl Session {
         self.vm.host.write(&run.stdout);
         let announced = announcements(&invocation);
         let top_level_ok = matches!(run.outcome, ScriptOutcome::Value(_));
-        self.compiled = Some(CompiledState { payer, bindings, startups: Vec::new(), globals: globals.to_vec(), last_error_site: u64::MAX });
+        self.compiled = Some(CompiledState { payer, startups: Vec::new(), globals: globals.to_vec(), last_error_site: u64::MAX });
         if !top_level_ok || announced.is_empty() {
             return Ok(run);
         }
@@ -100,13 +98,18 @@ impl Session {
     }
 
     /// The scenario's account names that are globals of the program, as the array the program
-    /// binds at entry: global index, address, ...
-    fn bindings(&self, globals: &[String]) -> Value {
+    /// binds at entry: global index, then the account's position among those `passed` (the
+    /// program takes the address string it already has from the accounts' names, one object
+    /// for both, decoded once) or, for an account the bank does not hold, the address itself.
+    fn bindings(&self, globals: &[String], passed: &[(String, Option<AccountView>)]) -> Value {
         let mut items = crate::value::Array::new();
         for (name, address) in &self.vm.chain.account_names {
             if let Some(g) = globals.iter().position(|n| n == name) {
                 items.push_back(Value::Int(g as i64));
-                items.push_back(Value::str(address));
+                items.push_back(match passed.iter().position(|(a, _)| a == address) {
+                    Some(k) => Value::Int(k as i64),
+                    None => Value::str(address),
+                });
             }
         }
         Value::array(items)
@@ -223,9 +226,10 @@ impl Session {
             return (Err(failed("internal error: a state address does not parse".into())), 0);
         };
         let Passed { metas: mut accounts, names, before } = self.accounts(state_key);
-        let chain = &mut self.vm.chain;
         let Some(compiled) = &self.compiled else { return (Err(failed("internal error: no compiled program".into())), 0) };
-        let values = [&Value::str(&program), &prefix, &compiled.bindings, callee, &arguments, &names];
+        let bindings = self.bindings(&compiled.globals, &before);
+        let chain = &mut self.vm.chain;
+        let values = [&Value::str(&program), &prefix, &bindings, callee, &arguments, &names];
         let data = match header(mode, index as u32, clause, chain.slot, chain.epoch(), values) {
             Ok(data) => data,
             Err(why) => return (Err(RuntimeError { fault: Fault::value_error(why), span: Span::SYNTHETIC, trace: Vec::new() }), 0),
