@@ -62,7 +62,7 @@ impl Session {
         deploy::fund(svm, &payer)?;
         let script = deploy::keypair("ovsm:program");
         deploy::deploy(svm, &payer, so, &script)?;
-        let Passed { metas, names, before } = self.accounts(payer.pubkey());
+        let Passed { metas, names, before } = self.accounts(payer.pubkey(), None);
         let bindings = self.bindings(globals, &before);
         let data = header(Mode::TopLevel, 0, 0, 0, 0, [&Value::Nil, &Value::Nil, &bindings, &Value::Nil, &Value::Nil, &names])?;
         // The syscalls see the chain (and refuse to work outside a program, as the builtins do).
@@ -117,9 +117,11 @@ impl Session {
 
     /// The accounts every invocation passes after its state account (`first`): the scenario's
     /// accounts the bank holds, writable (the runtime lets a program change only what it owns);
-    /// their addresses and owners for the program; and their state now, for finding what the
+    /// their addresses and owners for the program (an owner that is the running `program` goes
+    /// as 0, the system program as 1: the program has both strings already, see
+    /// support/auto.ll's ovsm_resolve_owners); and their state now, for finding what the
     /// invocation changed.
-    fn accounts(&mut self, first: solana_address::Address) -> Passed {
+    fn accounts(&mut self, first: solana_address::Address, program: Option<&str>) -> Passed {
         let mut metas = vec![AccountMeta::new(first, false)];
         let mut names = crate::value::Array::new();
         let mut before = Vec::new();
@@ -128,7 +130,11 @@ impl Session {
             let (Some(view), Ok(key)) = (self.vm.chain.bank().account(&address), crate::chain::bank::address(&address)) else { continue };
             metas.push(AccountMeta::new(key, false));
             names.push_back(Value::str(&address));
-            names.push_back(Value::str(&view.owner));
+            names.push_back(match view.owner.as_str() {
+                owner if Some(owner) == program => Value::Int(0),
+                crate::chain::bank::SYSTEM_PROGRAM => Value::Int(1),
+                owner => Value::str(owner),
+            });
             before.push((address, Some(view)));
         }
         Passed { metas, names: Value::array(names), before }
@@ -225,7 +231,7 @@ impl Session {
         let Ok(state_key) = crate::chain::bank::address(&state) else {
             return (Err(failed("internal error: a state address does not parse".into())), 0);
         };
-        let Passed { metas: mut accounts, names, before } = self.accounts(state_key);
+        let Passed { metas: mut accounts, names, before } = self.accounts(state_key, Some(&program));
         let Some(compiled) = &self.compiled else { return (Err(failed("internal error: no compiled program".into())), 0) };
         let bindings = self.bindings(&compiled.globals, &before);
         let chain = &mut self.vm.chain;
