@@ -39,8 +39,9 @@ const NACCTS: u64 = 232; // how many
 const ACCTNAMES: u64 = 240; // a value: [address owner ...] of the accounts after the state account
 const WIREBOXES: u64 = 256; // the boxes the closure being encoded or decoded has crossed (support/auto.ll)
 const BOXWRITES: u64 = 264; // non-zero once the invocation has assigned a boxed variable (a closure in a global may hold it)
+const WIREINPLACE: u64 = 272; // non-zero while the instruction data is decoded: its strings are used where they lie
 
-const OUTBUF: u64 = 272;
+const OUTBUF: u64 = 288;
 /// Output bytes per `sol_log_` message (the buffer's first byte is the channel byte).
 pub const OUTBUF_CAP: u64 = 1023;
 const SCRATCH: u64 = OUTBUF + OUTBUF_CAP + 1;
@@ -106,6 +107,7 @@ pub fn expansion(word: &str) -> Option<String> {
         "ACCTNAMES" => format!("inttoptr (i64 {} to %V*)", HEAP + ACCTNAMES),
         "WIREBOXES" => word_ptr(WIREBOXES),
         "BOXWRITES" => word_ptr(BOXWRITES),
+        "WIREINPLACE" => word_ptr(WIREINPLACE),
         "SYSBUF" => format!("inttoptr (i64 {} to i8*)", HEAP + SYSBUF),
         "SYSBUF_CAP" => SYSBUF_CAP.to_string(),
         "OUTBUF" => format!("inttoptr (i64 {} to i8*)", HEAP + OUTBUF),

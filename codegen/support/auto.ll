@@ -20,10 +20,12 @@
 ;
 ; Values cross between the program and the runtime in one wire format, here and in
 ; runtime/src/compiled/wire.rs: a tag byte, then
-;   0 nil | 1 bool: u8 | 2 int: i64 | 3 float: f64 bits | 4 string, 5 keyword, 12 program: u32 length, UTF-8 bytes
+;   0 nil | 1 bool: u8 | 2 int: i64 | 3 float: f64 bits | 4 string, 5 keyword, 12 program: u64 length, UTF-8 bytes
 ;   | 6 array: u32 count, values | 7 map: u32 count, key and value values
-;   | 8 closure: u32 function id, u32 name length, name, u32 capture count, values
+;   | 8 closure: u32 function id, u64 name length, name, u32 capture count, values
 ;   | 10 box: the value | 13 a box again: u32 its number | 11 subscription: u64 id.
+; A string's u64 length and bytes are laid out as a string object is, so the strings of the
+; instruction data, which lasts the whole invocation, are used where they lie (wire_string).
 ; All integers are little-endian and unaligned. Nesting is limited to $WIRE_DEPTH levels: the
 ; encoder and decoder recurse on sBPF's 64-frame native call stack. Boxes are numbered from 0 in
 ; the order they first cross within the outermost closure that holds them (see wire_enter).
@@ -176,7 +178,7 @@ nine:
 bytes:
   %sp = inttoptr i64 %x to i64*
   %slen = load i64, i64* %sp
-  %s5 = add i64 %slen, 5
+  %s5 = add i64 %slen, 9
   ret i64 %s5
 array:
   %ap = inttoptr i64 %x to i64*
@@ -236,7 +238,7 @@ closure:
   %cnlen = load i64, i64* %cnp
   %cn2 = getelementptr i64, i64* %cw, i64 2
   %ncap = load i64, i64* %cn2
-  %chead = add i64 %cnlen, 13
+  %chead = add i64 %cnlen, 17
   %couter = call i1 @wire_enter()
   br label %cloop
 cloop:
@@ -314,11 +316,11 @@ define i8* @wire_u64(i8* %at, i64 %v) alwaysinline {
   ret i8* %n
 }
 
-; Copies a string object's length (u32) and bytes.
+; Copies a string object's length (u64) and bytes.
 define i8* @wire_str(i8* %at, i64 %obj) {
   %p = inttoptr i64 %obj to i64*
   %len = load i64, i64* %p
-  %a = call i8* @wire_u32(i8* %at, i64 %len)
+  %a = call i8* @wire_u64(i8* %at, i64 %len)
   %b0 = getelementptr i64, i64* %p, i64 1
   %b = bitcast i64* %b0 to i8*
   call void @ovsm_copy(i8* %a, i8* %b, i64 %len)
@@ -505,17 +507,28 @@ bad:
   ret i64 -1
 }
 
-; Reads a u32-prefixed string into a new string object; 0 when malformed or out of memory.
+; Reads a u64-prefixed string: the string object it already is, while the instruction data is
+; decoded ($WIREINPLACE; strings never change, and the input outlives the invocation's values),
+; else a copy (syscall results and the state account's data are written over later). 0 when
+; malformed or out of memory.
 define i64 @wire_string(i8** %cur, i8* %end) {
 entry:
-  %n = call i64 @wire_len(i8** %cur, i8* %end)
-  %short = icmp eq i64 %n, -1
+  %lp = call i8* @wire_take(i8** %cur, i8* %end, i64 8)
+  %short = icmp eq i8* %lp, null
   br i1 %short, label %bad, label %bytes
 bytes:
+  %n = call i64 @ovsm_load_u64(i8* %lp)
   %p = call i8* @wire_take(i8** %cur, i8* %end, i64 %n)
   %none = icmp eq i8* %p, null
   br i1 %none, label %bad, label %ok
 ok:
+  %inplace = load i64, i64* $WIREINPLACE
+  %lies = icmp ne i64 %inplace, 0
+  br i1 %lies, label %there, label %copy
+there:
+  %obj = ptrtoint i8* %lp to i64
+  ret i64 %obj
+copy:
   %s = call i64 @ovsm_new_string(i8* %p, i64 %n)
   ret i64 %s
 bad:
@@ -834,12 +847,14 @@ header:
   store i64 %epoch, i64* $EPOCH
   %vals = getelementptr i8, i8* %d, i64 25
   store i8* %vals, i8** %cur
+  store i64 1, i64* $WIREINPLACE
   %r1 = call i64 @ovsm_wire_read(i8** %cur, i8* %end, %V* $PROGID, i64 0)
   %r2 = call i64 @ovsm_wire_read(i8** %cur, i8* %end, %V* %prefix, i64 0)
   %r3 = call i64 @ovsm_wire_read(i8** %cur, i8* %end, %V* %bindings, i64 0)
   %r4 = call i64 @ovsm_wire_read(i8** %cur, i8* %end, %V* $CALLEE, i64 0)
   %r5 = call i64 @ovsm_wire_read(i8** %cur, i8* %end, %V* $ARGS, i64 0)
   %r6 = call i64 @ovsm_wire_read(i8** %cur, i8* %end, %V* $ACCTNAMES, i64 0)
+  store i64 0, i64* $WIREINPLACE
   %e12 = or i64 %r1, %r2
   %e34 = or i64 %r3, %r4
   %e56 = or i64 %r5, %r6

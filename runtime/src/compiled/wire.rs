@@ -41,8 +41,10 @@ fn write_len(out: &mut Vec<u8>, n: usize) -> Result<(), String> {
     Ok(())
 }
 
+/// A u64 length, then the bytes: the program's string object layout, so that the program can use
+/// the strings of its instruction data where they lie.
 fn write_str(out: &mut Vec<u8>, s: &str) -> Result<(), String> {
-    write_len(out, s.len())?;
+    out.extend_from_slice(&(s.len() as u64).to_le_bytes());
     out.extend_from_slice(s.as_bytes());
     Ok(())
 }
@@ -143,7 +145,7 @@ impl<'b> Reader<'b> {
     }
 
     fn string(&mut self) -> Result<&'b str, String> {
-        let n = self.u32()?;
+        let n = usize::try_from(self.u64()?).map_err(|_| "a string longer than memory")?;
         std::str::from_utf8(self.take(n)?).map_err(|_| "a string that is not UTF-8".to_string())
     }
 
@@ -256,8 +258,8 @@ mod tests {
     fn a_box_may_cross_again_within_its_closure() {
         // A recursive local function: the closure captures box 0, which holds a closure that
         // captures box 0 again.
-        let inner = [CLOSURE, 2, 0, 0, 0, 1, 0, 0, 0, b'f', 1, 0, 0, 0, BOX_AGAIN, 0, 0, 0, 0];
-        let mut bytes = vec![CLOSURE, 1, 0, 0, 0, 1, 0, 0, 0, b'g', 1, 0, 0, 0, BOX];
+        let inner = [CLOSURE, 2, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, b'f', 1, 0, 0, 0, BOX_AGAIN, 0, 0, 0, 0];
+        let mut bytes = vec![CLOSURE, 1, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, b'g', 1, 0, 0, 0, BOX];
         bytes.extend_from_slice(&inner);
         let v = decode(&bytes).unwrap();
         assert_eq!(encode(&v).unwrap(), bytes);
@@ -271,7 +273,7 @@ mod tests {
 
     #[test]
     fn closures_keep_their_bytes() {
-        let mut bytes = vec![CLOSURE, 9, 0, 0, 0, 2, 0, 0, 0, b'c', b'b', 1, 0, 0, 0, BOX, INT];
+        let mut bytes = vec![CLOSURE, 9, 0, 0, 0, 2, 0, 0, 0, 0, 0, 0, 0, b'c', b'b', 1, 0, 0, 0, BOX, INT];
         bytes.extend_from_slice(&5i64.to_le_bytes());
         let v = decode(&bytes).unwrap();
         assert_eq!(encode(&v).unwrap(), bytes);
