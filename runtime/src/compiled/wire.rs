@@ -43,10 +43,9 @@ fn write_len(out: &mut Vec<u8>, n: usize) -> Result<(), String> {
 
 /// A u64 length, then the bytes: the program's string object layout, so that the program can use
 /// the strings of its instruction data where they lie.
-fn write_str(out: &mut Vec<u8>, s: &str) -> Result<(), String> {
+fn write_str(out: &mut Vec<u8>, s: &str) {
     out.extend_from_slice(&(s.len() as u64).to_le_bytes());
     out.extend_from_slice(s.as_bytes());
-    Ok(())
 }
 
 fn write(value: &Value, out: &mut Vec<u8>, depth: usize) -> Result<(), String> {
@@ -66,15 +65,15 @@ fn write(value: &Value, out: &mut Vec<u8>, depth: usize) -> Result<(), String> {
         }
         Value::Str(s) => {
             out.push(STRING);
-            write_str(out, s)?;
+            write_str(out, s);
         }
         Value::Keyword(k) => {
             out.push(KEYWORD);
-            write_str(out, k)?;
+            write_str(out, k);
         }
         Value::Program(p) => {
             out.push(PROGRAM);
-            write_str(out, p)?;
+            write_str(out, p);
         }
         Value::Subscription(id) => {
             out.push(SUBSCRIPTION);
