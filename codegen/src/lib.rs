@@ -26,14 +26,17 @@ pub struct Options {
     pub opt: OptLevel,
     /// Frames past which a call fails with the `recursion` error (the interpreter's setting).
     pub max_depth: u64,
+    /// Keep the LLVM IR as text in [`Output`] (for `--emit llvm-ir` and the snapshot tests).
+    /// Printing the optimised module is about 40 ms of the pairs-trading example's build.
+    pub keep_ir: bool,
 }
 
 /// What one compilation produced.
 pub struct Output {
-    /// The optimised module.
+    /// The optimised module; empty unless [`Options::keep_ir`].
     pub llvm_ir: String,
     /// The program's own function, `entrypoint`, as generated (before optimisation, without
-    /// the support library): what the snapshot tests pin down.
+    /// the support library): what the snapshot tests pin down. Empty unless [`Options::keep_ir`].
     pub program_ir: String,
     pub object: Vec<u8>,
     pub so: Vec<u8>,
@@ -64,11 +67,12 @@ pub fn compile(program: &Program, sources: &Sources, options: &Options) -> Resul
     // The runtime binds the scenario's account names to these by index.
     site_map.globals = program.globals.clone();
     drop(lowerer);
-    let program_ir = module.get_function("entrypoint").map(|f| f.print_to_string().to_string()).unwrap_or_default();
+    let text = |ir: &dyn Fn() -> String| if options.keep_ir { ir() } else { String::new() };
+    let program_ir = text(&|| module.get_function("entrypoint").map(|f| f.print_to_string().to_string()).unwrap_or_default());
     lower::internalize(&module);
     module.verify().map_err(|e| CompileError::Internal(format!("LLVM rejected the generated module: {}", e.to_string())))?;
     target::optimise(&module, &machine, options.opt).map_err(internal)?;
-    let llvm_ir = module.print_to_string().to_string();
+    let llvm_ir = text(&|| module.print_to_string().to_string());
     let object = target::object(&module, &machine).map_err(internal)?;
     let linked = link::link(&object, "entrypoint").map_err(|e| CompileError::Internal(e.to_string()))?;
     Ok(Output { llvm_ir, program_ir, object, so: linked.so, imports: linked.imports, site_map })

@@ -20,7 +20,7 @@ const PROGRAMS: [(&str, &str, &str); 4] = [
 fn build(source: &str, opt: OptLevel) -> Output {
     let mut session = Session::new(Box::new(RecordingHost::default()), Limits::default());
     session.compile_only("test.ovsm", source).unwrap_or_else(|d| panic!("{d:?}"));
-    match compile(session.program(), &session.sources, &Options { opt, max_depth: 50_000 }) {
+    match compile(session.program(), &session.sources, &Options { opt, max_depth: 50_000, keep_ir: true }) {
         Ok(out) => out,
         Err(CompileError::Unsupported(d)) => panic!("unsupported: {d:?}"),
         Err(CompileError::Internal(e)) => panic!("{e}"),

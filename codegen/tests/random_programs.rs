@@ -147,7 +147,7 @@ fn interpreted(source: &str) -> String {
 fn compiled(source: &str) -> String {
     let mut session = Session::new(Box::new(RecordingHost::default()), Limits::default());
     session.compile_only("random.ovsm", source).unwrap_or_else(|d| panic!("{d:?}"));
-    let out = match compile(session.program(), &session.sources, &Options { opt: OptLevel::O2, max_depth: 50_000 }) {
+    let out = match compile(session.program(), &session.sources, &Options { opt: OptLevel::O2, max_depth: 50_000, keep_ir: false }) {
         Ok(out) => out,
         Err(CompileError::Unsupported(d)) => panic!("unsupported: {d:?}"),
         Err(CompileError::Internal(e)) => panic!("{e}"),

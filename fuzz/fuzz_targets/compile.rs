@@ -13,7 +13,7 @@ fuzz_target!(|data: &[u8]| {
         ovsm_fuzz::on_big_stack(move || {
             let mut session = Session::new(Box::new(RecordingHost::default()), Limits::default());
             if session.compile_only("<fuzz>", &text).is_ok() {
-                let _ = compile(session.program(), &session.sources, &Options { opt: OptLevel::O1, max_depth: 2_000 });
+                let _ = compile(session.program(), &session.sources, &Options { opt: OptLevel::O1, max_depth: 2_000, keep_ir: false });
             }
         });
     }

@@ -22,7 +22,7 @@ fn main() {
         eprintln!("usage: ovsm-build FILE OUTPUT EMIT OPT MAX_DEPTH COLOR SCENARIO (run `ovsm build` instead)");
         std::process::exit(2);
     };
-    let options = Options { opt: opt_level(opt), max_depth: max_depth.parse().unwrap_or(50_000) };
+    let options = Options { opt: opt_level(opt), max_depth: max_depth.parse().unwrap_or(50_000), keep_ir: emit == "llvm-ir" };
     let output = Some(output.as_str()).filter(|o| !o.is_empty());
     let scenario = Some(scenario.as_str()).filter(|s| !s.is_empty());
     std::process::exit(build(file, output, emit, &options, color == "color", scenario));
