@@ -67,12 +67,12 @@ pub fn compile(program: &Program, sources: &Sources, options: &Options) -> Resul
     // The runtime binds the scenario's account names to these by index.
     site_map.globals = program.globals.clone();
     drop(lowerer);
-    let text = |ir: &dyn Fn() -> String| if options.keep_ir { ir() } else { String::new() };
-    let program_ir = text(&|| module.get_function("entrypoint").map(|f| f.print_to_string().to_string()).unwrap_or_default());
+    let entrypoint = module.get_function("entrypoint").filter(|_| options.keep_ir);
+    let program_ir = entrypoint.map(|f| f.print_to_string().to_string()).unwrap_or_default();
     lower::internalize(&module);
     module.verify().map_err(|e| CompileError::Internal(format!("LLVM rejected the generated module: {}", e.to_string())))?;
     target::optimise(&module, &machine, options.opt).map_err(internal)?;
-    let llvm_ir = text(&|| module.print_to_string().to_string());
+    let llvm_ir = if options.keep_ir { module.print_to_string().to_string() } else { String::new() };
     let object = target::object(&module, &machine).map_err(internal)?;
     let linked = link::link(&object, "entrypoint").map_err(|e| CompileError::Internal(e.to_string()))?;
     Ok(Output { llvm_ir, program_ir, object, so: linked.so, imports: linked.imports, site_map })
