@@ -17,7 +17,7 @@ mod deferred;
 mod direct;
 
 use crate::jumps::jump_target;
-use crate::reach::reachable;
+use crate::reach::{reachable, writes_state};
 use inkwell::basic_block::BasicBlock;
 use inkwell::builder::Builder;
 use inkwell::context::Context;
@@ -148,6 +148,9 @@ pub struct Lowerer<'ctx, 'p> {
     /// Instructions of the top level left out: definitions of functions nothing reachable uses
     /// (see `unused_definitions`), as (function, pc).
     skipped: std::collections::HashSet<(u32, usize)>,
+    /// Whether the program's own code can change its state (`reach::writes_state`); when it
+    /// cannot, invocations neither load nor save the state.
+    writes_state: bool,
     /// The top of the operand stack while it is kept in LLVM values (lower/deferred.rs).
     deferred: Vec<deferred::Deferred<'ctx>>,
     /// The builtins among `+ - *` that the program takes as values, by id: a call of two
@@ -207,6 +210,7 @@ impl<'ctx, 'p> Lowerer<'ctx, 'p> {
             next_return: 1,
             max_depth,
             skipped: Default::default(),
+            writes_state: true,
             deferred: Vec::new(),
             arith_values: arith_values(program),
             carried: false,
@@ -306,6 +310,7 @@ impl<'ctx, 'p> Lowerer<'ctx, 'p> {
         let program = self.program;
         let needed = reachable(program);
         self.skipped = unused_definitions(program, &needed);
+        self.writes_state = writes_state(program, &needed);
         // Blocks first, so jumps and calls can name blocks of code not yet emitted.
         let mut blocks: HashMap<u32, (BasicBlock<'ctx>, Vec<BasicBlock<'ctx>>)> = HashMap::new();
         for id in &needed {
@@ -338,6 +343,14 @@ impl<'ctx, 'p> Lowerer<'ctx, 'p> {
         for (k, id) in entries.iter().enumerate() {
             let (Some(run), Some((function_entry, _))) = (runs.get(k), blocks.get(id)) else { continue };
             self.builder.position_at_end(*run);
+            // An entry that does nothing is not entered (a call and a return, some 65 compute
+            // units of every run and invocation), unless its value is the run's.
+            if let (Some(next), Some(f)) = (runs.get(k + 1), program.function(FuncId(*id))) {
+                if does_nothing(f, *id, &self.skipped, &needed) {
+                    self.builder.build_unconditional_branch(*next).map_err(|e| e.to_string())?;
+                    continue;
+                }
+            }
             let after = self.context.append_basic_block(self.entry, "after");
             let ret = self.new_return(after);
             let site = self.sites.add(program.function(FuncId(*id)).map_or(Span::SYNTHETIC, |f| f.span));
@@ -417,8 +430,12 @@ impl<'ctx, 'p> Lowerer<'ctx, 'p> {
 
         self.builder.position_at_end(invoked);
         self.call("op_pop", &[])?;
-        let status = self.call_value("ovsm_load_state", &[])?;
-        self.check(status)?;
+        if self.writes_state {
+            let status = self.call_value("ovsm_load_state", &[])?;
+            self.check(status)?;
+        } else {
+            self.call("ovsm_unmute", &[])?;
+        }
         let finished = self.context.append_basic_block(self.entry, "invocation.end");
         let after = self.new_return(finished);
         let no_target = self.context.append_basic_block(self.entry, "invocation.unknown");
@@ -475,8 +492,10 @@ impl<'ctx, 'p> Lowerer<'ctx, 'p> {
         self.jump_to_function(fid, argc, after, true, 0, None)?;
 
         self.builder.position_at_end(finished);
-        let status = self.call_value("ovsm_save_state", &[])?;
-        self.check(status)?;
+        if self.writes_state {
+            let status = self.call_value("ovsm_save_state", &[])?;
+            self.check(status)?;
+        }
         let status = self.call_value("ovsm_end_invocation", &[])?;
         self.builder.build_return(Some(&status)).map_err(err)?;
         Ok(())
@@ -1062,6 +1081,32 @@ fn arith_values(program: &Program) -> Vec<u16> {
     ids.sort_unstable();
     ids.dedup();
     ids
+}
+
+/// Whether entry `id` does nothing a program can observe once its unused definitions are left
+/// out: it pushes and pops constants, and defines globals with functions nothing reachable
+/// uses. That is the prelude's top level in a program that uses none of the functions it
+/// defines; the last of them (`Closure, Dup, DefineGlobal, Return`: its value is the entry's) is
+/// not one of the `unused_definitions`.
+fn does_nothing(
+    f: &Function,
+    id: u32,
+    skipped: &std::collections::HashSet<(u32, usize)>,
+    needed: &std::collections::BTreeSet<u32>,
+) -> bool {
+    let unused_closure = |pc: Option<usize>| matches!(pc.and_then(|pc| f.code.get(pc)), Some(Instr::Closure(c)) if !needed.contains(&c.0));
+    f.code.iter().enumerate().all(|(pc, instr)| {
+        skipped.contains(&(id, pc))
+            || match instr {
+                Instr::Nil | Instr::True | Instr::False | Instr::Int(_) | Instr::Const(_) | Instr::Pop | Instr::Dup | Instr::Return => true,
+                Instr::Closure(c) => !needed.contains(&c.0),
+                Instr::DefineGlobal(_) => {
+                    unused_closure(pc.checked_sub(1))
+                        || (matches!(pc.checked_sub(1).and_then(|p| f.code.get(p)), Some(Instr::Dup)) && unused_closure(pc.checked_sub(2)))
+                }
+                _ => false,
+            }
+    })
 }
 
 /// The top level's definitions of functions that nothing reachable uses (the prelude's `map`,

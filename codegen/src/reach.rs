@@ -69,3 +69,27 @@ pub fn reachable(program: &Program) -> BTreeSet<u32> {
     }
     needed
 }
+
+/// Whether a program's own code can change its state: whether a clause, a handler, a callback or
+/// any function they reach writes a global or assigns a boxed (captured) variable. The top level
+/// does not count: an invocation re-runs it before the state is loaded, which starts with
+/// nothing dirty. A program whose code cannot never writes its state account, so every
+/// invocation would find it empty and leave it so; its invocations skip loading and saving it
+/// (`ovsm_load_state`, `ovsm_save_state`), about 140 compute units of each.
+pub fn writes_state(program: &Program, needed: &BTreeSet<u32>) -> bool {
+    let entries: BTreeSet<u32> = program.entries.iter().map(|f| f.0).collect();
+    needed.iter().filter(|id| !entries.contains(id)).filter_map(|id| program.function(FuncId(*id))).any(|f| {
+        f.code.iter().any(|instr| {
+            matches!(
+                instr,
+                Instr::SetGlobal(_)
+                    | Instr::DefineGlobal(_)
+                    | Instr::UpdateGlobal(..)
+                    | Instr::SetLocalBoxed(_)
+                    | Instr::SetCapturedBoxed(_)
+                    | Instr::UpdateLocalBoxed(..)
+                    | Instr::UpdateCapturedBoxed(..)
+            )
+        })
+    })
+}

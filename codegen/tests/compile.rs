@@ -163,3 +163,28 @@ fn autonomous_programs_import_the_syscall_table() {
     }
     insta::assert_snapshot!("program_ir_heartbeat", build(HEARTBEAT, OptLevel::O0).program_ir);
 }
+
+/// A program whose own code writes no global and assigns no captured variable can never change
+/// its state, so its invocations neither load nor save it (`reach::writes_state`); one `set!`
+/// in a callback brings both back.
+#[test]
+fn only_programs_that_can_change_their_state_load_and_save_it() {
+    let stateless = "(define beats 0)\n(define-autonomous-program p\n  (on-startup (sol-subscribe-event :event-type \"SLOT_INTERVAL\" :interval 10\n    :callback (lambda () (log :message \"beat\" :n beats)) :compute-budget 5000)))";
+    let stateful = stateless.replace("(log :message", "(set! beats (+ beats 1)) (log :message");
+    let boxed = "(define-autonomous-program p\n  (on-startup (let ((n 0)) (sol-subscribe-event :event-type \"SLOT_INTERVAL\" :interval 10\n    :callback (lambda () (set! n (+ n 1))) :compute-budget 5000))))";
+    for (source, keeps) in [(stateless, false), (stateful.as_str(), true), (boxed, true)] {
+        let ir = build(source, OptLevel::O0).program_ir;
+        for f in ["ovsm_load_state", "ovsm_save_state"] {
+            assert_eq!(ir.contains(&format!("@{f}(")), keeps, "{f} in the program of:\n{source}");
+        }
+    }
+}
+
+/// The prelude's top level defines `map`, `filter` and the rest; in a program that uses none of
+/// them it does nothing, and is not entered at all. The program's own top level still is.
+#[test]
+fn an_entry_that_does_nothing_is_not_entered() {
+    let entered = |source: &str| build(source, OptLevel::O0).program_ir.matches("@op_enter_entry(").count();
+    assert_eq!(entered("nil"), 1);
+    assert_eq!(entered("(reduce + [1 2] 0)"), 2);
+}
