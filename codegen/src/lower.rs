@@ -343,7 +343,7 @@ impl<'ctx, 'p> Lowerer<'ctx, 'p> {
         for (k, id) in entries.iter().enumerate() {
             let (Some(run), Some((function_entry, _))) = (runs.get(k), blocks.get(id)) else { continue };
             self.builder.position_at_end(*run);
-            // An entry that does nothing is not entered (a call and a return, some 65 compute
+            // An entry that does nothing is not entered (a call and a return, some 75 compute
             // units of every run and invocation), unless its value is the run's.
             if let (Some(next), Some(f)) = (runs.get(k + 1), program.function(FuncId(*id))) {
                 if does_nothing(f, *id, &self.skipped, &needed) {
