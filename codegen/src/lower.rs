@@ -1094,15 +1094,15 @@ fn does_nothing(
     skipped: &std::collections::HashSet<(u32, usize)>,
     needed: &std::collections::BTreeSet<u32>,
 ) -> bool {
-    let unused_closure = |pc: Option<usize>| matches!(pc.and_then(|pc| f.code.get(pc)), Some(Instr::Closure(c)) if !needed.contains(&c.0));
+    let before = |pc: usize, back: usize| pc.checked_sub(back).and_then(|p| f.code.get(p));
+    let unused_closure = |instr: Option<&Instr>| matches!(instr, Some(Instr::Closure(c)) if !needed.contains(&c.0));
     f.code.iter().enumerate().all(|(pc, instr)| {
         skipped.contains(&(id, pc))
             || match instr {
                 Instr::Nil | Instr::True | Instr::False | Instr::Int(_) | Instr::Const(_) | Instr::Pop | Instr::Dup | Instr::Return => true,
                 Instr::Closure(c) => !needed.contains(&c.0),
                 Instr::DefineGlobal(_) => {
-                    unused_closure(pc.checked_sub(1))
-                        || (matches!(pc.checked_sub(1).and_then(|p| f.code.get(p)), Some(Instr::Dup)) && unused_closure(pc.checked_sub(2)))
+                    unused_closure(before(pc, 1)) || (matches!(before(pc, 1), Some(Instr::Dup)) && unused_closure(before(pc, 2)))
                 }
                 _ => false,
             }

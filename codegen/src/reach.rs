@@ -73,7 +73,7 @@ pub fn reachable(program: &Program) -> BTreeSet<u32> {
 /// Whether a program's own code can change its state: whether a clause, a handler, a callback or
 /// any function they reach writes a global or assigns a boxed (captured) variable. The top level
 /// does not count: an invocation re-runs it before the state is loaded, which starts with
-/// nothing dirty. A program whose code cannot never writes its state account, so every
+/// nothing dirty. A program whose code has no such write never writes its state account, so every
 /// invocation would find it empty and leave it so; its invocations skip loading and saving it
 /// (`ovsm_load_state`, `ovsm_save_state`): 75 to 125 compute units of each.
 pub fn writes_state(program: &Program, needed: &BTreeSet<u32>) -> bool {
