@@ -20,7 +20,7 @@ const ERRCODE: u64 = 64;
 const ERRMSG: u64 = 72;
 const TRY: u64 = 80; // the innermost `try` handler, 0 when none
                      // Autonomous invocations (support/auto.ll): what the host's instruction data asked for.
-const MODE: u64 = 88; // 0 the top level, 1 an `on-startup` clause, 2 an `on-event` handler, 3 a callback
+const MODE: u64 = 88; // 0 the top level, 1 an `on-startup` clause, 2 an `on-event` handler, 3 a callback, 4 an install
 const SLOT: u64 = 96; // the slot and epoch being processed, as the runtime passes them
 const EPOCH: u64 = 104;
 const STATEPTR: u64 = 112; // the state account's data in the input (0 when no account came)
@@ -40,6 +40,7 @@ const ACCTNAMES: u64 = 240; // a value: [address owner ...] of the accounts afte
 const WIREBOXES: u64 = 256; // the boxes the closure being encoded or decoded has crossed (support/auto.ll)
 const BOXWRITES: u64 = 264; // non-zero once the invocation has assigned a boxed variable (a closure in a global may hold it)
 const WIREINPLACE: u64 = 272; // non-zero while the instruction data is decoded: its strings are used where they lie
+const INSTALLSITE: u64 = 280; // the site of the handler an install evaluates (support/auto.ll)
 
 const OUTBUF: u64 = 288;
 /// Output bytes per `sol_log_` message (the buffer's first byte is the channel byte).
@@ -108,6 +109,7 @@ pub fn expansion(word: &str) -> Option<String> {
         "WIREBOXES" => word_ptr(WIREBOXES),
         "BOXWRITES" => word_ptr(BOXWRITES),
         "WIREINPLACE" => word_ptr(WIREINPLACE),
+        "INSTALLSITE" => word_ptr(INSTALLSITE),
         "SYSBUF" => format!("inttoptr (i64 {} to i8*)", HEAP + SYSBUF),
         "SYSBUF_CAP" => SYSBUF_CAP.to_string(),
         "OUTBUF" => format!("inttoptr (i64 {} to i8*)", HEAP + OUTBUF),

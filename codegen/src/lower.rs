@@ -17,7 +17,7 @@ mod deferred;
 mod direct;
 
 use crate::jumps::jump_target;
-use crate::reach::{reachable, writes_state};
+use crate::reach::{assigns_boxes, plain_handler, reachable, top_level_reads_chain, writes_state};
 use inkwell::basic_block::BasicBlock;
 use inkwell::builder::Builder;
 use inkwell::context::Context;
@@ -151,6 +151,12 @@ pub struct Lowerer<'ctx, 'p> {
     /// Whether the program's own code can change its state (`reach::writes_state`); when it
     /// cannot, invocations neither load nor save the state.
     writes_state: bool,
+    /// Whether the top level can read the chain (`reach::top_level_reads_chain`): the install
+    /// invocation then keeps the globals it made in the state.
+    keeps_top_level: bool,
+    /// Whether an invocation may hand a closure back to the runtime (`ovsm_hand_back`): an
+    /// `on-event` handler evaluated once, or a callback that assigns a captured variable.
+    hands_back: bool,
     /// The top of the operand stack while it is kept in LLVM values (lower/deferred.rs).
     deferred: Vec<deferred::Deferred<'ctx>>,
     /// The builtins among `+ - *` that the program takes as values, by id: a call of two
@@ -211,6 +217,8 @@ impl<'ctx, 'p> Lowerer<'ctx, 'p> {
             max_depth,
             skipped: Default::default(),
             writes_state: true,
+            keeps_top_level: false,
+            hands_back: false,
             deferred: Vec::new(),
             arith_values: arith_values(program),
             carried: false,
@@ -310,7 +318,10 @@ impl<'ctx, 'p> Lowerer<'ctx, 'p> {
         let program = self.program;
         let needed = reachable(program);
         self.skipped = unused_definitions(program, &needed);
-        self.writes_state = writes_state(program, &needed);
+        self.keeps_top_level = top_level_reads_chain(program);
+        self.writes_state = writes_state(program, &needed) || self.keeps_top_level;
+        let evaluated_once = program.programs.iter().flat_map(|d| &d.handlers).any(|(_, f, _)| !plain_handler(program, *f));
+        self.hands_back = evaluated_once || assigns_boxes(program, &needed);
         // Blocks first, so jumps and calls can name blocks of code not yet emitted.
         let mut blocks: HashMap<u32, (BasicBlock<'ctx>, Vec<BasicBlock<'ctx>>)> = HashMap::new();
         for id in &needed {
@@ -414,7 +425,11 @@ impl<'ctx, 'p> Lowerer<'ctx, 'p> {
 
         self.builder.position_at_end(script);
         for decl in &program.programs {
-            let mut text = format!("p{}\t{}", decl.name, decl.startup.len());
+            // What the program's deployment must run (support/auto.ll, mode 4): `T` to keep the
+            // top level's globals, then per handler `E` for one evaluated once, `-` if not.
+            let mut install = String::from(if self.keeps_top_level { "T" } else { "-" });
+            install.extend(decl.handlers.iter().map(|(_, f, _)| if plain_handler(program, *f) { '-' } else { 'E' }));
+            let mut text = format!("p{}\t{}\t{install}", decl.name, decl.startup.len());
             for (event, _, span) in &decl.handlers {
                 if event.contains(['\t', '\n']) {
                     self.unsupported.push(unsupported("an event id with a tab or a line break", *span));
@@ -443,7 +458,18 @@ impl<'ctx, 'p> Lowerer<'ctx, 'p> {
         let handler = self.context.append_basic_block(self.entry, "invocation.handler");
         let callback = self.context.append_basic_block(self.entry, "invocation.callback");
         let mode = self.call_value("ovsm_mode", &[])?;
-        let cases = [(self.int(1), startup), (self.int(2), handler), (self.int(3), callback)];
+        let mut cases = vec![(self.int(1), startup), (self.int(2), handler), (self.int(3), callback)];
+        let installs =
+            self.keeps_top_level || program.programs.iter().flat_map(|d| &d.handlers).any(|(_, f, _)| !plain_handler(program, *f));
+        if installs {
+            let install = self.context.append_basic_block(self.entry, "invocation.install");
+            cases.push((self.int(4), install));
+            let here = self.builder.get_insert_block();
+            self.install(install, finished)?;
+            if let Some(block) = here {
+                self.builder.position_at_end(block);
+            }
+        }
         self.builder.build_switch(mode, no_target, &cases).map_err(err)?;
 
         self.builder.position_at_end(no_target);
@@ -465,6 +491,9 @@ impl<'ctx, 'p> Lowerer<'ctx, 'p> {
                     decl.handlers.iter().map(|(_, f, span)| (*f, *span)).collect()
                 };
                 for (k, (thunk, span)) in thunks.iter().enumerate() {
+                    if which == 1 && !plain_handler(program, *thunk) {
+                        continue; // evaluated once, at deployment: the runtime calls what it gave
+                    }
                     let Some(function_entry) = self.function_entries.iter().find(|(id, _)| *id == u64::from(thunk.0)).map(|(_, b)| *b)
                     else {
                         continue;
@@ -496,8 +525,53 @@ impl<'ctx, 'p> Lowerer<'ctx, 'p> {
             let status = self.call_value("ovsm_save_state", &[])?;
             self.check(status)?;
         }
+        if self.hands_back {
+            let status = self.call_value("ovsm_hand_back", &[])?;
+            self.check(status)?;
+        }
         let status = self.call_value("ovsm_end_invocation", &[])?;
         self.builder.build_return(Some(&status)).map_err(err)?;
+        Ok(())
+    }
+
+    /// Mode 4, an install (at deployment, where the interpreter evaluates `on-event` handlers):
+    /// keeps the top level's globals if it reads the chain, then evaluates the handler asked
+    /// for, if any, and hands its value back (support/auto.ll, ovsm_take_handler).
+    fn install(&mut self, install: BasicBlock<'ctx>, finished: BasicBlock<'ctx>) -> Built<()> {
+        let err = |e: inkwell::builder::BuilderError| e.to_string();
+        let program = self.program;
+        self.builder.position_at_end(install);
+        if self.keeps_top_level {
+            self.call("ovsm_keep_top_level", &[])?;
+        }
+        let install_none = self.context.append_basic_block(self.entry, "invocation.install.none");
+        let installed = self.context.append_basic_block(self.entry, "invocation.installed");
+        let installed_ret = self.new_return(installed);
+        let target = self.call_value("ovsm_target", &[])?;
+        let mut cases = Vec::new();
+        for (p, decl) in program.programs.iter().enumerate() {
+            for (k, (_, thunk, span)) in decl.handlers.iter().enumerate() {
+                let entry = self.function_entries.iter().find(|(id, _)| *id == u64::from(thunk.0)).map(|(_, b)| *b);
+                let Some(function_entry) = entry.filter(|_| !plain_handler(program, *thunk)) else { continue };
+                let case = self.context.append_basic_block(self.entry, "invocation.install.handler");
+                self.builder.position_at_end(case);
+                let site = self.sites.add(*span);
+                self.call("ovsm_install_site", &[self.int(site).into()])?;
+                self.op("op_enter_entry", &[installed_ret], site)?;
+                self.builder.build_unconditional_branch(function_entry).map_err(err)?;
+                cases.push((self.int(((p as u64) << 32) | k as u64), case));
+            }
+        }
+        self.builder.position_at_end(install);
+        self.builder.build_switch(target, install_none, &cases).map_err(err)?;
+        // Only the top level to keep: the invocation's value is nil.
+        self.builder.position_at_end(install_none);
+        self.push(0, self.int(0), 0)?;
+        self.builder.build_unconditional_branch(finished).map_err(err)?;
+        self.builder.position_at_end(installed);
+        let status = self.call_value("ovsm_take_handler", &[])?;
+        self.check(status)?;
+        self.builder.build_unconditional_branch(finished).map_err(err)?;
         Ok(())
     }
 

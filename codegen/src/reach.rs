@@ -8,6 +8,12 @@ use std::collections::{BTreeMap, BTreeSet};
 
 /// The ids of the functions to compile, in ascending order.
 pub fn reachable(program: &Program) -> BTreeSet<u32> {
+    reachable_from(program, true)
+}
+
+/// The functions reachable from the top levels, and, when `with_programs`, from the programs'
+/// clauses and handlers too.
+fn reachable_from(program: &Program, with_programs: bool) -> BTreeSet<u32> {
     // `(define NAME (lambda ...))` at top level lowers to Closure(f), DefineGlobal(g): such an f
     // is needed only if g is used.
     let mut deferred: BTreeMap<u32, Vec<u32>> = BTreeMap::new();
@@ -35,7 +41,7 @@ pub fn reachable(program: &Program) -> BTreeSet<u32> {
             }
         }
     }
-    for decl in &program.programs {
+    for decl in program.programs.iter().filter(|_| with_programs) {
         for FuncId(f) in decl.startup.iter().chain(decl.handlers.iter().map(|(_, f, _)| f)) {
             if needed.insert(*f) {
                 work.push(*f);
@@ -89,6 +95,48 @@ pub fn writes_state(program: &Program, needed: &BTreeSet<u32>) -> bool {
                     | Instr::SetCapturedBoxed(_)
                     | Instr::UpdateLocalBoxed(..)
                     | Instr::UpdateCapturedBoxed(..)
+            )
+        })
+    })
+}
+
+/// Whether the top level can read the chain: whether it, or a function it can call while it runs,
+/// calls (or takes as a value) a builtin of the autonomous or host families (the slot, the
+/// epoch, the clock, accounts, subscriptions). Such a top level gives other values when an
+/// invocation re-runs it than the interpreter's one run at deployment gave, so the program's
+/// install invocation keeps its globals in the state (support/auto.ll, ovsm_keep_top_level).
+/// Functions the top level only defines are not counted: `reachable_from` brings in a global's
+/// function only once code it reaches names the global.
+pub fn top_level_reads_chain(program: &Program) -> bool {
+    use ovsm_stdlib::Family;
+    let reads_chain = |b: &ovsm_stdlib::BuiltinId| {
+        ovsm_stdlib::get(*b).is_some_and(|b| matches!(b.family, Family::Autonomous | Family::Host) || !b.deterministic)
+    };
+    reachable_from(program, false)
+        .iter()
+        .filter_map(|id| program.function(FuncId(*id)))
+        .any(|f| f.code.iter().any(|instr| matches!(instr, Instr::CallBuiltin(b, _) | Instr::BuiltinRef(b) if reads_chain(b))))
+}
+
+/// Whether an `on-event` handler's expression only makes a function: a `(lambda ...)` (which,
+/// at the top of a clause, captures nothing) or a builtin. Evaluating it again in each
+/// invocation gives the same function; any other expression (a closure over a `let`, a call
+/// that makes the handler) is evaluated once, at deployment, as the interpreter does, and the
+/// runtime keeps the function it gave.
+pub fn plain_handler(program: &Program, thunk: FuncId) -> bool {
+    program.function(thunk).is_some_and(|f| matches!(f.code.as_slice(), [Instr::Closure(_) | Instr::BuiltinRef(_), Instr::Return]))
+}
+
+/// Whether any code besides the top levels assigns a captured variable (a box). A callback that
+/// does so changes its own closure, which the runtime keeps as bytes: the program hands the
+/// closure back (support/auto.ll, ovsm_hand_back).
+pub fn assigns_boxes(program: &Program, needed: &BTreeSet<u32>) -> bool {
+    let entries: BTreeSet<u32> = program.entries.iter().map(|f| f.0).collect();
+    needed.iter().filter(|id| !entries.contains(id)).filter_map(|id| program.function(FuncId(*id))).any(|f| {
+        f.code.iter().any(|instr| {
+            matches!(
+                instr,
+                Instr::SetLocalBoxed(_) | Instr::SetCapturedBoxed(_) | Instr::UpdateLocalBoxed(..) | Instr::UpdateCapturedBoxed(..)
             )
         })
     })

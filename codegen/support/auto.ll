@@ -3,7 +3,8 @@
 ; The runtime invokes a deployed program with instruction data that says what to run (the
 ; program ABI, docs/codegen.md):
 ;
-;   u8 mode (0 the top level, 1 an `on-startup` clause, 2 an `on-event` handler, 3 a callback)
+;   u8 mode (0 the top level, 1 an `on-startup` clause, 2 an `on-event` handler, 3 a callback,
+;   4 an install at deployment: see ovsm_keep_top_level and ovsm_take_handler)
 ;   u64 program index << 32 | clause index, u64 slot, u64 epoch,
 ;   then six values in the wire format below: the program's address (a string), the `log`
 ;   prefix (a string, or nil), the bindings (an array of global index, account, ...: the
@@ -31,7 +32,8 @@
 ; the order they first cross within the outermost closure that holds them (see wire_enter).
 ;
 ; The program's state lives in the data of its state account (account 0 of the invocation):
-; u32 length, then an array of global index, value, ... for every global its code has written.
+; u32 length, then an array of global index, value, ... for every global its code has written;
+; the account's last 4 bytes are for a closure handed back to the runtime (ovsm_hand_back).
 
 declare i64 @sol_subscribe_event(i8*, i64, i8*, i64)
 declare i64 @sol_watch_account(i8*, i64, i8*, i64)
@@ -830,7 +832,11 @@ full:
 state:
   %dati = ptrtoint i8* %dat to i64
   store i64 %dati, i64* $STATEPTR
-  store i64 %len, i64* $STATECAP
+  ; the last 4 bytes are for a closure handed back (ovsm_hand_back), never for the state
+  %big = icmp uge i64 %len, 4
+  %room = add i64 %len, -4
+  %cap = select i1 %big, i64 %room, i64 0
+  store i64 %cap, i64* $STATECAP
   br label %skip
 skip:
   %pa = ptrtoint i8* %dat to i64
@@ -1404,8 +1410,9 @@ define i64 @ovsm_target() alwaysinline {
 }
 
 ; Tells the runtime, on the `p` channel, about a program the source declares (the text comes
-; from codegen: `p`, the name, then tab-separated the number of `on-startup` clauses and each
-; `on-event` id).
+; from codegen: `p`, the name, then tab-separated the number of `on-startup` clauses, what its
+; deployment installs (`T` or `-`: whether it keeps the top level's globals; then per handler `E`
+; for one evaluated once, `-` if not) and each `on-event` id).
 define void @ovsm_announce(i8* %text) {
   %w = bitcast i8* %text to i64*
   %len = load i64, i64* %w
@@ -1449,6 +1456,161 @@ nil:
 define i64 @ovsm_push_callee(i64 %site) {
   %r = call i64 @ovsm_push_value(%V* $CALLEE, i64 %site)
   ret i64 %r
+}
+
+; ---- installs and closures handed back ---------------------------------------------------------
+
+; The interpreter runs a program's top level and evaluates its `on-event` handlers once, at
+; deployment; a compiled program re-runs its top level in every invocation. Where that could
+; differ, the runtime runs an install invocation (mode 4) at deployment, and the program keeps
+; what the interpreter would have kept:
+;
+; - a top level that reads the chain (codegen's reach::top_level_reads_chain) has its globals
+;   kept in the state (ovsm_keep_top_level), so later invocations load them over what their re-run
+;   computed;
+; - a handler whose expression does more than make a function is evaluated there, once
+;   (the clause index says which), and its value handed back to the runtime, which calls it as a
+;   callback from then on.
+;
+; A closure is handed back at the end of the state account: the last 4 bytes (which the state
+; never uses, see ovsm_read_input) hold its size, the closure's wire encoding lies just before
+; them, and the runtime takes it and zeroes the size. A callback (mode 3) hands its own closure
+; back when the invocation assigned a boxed variable: a callback counting in a captured variable
+; changes its closure, which the runtime keeps as bytes.
+
+; Marks written (1) every global the top level gave a value, other than those the state already
+; holds, functions without captures and builtins (a re-run makes those again, and builtins cannot
+; cross), so that the install saves them.
+define void @ovsm_keep_top_level() noinline {
+entry:
+  %ng = load i64, i64* $NGLOBALS
+  %base = load i64, i64* $DIRTY
+  br label %loop
+loop:
+  %g = phi i64 [ 0, %entry ], [ %g1, %next ]
+  %more = icmp ult i64 %g, %ng
+  br i1 %more, label %item, label %done
+item:
+  %dp0 = add i64 %base, %g
+  %dp = inttoptr i64 %dp0 to i8*
+  %d = load i8, i8* %dp
+  %marked = icmp ne i8 %d, 0
+  br i1 %marked, label %next, label %look
+look:
+  %v = call %V* @ovsm_global_addr(i64 %g)
+  %t = call i64 @ovsm_tag(%V* %v)
+  switch i64 %t, label %keep [ i64 15, label %next
+                               i64 9, label %next
+                               i64 8, label %closure ]
+closure:
+  %c = call i64 @ovsm_payload(%V* %v)
+  %np0 = add i64 %c, 16
+  %np = inttoptr i64 %np0 to i64*
+  %ncaptures = load i64, i64* %np
+  %none = icmp eq i64 %ncaptures, 0
+  br i1 %none, label %next, label %keep
+keep:
+  store i8 1, i8* %dp
+  br label %next
+next:
+  %g1 = add i64 %g, 1
+  br label %loop
+done:
+  ret void
+}
+
+; The site of the handler an install evaluates, for ovsm_take_handler's error.
+define void @ovsm_install_site(i64 %site) alwaysinline {
+  store i64 %site, i64* $INSTALLSITE
+  ret void
+}
+
+; After an install evaluated a handler's expression: its value (on top) becomes the callee to hand
+; back, and nil the invocation's value. The interpreter's error when it is not a function (the
+; event id comes as the invocation's one argument). Returns 0, or 1 after raising an error.
+define i64 @ovsm_take_handler() noinline {
+entry:
+  %v = call %V* @ovsm_top(i64 0)
+  %t = call i64 @ovsm_tag(%V* %v)
+  %site = load i64, i64* $INSTALLSITE
+  switch i64 %t, label %notfn [ i64 8, label %closure
+                                i64 9, label %builtin ]
+closure:
+  call void @ovsm_store(%V* $CALLEE, %V* %v)
+  call void @ovsm_set(%V* %v, i64 0, i64 0)
+  ret i64 0
+builtin:
+  %e1 = call i64 @ovsm_fail_literal(i64 211, i8* $STR"an `on-event` handler whose expression gives a builtin cannot be kept by the runtime of a compiled program: name the builtin alone, or wrap it in a lambda", i64 %site)
+  ret i64 1
+notfn:
+  call void @sb_reset()
+  call void @sb_obj(i8* $STR"type error: the handler for ")
+  call void @sb_byte(i8 34)
+  %args = call i64 @ovsm_payload(%V* $ARGS)
+  %ev = call %V* @ovsm_array_item(i64 %args, i64 0)
+  %evs0 = call i64 @ovsm_payload(%V* %ev)
+  %evs = inttoptr i64 %evs0 to i8*
+  call void @sb_obj(i8* %evs)
+  call void @sb_byte(i8 34)
+  call void @sb_obj(i8* $STR" must be a function, got ")
+  %name = call i8* @ovsm_type_name(i64 %t)
+  call void @sb_obj(i8* %name)
+  %e2 = call i64 @ovsm_fail_sb(i64 203, i64 %site)
+  ret i64 1
+}
+
+; At the end of an install, and of a callback that assigned a boxed variable: the callee's wire
+; encoding, at the end of the state account. Returns 0, or 1 after raising an error.
+define i64 @ovsm_hand_back() noinline {
+entry:
+  %mode = load i64, i64* $MODE
+  %install = icmp eq i64 %mode, 4
+  br i1 %install, label %go, label %callback
+callback:
+  %iscb = icmp eq i64 %mode, 3
+  %boxes = load i64, i64* $BOXWRITES
+  %assigned = icmp ne i64 %boxes, 0
+  %both = and i1 %iscb, %assigned
+  br i1 %both, label %go, label %ok
+go:
+  %state = load i64, i64* $STATEPTR
+  %cap = load i64, i64* $STATECAP
+  %small = icmp ult i64 %cap, 4
+  %null = icmp eq i64 %state, 0
+  %none = or i1 %small, %null
+  br i1 %none, label %ok, label %measure
+measure:
+  %sp = inttoptr i64 %state to i8*
+  %len = call i64 @ovsm_load_u32(i8* %sp)
+  %size = call i64 @ovsm_wire_size(%V* $CALLEE, i64 0)
+  %bad = icmp slt i64 %size, 0
+  br i1 %bad, label %cannot, label %sized
+sized:
+  ; the state (4 + len bytes, never more than $STATECAP), then free room, then the closure
+  %used = add i64 %len, 4
+  %free = sub i64 %cap, %used
+  %fits = icmp ule i64 %size, %free
+  br i1 %fits, label %write, label %big
+write:
+  %at0 = sub i64 %cap, %size
+  %at = getelementptr i8, i8* %sp, i64 %at0
+  %end = call i8* @ovsm_wire_write(%V* $CALLEE, i8* %at)
+  %w = call i8* @wire_u32(i8* %end, i64 %size)
+  br label %ok
+ok:
+  ret i64 0
+big:
+  call void @sb_reset()
+  call void @sb_obj(i8* $STR"a closure of ")
+  call void @sb_int(i64 %size)
+  call void @sb_obj(i8* $STR" bytes, with the program's state, exceeds the state account limit of ")
+  call void @sb_int(i64 %cap)
+  call void @sb_obj(i8* $STR" bytes")
+  %e1 = call i64 @ovsm_fail_sb(i64 211, i64 0)
+  ret i64 1
+cannot:
+  %e2 = call i64 @ovsm_fail_literal(i64 211, i8* $STR"a closure the runtime keeps holds a builtin function or nests too deeply to cross", i64 0)
+  ret i64 1
 }
 
 ; ---- accounts -----------------------------------------------------------------------------------

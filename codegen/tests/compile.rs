@@ -180,6 +180,32 @@ fn only_programs_that_can_change_their_state_load_and_save_it() {
     }
 }
 
+/// Installs (support/auto.ll, mode 4) and closures handed back exist only where re-running the
+/// top level or a handler's expression could give other values than the interpreter's one run:
+/// a top level that reads the chain, a handler made by more than a lambda, a callback that
+/// assigns a captured variable. Programs without any of them carry none of that code.
+#[test]
+fn installs_and_hand_backs_only_where_a_re_run_could_differ() {
+    let wrap = |top: &str, body: &str| format!("{top}\n(define-autonomous-program p\n  {body})");
+    let plain = wrap("(define beats 0)", "(on-event \"x\" (lambda (e) (log :e e beats)))");
+    let reads = wrap("(define started (get-current-slot))", "(on-event \"x\" (lambda (e) (log :e e started)))");
+    let only_defines = wrap("(defun now-slot () (get-current-slot))", "(on-event \"x\" (lambda (e) (log :e (now-slot))))");
+    let made = wrap("", "(on-event \"x\" (let ((n 0)) (lambda (e) (set! n (+ n 1)) n)))");
+    let counts = wrap("", "(on-startup (let ((n 0)) (sol-subscribe-event :event-type \"SLOT_INTERVAL\" :interval 10\n    :callback (lambda () (set! n (+ n 1))) :compute-budget 5000)))");
+    for (source, keeps, installs, hands_back) in [
+        (&plain, false, false, false),
+        (&reads, true, true, false),
+        (&only_defines, false, false, false),
+        (&made, false, true, true),
+        (&counts, false, false, true),
+    ] {
+        let ir = build(source, OptLevel::O0).program_ir;
+        assert_eq!(ir.contains("@ovsm_keep_top_level("), keeps, "keeping the top level in:\n{source}");
+        assert_eq!(ir.contains("invocation.install:"), installs, "an install in:\n{source}");
+        assert_eq!(ir.contains("@ovsm_hand_back("), hands_back, "a hand-back in:\n{source}");
+    }
+}
+
 /// The prelude's top level defines `map`, `filter` and the rest; in a program that uses none of
 /// them it does nothing, and is not entered at all. The program's own top level still is.
 #[test]

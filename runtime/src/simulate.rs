@@ -166,7 +166,7 @@ impl Session {
     /// Runs a function of no arguments as code of program `index`.
     fn run_in_program(&mut self, index: usize, func: ovsm_ir::FuncId, budget: u64) -> Result<Value, RuntimeError> {
         self.enter_program(index, budget);
-        self.vm.journal = Some(Vec::new());
+        self.vm.begin_journal();
         let result = self.vm.run(&self.lowering.program, func);
         let journal = self.vm.journal.take().unwrap_or_default();
         self.leave_program();
@@ -390,7 +390,7 @@ impl Session {
             }
             _ => {
                 self.enter_program(program, item.budget);
-                self.vm.journal = Some(Vec::new());
+                self.vm.begin_journal();
                 let result = self.vm.call(&self.lowering.program, &callee, &args);
                 let journal = self.vm.journal.take().unwrap_or_default();
                 let used = self.vm.compute_used.min(item.budget);

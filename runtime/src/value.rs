@@ -74,8 +74,11 @@ impl Clone for Value {
 #[derive(Debug, PartialEq, Eq)]
 pub enum CompiledFn {
     /// A closure the program passed to a syscall: its wire encoding (function id, name and
-    /// captured values, runtime/src/compiled/wire.rs), sent back when it is called.
-    Closure { name: String, wire: Box<[u8]> },
+    /// captured values, runtime/src/compiled/wire.rs), sent back when it is called. A call that
+    /// assigns one of its captured variables hands the closure back changed, and every holder
+    /// of this closure sees the new bytes, as every holder of an interpreted closure sees its
+    /// boxes change.
+    Closure { name: String, wire: std::cell::RefCell<Box<[u8]>> },
     /// Handler `index` of program `program`'s `on-event` clauses.
     Handler { program: u32, index: u32 },
 }

@@ -83,6 +83,11 @@ pub struct Vm {
     /// While an autonomous invocation runs: each global it writes, with its value before, so a
     /// failed invocation's state changes can be undone and a successful one's persisted.
     pub journal: Option<Vec<(ovsm_ir::GlobalId, Option<Value>)>>,
+    /// Beside `journal`: each assigned captured variable (a box) with its value before the
+    /// invocation's first write to it. A closure the runtime keeps holds its boxes from one
+    /// invocation to the next, so they are state too, and a failed invocation leaves them as
+    /// they were (a compiled program's failed transaction hands no changed closure back).
+    cell_journal: Vec<(std::rc::Rc<std::cell::RefCell<Value>>, Value)>,
 }
 
 impl Vm {
@@ -103,6 +108,7 @@ impl Vm {
             chain: crate::chain::Chain::new(crate::chain::ChainConfig::default()),
             interrupt: None,
             journal: None,
+            cell_journal: Vec::new(),
         }
     }
 
@@ -220,12 +226,33 @@ impl Vm {
         }
     }
 
-    /// Undoes the journaled writes, newest first.
+    /// Starts journaling an autonomous invocation's writes.
+    pub fn begin_journal(&mut self) {
+        self.journal = Some(Vec::new());
+        self.cell_journal.clear();
+    }
+
+    /// Records a box's value before its first write in the journaled invocation (only called
+    /// while journaling).
+    #[inline(never)]
+    fn journal_cell(&mut self, cell: &Value) {
+        if let Value::Cell(c) = cell {
+            if !self.cell_journal.iter().any(|(seen, _)| std::rc::Rc::ptr_eq(seen, c)) {
+                let old = c.borrow().clone();
+                self.cell_journal.push((c.clone(), old));
+            }
+        }
+    }
+
+    /// Undoes the journaled writes, newest first: the globals of `journal`, and the boxes.
     pub fn restore_journal(&mut self, journal: Vec<(ovsm_ir::GlobalId, Option<Value>)>) {
         for (g, old) in journal.into_iter().rev() {
             if let Some(slot) = self.globals.get_mut(g.0 as usize) {
                 *slot = old;
             }
+        }
+        for (cell, old) in std::mem::take(&mut self.cell_journal).into_iter().rev() {
+            *cell.borrow_mut() = old;
         }
     }
 

@@ -47,6 +47,23 @@ enum Mode {
     Startup = 1,
     Handler = 2,
     Callback = 3,
+    /// At deployment: keep the top level's globals, or evaluate handler `clause` once.
+    Install = 4,
+}
+
+/// What a program's deployment runs before its startup clauses (the `p` channel's third field).
+struct Installs {
+    /// The top level reads the chain: an install keeps its globals in the state.
+    keeps_top_level: bool,
+    /// Per handler: its expression is evaluated once, by an install.
+    evaluated_once: Vec<bool>,
+}
+
+impl Installs {
+    fn parse(field: &str) -> Installs {
+        let mut flags = field.chars();
+        Installs { keeps_top_level: flags.next() == Some('T'), evaluated_once: flags.map(|c| c == 'E').collect() }
+    }
 }
 
 /// `on-startup` runs under the largest per-transaction budget (contract section 6).
@@ -82,10 +99,16 @@ impl Session {
             return Ok(run);
         }
         let first = self.vm.chain.programs.len();
-        for (name, startups, events) in announced {
+        let mut started = Ok(());
+        for (name, startups, installs, events) in announced {
             self.register_compiled(so, &name, startups, &events)?;
+            // As the interpreter evaluates a program's handlers as it deploys it.
+            started = self.install_compiled(self.vm.chain.programs.len() - 1, &installs, &events);
+            if started.is_err() {
+                break;
+            }
         }
-        if let Err(error) = self.start_compiled(first) {
+        if let Err(error) = started.and_then(|()| self.start_compiled(first)) {
             let code = error.fault.code.to_string();
             let site = self.compiled.as_ref().map_or(u64::MAX, |c| c.last_error_site);
             return Ok(ScriptRun {
@@ -169,10 +192,33 @@ impl Session {
         });
         // u32 length, then the state. The limit is the interpreter's, on the state as the
         // interpreter writes it (checked after each invocation, `state_size`); the
-        // account has room for twice that in the wire format.
-        let data = vec![0; 2 * self.vm.chain.config.state_bytes_limit + 4];
+        // account has room for twice that in the wire format, and its last 4 bytes are for a
+        // closure handed back (`take_handed_back`).
+        let data = vec![0; 2 * self.vm.chain.config.state_bytes_limit + 8];
         self.vm.chain.bank().set_account(&state_address, AccountView { lamports: 1_000_000_000, owner: address, data })?;
         self.fund(index);
+        Ok(())
+    }
+
+    /// Runs program `index`'s installs (support/auto.ll, mode 4): one that keeps the top level's
+    /// globals in the state, and one per handler evaluated once, whose value the runtime keeps
+    /// and calls as a callback from then on.
+    fn install_compiled(&mut self, index: usize, installs: &Installs, events: &[String]) -> Result<(), RuntimeError> {
+        let once: Vec<usize> = installs.evaluated_once.iter().enumerate().filter(|(_, e)| **e).map(|(k, _)| k).collect();
+        if installs.keeps_top_level && once.is_empty() {
+            let (result, _) = self.invoke_compiled(index, Mode::Install, u32::MAX, &Value::Nil, &[], STARTUP_BUDGET);
+            self.drain_notices();
+            result?;
+        }
+        for k in once {
+            let event = Value::str(events.get(k).map_or("", String::as_str));
+            let (result, _) = self.invoke_compiled(index, Mode::Install, k as u32, &Value::Nil, &[event], STARTUP_BUDGET);
+            self.drain_notices();
+            let handler = result?;
+            if let Some((_, slot)) = self.vm.chain.programs.get_mut(index).and_then(|p| p.handlers.get_mut(k)) {
+                *slot = handler;
+            }
+        }
         Ok(())
     }
 
@@ -278,11 +324,24 @@ impl Session {
             // As in the interpreter, state over the limit fails the invocation and is not kept.
             let _ = bank.set_account(&state, before);
         }
+        let handed_back = match (&invocation.failure, oversized) {
+            (None, None) => take_handed_back(&mut bank, &state),
+            _ => None,
+        };
         chain.put_bank(bank);
         chain.current = None;
         let run = read_logs(&invocation);
         self.vm.host.write(&run.stdout);
         let used = invocation.compute_units.min(budget);
+        // A callback that assigned a captured variable handed its closure back: every holder of
+        // it sees the new captured values, as with an interpreted closure's boxes.
+        if let (Mode::Callback, Value::Compiled(f), Some(bytes)) = (mode, callee, &handed_back) {
+            if let (CompiledFn::Closure { wire: old, .. }, Ok(Value::Compiled(new))) = (&**f, wire::decode(bytes)) {
+                if let CompiledFn::Closure { wire: new, .. } = &*new {
+                    *old.borrow_mut() = new.take();
+                }
+            }
+        }
         let result = match (run.outcome, &invocation.failure, oversized) {
             (ScriptOutcome::Error { site, code, message }, _, _) => {
                 if let Some(state) = self.compiled.as_mut() {
@@ -296,6 +355,11 @@ impl Session {
                 span: Span::SYNTHETIC,
                 trace: Vec::new(),
             }),
+            // An install's value is the handler it evaluated, handed back in the state account.
+            _ if matches!(mode, Mode::Install) => match handed_back {
+                Some(bytes) => wire::decode(&bytes).map_err(|why| failed(format!("internal error: a handler handed back: {why}"))),
+                None => Ok(Value::Nil),
+            },
             // No return data: the program returned nil (or what cannot cross).
             _ if invocation.return_data.is_empty() => Ok(Value::Nil),
             _ => wire::decode(&invocation.return_data).map_err(|why| failed(format!("internal error: the program's return data: {why}"))),
@@ -322,6 +386,22 @@ fn state_size(data: &[u8], globals: &[String]) -> Option<usize> {
     Some(size)
 }
 
+/// The closure an invocation handed back at the end of its state account (support/auto.ll,
+/// ovsm_hand_back): the last 4 bytes give its size, its bytes lie just before them. The size is
+/// zeroed, so each closure is taken once.
+fn take_handed_back(bank: &mut crate::chain::bank::Bank, state: &str) -> Option<Vec<u8>> {
+    let mut account = bank.account(state)?;
+    let at = account.data.len().checked_sub(4)?;
+    let size = u32::from_le_bytes(account.data.get(at..)?.try_into().ok()?) as usize;
+    if size == 0 {
+        return None;
+    }
+    let bytes = account.data.get(at.checked_sub(size)?..at)?.to_vec();
+    account.data[at..].fill(0);
+    let _ = bank.set_account(state, account);
+    Some(bytes)
+}
+
 /// The instruction data of an invocation (codegen/support/auto.ll).
 fn header(mode: Mode, program: u32, clause: u32, slot: u64, epoch: u64, values: [&Value; 6]) -> Result<Vec<u8>, String> {
     let mut data = vec![mode as u8];
@@ -339,14 +419,17 @@ fn header(mode: Mode, program: u32, clause: u32, slot: u64, epoch: u64, values: 
 }
 
 /// The programs a top-level run announced on the `p` channel: name, number of startup clauses,
-/// event ids.
-fn announcements(invocation: &Invocation) -> Vec<(String, u32, Vec<String>)> {
+/// what the deployment installs, event ids.
+fn announcements(invocation: &Invocation) -> Vec<(String, u32, Installs, Vec<String>)> {
     let mut programs = Vec::new();
     for line in &invocation.logs {
         let Some(text) = line.strip_prefix("Program log: p") else { continue };
         let mut fields = text.split('\t');
-        let (Some(name), Some(startups)) = (fields.next(), fields.next().and_then(|n| n.parse().ok())) else { continue };
-        programs.push((name.to_string(), startups, fields.map(str::to_string).collect()));
+        let (Some(name), Some(startups), Some(installs)) = (fields.next(), fields.next().and_then(|n| n.parse().ok()), fields.next())
+        else {
+            continue;
+        };
+        programs.push((name.to_string(), startups, Installs::parse(installs), fields.map(str::to_string).collect()));
     }
     programs
 }

@@ -95,7 +95,7 @@ fn write(value: &Value, out: &mut Vec<u8>, depth: usize) -> Result<(), String> {
             }
         }
         Value::Compiled(f) => match &**f {
-            CompiledFn::Closure { wire, .. } => out.extend_from_slice(wire),
+            CompiledFn::Closure { wire, .. } => out.extend_from_slice(&wire.borrow()),
             CompiledFn::Handler { .. } => return Err("an `on-event` handler cannot be passed to a compiled program".into()),
         },
         Value::Cell(cell) => write(&cell.borrow(), out, depth)?,
@@ -196,7 +196,7 @@ impl<'b> Reader<'b> {
                 }
                 skipped?;
                 let wire = self.bytes.get(start..self.at).ok_or("the closure ends early")?;
-                Value::Compiled(Rc::new(CompiledFn::Closure { name, wire: wire.into() }))
+                Value::Compiled(Rc::new(CompiledFn::Closure { name, wire: std::cell::RefCell::new(wire.into()) }))
             }
             other => return Err(format!("unknown tag {other}")),
         })

@@ -235,6 +235,10 @@ impl Vm {
                 }
                 Op::SetLocalBoxed(n) => {
                     let v = pop!();
+                    if self.journal.is_some() {
+                        let cell = slot!(n).clone();
+                        self.journal_cell(&cell);
+                    }
                     cell_set(slot!(n), v);
                 }
                 Op::Captured(n) => {
@@ -247,6 +251,10 @@ impl Vm {
                 }
                 Op::SetCapturedBoxed(n) => {
                     let v = pop!();
+                    if self.journal.is_some() {
+                        let cell = captured!(n).clone();
+                        self.journal_cell(&cell);
+                    }
                     cell_set(captured!(n), v);
                 }
                 Op::Global(g) => match self.globals.get(g.0 as usize) {
@@ -284,12 +292,20 @@ impl Vm {
                 }
                 Op::UpdateLocalBoxed(n, u) => {
                     try_!(self.check_memory());
+                    if self.journal.is_some() {
+                        let cell = slot!(n).clone();
+                        self.journal_cell(&cell);
+                    }
                     let operands = self.pop_operands(u);
                     let updated = try_!(update_cell(slot!(n), u, &operands));
                     self.stack.push(updated);
                 }
                 Op::UpdateCapturedBoxed(n, u) => {
                     try_!(self.check_memory());
+                    if self.journal.is_some() {
+                        let cell = captured!(n).clone();
+                        self.journal_cell(&cell);
+                    }
                     let operands = self.pop_operands(u);
                     let updated = try_!(update_cell(captured!(n), u, &operands));
                     self.stack.push(updated);
