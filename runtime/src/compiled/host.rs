@@ -397,7 +397,7 @@ fn take_handed_back(bank: &mut crate::chain::bank::Bank, state: &str) -> Option<
         return None;
     }
     let bytes = account.data.get(at.checked_sub(size)?..at)?.to_vec();
-    account.data[at..].fill(0);
+    account.data.get_mut(at..)?.fill(0);
     let _ = bank.set_account(state, account);
     Some(bytes)
 }
