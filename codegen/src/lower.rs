@@ -17,7 +17,7 @@ mod deferred;
 mod direct;
 
 use crate::jumps::jump_target;
-use crate::reach::{assigns_boxes, plain_handler, reachable, top_level_reads_chain, writes_state};
+use crate::reach::{assigns_boxes, plain_handler, reachable, remade_definitions, top_level_reads_chain, writes_state, Definition};
 use inkwell::basic_block::BasicBlock;
 use inkwell::builder::Builder;
 use inkwell::context::Context;
@@ -27,7 +27,7 @@ use inkwell::values::{BasicMetadataValueEnum, FunctionValue, IntValue, PointerVa
 use inkwell::{AddressSpace, IntPredicate};
 use ovsm_ir::{Capture, Constant, FuncId, Function, Instr, Program, SiteMap, UpdateOp};
 use ovsm_lexer::{Diagnostic, Span};
-use std::collections::HashMap;
+use std::collections::{BTreeSet, HashMap};
 
 /// Builtins that can also be called as values (`(reduce + xs 0)`): those with a support
 /// operation that takes its argument count at run time.
@@ -347,10 +347,12 @@ impl<'ctx, 'p> Lowerer<'ctx, 'p> {
         let entries: Vec<u32> = program.entries.iter().map(|f| f.0).collect();
         let runs: Vec<BasicBlock<'ctx>> = entries.iter().map(|_| self.context.append_basic_block(self.entry, "run")).collect();
         let done = self.context.append_basic_block(self.entry, "done");
-        match runs.first() {
-            Some(first) => self.builder.build_unconditional_branch(*first).map_err(|e| e.to_string())?,
-            None => self.builder.build_unconditional_branch(done).map_err(|e| e.to_string())?,
-        };
+        let top_level = *runs.first().unwrap_or(&done);
+        if autonomous && self.keeps_top_level {
+            self.definitions_or_top_level(top_level, done, &needed)?;
+        } else {
+            self.builder.build_unconditional_branch(top_level).map_err(|e| e.to_string())?;
+        }
         for (k, id) in entries.iter().enumerate() {
             let (Some(run), Some((function_entry, _))) = (runs.get(k), blocks.get(id)) else { continue };
             self.builder.position_at_end(*run);
@@ -534,6 +536,47 @@ impl<'ctx, 'p> Lowerer<'ctx, 'p> {
         Ok(())
     }
 
+    /// In a program whose top level reads the chain, an invocation after the install (modes 1
+    /// to 3) does not re-run the top level: it makes again only the definitions that need not be
+    /// kept (`reach::remade_definitions`), and its state, loaded next, holds everything else the
+    /// top level made once, at deployment, as in the interpreter. The top level itself (mode 0)
+    /// and an install (mode 4) run `top_level`.
+    fn definitions_or_top_level(&mut self, top_level: BasicBlock<'ctx>, done: BasicBlock<'ctx>, needed: &BTreeSet<u32>) -> Built<()> {
+        let err = |e: inkwell::builder::BuilderError| e.to_string();
+        let program = self.program;
+        let definitions = self.context.append_basic_block(self.entry, "definitions");
+        let mode = self.call_value("ovsm_mode", &[])?;
+        let cases = [(self.int(1), definitions), (self.int(2), definitions), (self.int(3), definitions)];
+        self.builder.build_switch(mode, top_level, &cases).map_err(err)?;
+        self.builder.position_at_end(definitions);
+        for definition in remade_definitions(program) {
+            match definition {
+                Definition::Function { function, .. } if !needed.contains(&function.0) => continue,
+                Definition::Function { function, global, .. } => {
+                    let Some(callee) = program.function(function) else { continue };
+                    let name = self.string(callee.name.as_bytes());
+                    let site = self.sites.add(callee.span);
+                    let args = [self.int(u64::from(function.0)).into(), name.into(), self.int(0).into(), self.int(site).into()];
+                    let status = self.call_value("op_closure", &args)?;
+                    self.check(status)?;
+                    self.call("ovsm_define_top", &[self.int(u64::from(global.0)).into()])?;
+                }
+                Definition::Builtin { builtin, global, .. } => {
+                    let name = ovsm_stdlib::get(builtin).map_or("?", |b| b.name);
+                    if !DYNAMIC_BUILTINS.contains(&name) {
+                        continue; // the top level's lowering reported it
+                    }
+                    let descriptor = self.builtin_descriptor(builtin.0, name);
+                    self.push(9, descriptor, 0)?;
+                    self.call("ovsm_define_top", &[self.int(u64::from(global.0)).into()])?;
+                }
+            }
+        }
+        self.push(0, self.int(0), 0)?;
+        self.builder.build_unconditional_branch(done).map_err(err)?;
+        Ok(())
+    }
+
     /// Mode 4, an install (at deployment, where the interpreter evaluates `on-event` handlers):
     /// keeps the top level's globals if it reads the chain, then evaluates the handler asked
     /// for, if any, and hands its value back (support/auto.ll, ovsm_take_handler).
@@ -542,7 +585,11 @@ impl<'ctx, 'p> Lowerer<'ctx, 'p> {
         let program = self.program;
         self.builder.position_at_end(install);
         if self.keeps_top_level {
+            // Everything the top level made, but what later invocations make again.
             self.call("ovsm_keep_top_level", &[])?;
+            for definition in remade_definitions(program) {
+                self.call("ovsm_unkeep", &[self.int(u64::from(definition.global().0)).into()])?;
+            }
         }
         let install_none = self.context.append_basic_block(self.entry, "invocation.install.none");
         let installed = self.context.append_basic_block(self.entry, "invocation.installed");

@@ -141,3 +141,59 @@ pub fn assigns_boxes(program: &Program, needed: &BTreeSet<u32>) -> bool {
         })
     })
 }
+
+/// One top-level definition that a program whose top level reads the chain makes again in
+/// every invocation instead of keeping it in the state: a function without captures or a
+/// builtin, into a global.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Definition {
+    Function { entry: u32, pc: usize, function: FuncId, global: GlobalId },
+    Builtin { entry: u32, pc: usize, builtin: ovsm_stdlib::BuiltinId, global: GlobalId },
+}
+
+impl Definition {
+    pub fn global(&self) -> GlobalId {
+        match self {
+            Definition::Function { global, .. } | Definition::Builtin { global, .. } => *global,
+        }
+    }
+}
+
+/// The top level's definitions that need not be kept: `(defun f ...)`, `(define f (lambda ...))`
+/// of a function that captures nothing, and `(define g +)`, each the only write to its global
+/// anywhere in the program (so the value the whole top level leaves there is the one made). A
+/// program whose top level reads the chain runs these, in order, instead of its whole top level
+/// in invocations after its install: everything else the top level made comes from the state,
+/// as the interpreter's top level runs once.
+pub fn remade_definitions(program: &Program) -> Vec<Definition> {
+    let mut writes: BTreeMap<u32, usize> = BTreeMap::new();
+    for f in &program.functions {
+        for instr in &f.code {
+            if let Instr::SetGlobal(g) | Instr::DefineGlobal(g) | Instr::UpdateGlobal(g, _) = instr {
+                *writes.entry(g.0).or_default() += 1;
+            }
+        }
+    }
+    let mut found = Vec::new();
+    for FuncId(entry) in &program.entries {
+        let Some(f) = program.function(FuncId(*entry)) else { continue };
+        for (pc, window) in f.code.windows(2).enumerate() {
+            let next = f.code.get(pc + 2);
+            let definition = match (window, next) {
+                ([Instr::Closure(c), Instr::DefineGlobal(g)], _) | ([Instr::Closure(c), Instr::Dup], Some(Instr::DefineGlobal(g))) => {
+                    let captures = program.function(*c).map_or(1, |callee| callee.captures.len());
+                    (captures == 0).then_some(Definition::Function { entry: *entry, pc, function: *c, global: *g })
+                }
+                ([Instr::BuiltinRef(b), Instr::DefineGlobal(g)], _)
+                | ([Instr::BuiltinRef(b), Instr::Dup], Some(Instr::DefineGlobal(g))) => {
+                    Some(Definition::Builtin { entry: *entry, pc, builtin: *b, global: *g })
+                }
+                _ => None,
+            };
+            if let Some(d) = definition.filter(|d| writes.get(&d.global().0) == Some(&1)) {
+                found.push(d);
+            }
+        }
+    }
+    found
+}

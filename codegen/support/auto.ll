@@ -1341,6 +1341,25 @@ refused:
 ; an error (u32 code, then the message).
 define i64 @op_syscall(i64 %which, i64 %n, i8* %op, i64 %site) noinline {
 entry:
+  ; While the top level re-runs before an invocation's own code, the runtime sees a running
+  ; program; the interpreter runs the top level once, outside any, and refuses there every
+  ; syscall but the query (a path the chain decides may reach one only in a re-run).
+  %mute = load i64, i64* $MUTE
+  %rerun = icmp ne i64 %mute, 0
+  %isquery = icmp eq i64 %which, 4
+  %effect = xor i1 %isquery, true
+  %refuse = and i1 %rerun, %effect
+  br i1 %refuse, label %refused, label %make
+refused:
+  call void @sb_reset()
+  call void @sb_byte(i8 96)
+  call void @sb_obj(i8* %op)
+  %isemit = icmp eq i64 %which, 2
+  %tail = select i1 %isemit, i8* $STR"` must be called from inside an autonomous program", i8* $STR"` must be called from inside an autonomous program (on-startup, a handler or a callback)"
+  call void @sb_obj(i8* %tail)
+  %refusal = call i64 @ovsm_fail_sb(i64 211, i64 %site)
+  ret i64 1
+make:
   %mk = call i64 @op_make_array(i64 %n, i64 %site)
   %mkbad = icmp ne i64 %mk, 0
   br i1 %mkbad, label %fail, label %encode
@@ -1466,8 +1485,8 @@ define i64 @ovsm_push_callee(i64 %site) {
 ; what the interpreter would have kept:
 ;
 ; - a top level that reads the chain (codegen's reach::top_level_reads_chain) has its globals
-;   kept in the state (ovsm_keep_top_level), so later invocations load them over what their re-run
-;   computed;
+;   kept in the state (ovsm_keep_top_level), and later invocations do not re-run it: they make
+;   again only its definitions of functions without captures and of builtins, and load the rest;
 ; - a handler whose expression does more than make a function is evaluated there, once
 ;   (the clause index says which), and its value handed back to the runtime, which calls it as a
 ;   callback from then on.
@@ -1479,8 +1498,9 @@ define i64 @ovsm_push_callee(i64 %site) {
 ; changes its closure, which the runtime keeps as bytes.
 
 ; Marks written (1) every global the top level gave a value, other than those the state already
-; holds, functions without captures and builtins (a re-run makes those again, and builtins cannot
-; cross), so that the install saves them.
+; holds, so that the install saves them; codegen then unmarks (ovsm_unkeep) the definitions that
+; later invocations make again instead (reach::remade_definitions: functions without captures
+; and builtins, which could not cross).
 define void @ovsm_keep_top_level() noinline {
 entry:
   %ng = load i64, i64* $NGLOBALS
@@ -1499,16 +1519,8 @@ item:
 look:
   %v = call %V* @ovsm_global_addr(i64 %g)
   %t = call i64 @ovsm_tag(%V* %v)
-  switch i64 %t, label %keep [ i64 15, label %next
-                               i64 9, label %next
-                               i64 8, label %closure ]
-closure:
-  %c = call i64 @ovsm_payload(%V* %v)
-  %np0 = add i64 %c, 16
-  %np = inttoptr i64 %np0 to i64*
-  %ncaptures = load i64, i64* %np
-  %none = icmp eq i64 %ncaptures, 0
-  br i1 %none, label %next, label %keep
+  %undefined = icmp eq i64 %t, 15
+  br i1 %undefined, label %next, label %keep
 keep:
   store i8 1, i8* %dp
   br label %next
@@ -1516,6 +1528,24 @@ next:
   %g1 = add i64 %g, 1
   br label %loop
 done:
+  ret void
+}
+
+define void @ovsm_unkeep(i64 %g) {
+  %base = load i64, i64* $DIRTY
+  %dp0 = add i64 %base, %g
+  %dp = inttoptr i64 %dp0 to i8*
+  store i8 0, i8* %dp
+  ret void
+}
+
+; A definition that an invocation makes again instead of re-running the top level: the value on
+; top becomes global g (nothing is dirty yet: the state loads next).
+define void @ovsm_define_top(i64 %g) {
+  %v = call %V* @ovsm_top(i64 0)
+  %slot = call %V* @ovsm_global_addr(i64 %g)
+  call void @ovsm_store(%V* %slot, %V* %v)
+  call void @op_pop()
   ret void
 }
 
@@ -1908,8 +1938,13 @@ found:
   %w = icmp ne i64 %writable, 0
   br i1 %w, label %owner, label %ok
 owner:
+  ; outside any program: the top level, and the top level re-running before an invocation's
+  ; own code (the interpreter runs it once, outside any program)
   %mode = load i64, i64* $MODE
-  %outside = icmp eq i64 %mode, 0
+  %mute = load i64, i64* $MUTE
+  %toplevel = icmp eq i64 %mode, 0
+  %rerun = icmp ne i64 %mute, 0
+  %outside = or i1 %toplevel, %rerun
   br i1 %outside, label %notprogram, label %mine
 mine:
   %o = call %V* @ovsm_account_owner(i64 %k)

@@ -182,7 +182,8 @@ fn only_programs_that_can_change_their_state_load_and_save_it() {
 
 /// Installs (support/auto.ll, mode 4) and closures handed back exist only where re-running the
 /// top level or a handler's expression could give other values than the interpreter's one run:
-/// a top level that reads the chain, a handler made by more than a lambda, a callback that
+/// a top level that reads the chain (whose later invocations then make only its definitions of
+/// functions, instead of re-running it), a handler made by more than a lambda, a callback that
 /// assigns a captured variable. Programs without any of them carry none of that code.
 #[test]
 fn installs_and_hand_backs_only_where_a_re_run_could_differ() {
@@ -201,6 +202,7 @@ fn installs_and_hand_backs_only_where_a_re_run_could_differ() {
     ] {
         let ir = build(source, OptLevel::O0).program_ir;
         assert_eq!(ir.contains("@ovsm_keep_top_level("), keeps, "keeping the top level in:\n{source}");
+        assert_eq!(ir.contains("\ndefinitions:"), keeps, "invocations making only definitions in:\n{source}");
         assert_eq!(ir.contains("invocation.install:"), installs, "an install in:\n{source}");
         assert_eq!(ir.contains("@ovsm_hand_back("), hands_back, "a hand-back in:\n{source}");
     }
