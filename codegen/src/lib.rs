@@ -9,6 +9,7 @@ mod jumps;
 mod layout;
 pub mod link;
 mod lower;
+mod owned;
 mod reach;
 pub mod support;
 pub mod target;

@@ -157,6 +157,9 @@ pub struct Lowerer<'ctx, 'p> {
     /// Whether an invocation may hand a closure back to the runtime (`ovsm_hand_back`): an
     /// `on-event` handler evaluated once, or a callback that assigns a captured variable.
     hands_back: bool,
+    /// The locals of the function being lowered whose pushes grow their array in place
+    /// (`owned::owned_locals`); the k-th's hidden slot follows the function's own slots.
+    owned: Vec<u16>,
     /// The top of the operand stack while it is kept in LLVM values (lower/deferred.rs).
     deferred: Vec<deferred::Deferred<'ctx>>,
     /// The builtins among `+ - *` that the program takes as values, by id: a call of two
@@ -219,6 +222,7 @@ impl<'ctx, 'p> Lowerer<'ctx, 'p> {
             writes_state: true,
             keeps_top_level: false,
             hands_back: false,
+            owned: Vec::new(),
             deferred: Vec::new(),
             arith_values: arith_values(program),
             carried: false,
@@ -661,10 +665,13 @@ impl<'ctx, 'p> Lowerer<'ctx, 'p> {
         self.builder.position_at_end(entry);
         let site = self.sites.add(f.span);
         let p = f.params;
+        self.owned = crate::owned::owned_locals(self.program, f);
+        // the hidden slots start nil, as every local does: no array has room yet
+        let slots = u64::from(f.n_slots) + self.owned.len() as u64;
         if p.optional == 0 && !p.rest {
-            self.op("op_enter_fixed", &[u64::from(p.required), u64::from(f.n_slots)], site)?;
+            self.op("op_enter_fixed", &[u64::from(p.required), slots], site)?;
         } else {
-            self.op("op_enter", &[u64::from(p.required), u64::from(p.optional), u64::from(p.rest), u64::from(f.n_slots)], site)?;
+            self.op("op_enter", &[u64::from(p.required), u64::from(p.optional), u64::from(p.rest), slots], site)?;
         }
         let first = code.first().copied().ok_or("empty function")?;
         self.builder.build_unconditional_branch(first).map_err(|e| e.to_string())?;
@@ -879,9 +886,15 @@ impl<'ctx, 'p> Lowerer<'ctx, 'p> {
                     Instr::UpdateLocalBoxed(..) => 1,
                     _ => 2,
                 };
-                match op {
-                    UpdateOp::Assoc => self.op("op_update_assoc", &[kind, i(*n)], site)?,
-                    _ => self.op("op_update_append", &[kind, i(*n), u64::from(*op == UpdateOp::Push)], site)?,
+                let owned = self.owned.iter().position(|x| x == n).filter(|_| kind == 0 && *op == UpdateOp::Push);
+                if let Some(k) = owned {
+                    let hidden = self.program.function(FuncId(self.current)).map_or(0, |f| u64::from(f.n_slots)) + k as u64;
+                    self.op("op_update_push_owned", &[i(*n), hidden], site)?;
+                } else {
+                    match op {
+                        UpdateOp::Assoc => self.op("op_update_assoc", &[kind, i(*n)], site)?,
+                        _ => self.op("op_update_append", &[kind, i(*n), u64::from(*op == UpdateOp::Push)], site)?,
+                    }
                 }
             }
             Instr::UpdateGlobal(g, op) => {

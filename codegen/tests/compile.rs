@@ -208,6 +208,21 @@ fn installs_and_hand_backs_only_where_a_re_run_could_differ() {
     }
 }
 
+/// A push grows its array in place only where no other code can see the array: the local is
+/// read only to be returned, and no closure captures it (codegen/src/owned.rs).
+#[test]
+fn arrays_grow_in_place_only_where_no_one_else_sees_them() {
+    let grows = |body: &str| {
+        let source = format!("(defun build (n) (let ((out [])) {body}))\n(build 3)");
+        build(&source, OptLevel::O0).program_ir.contains("@op_update_push_owned(")
+    };
+    assert!(grows("(for (i (range 0 n)) (set! out (append out [i]))) out"));
+    assert!(grows("(for (i (range 0 n)) (when (> i 0) (set! out (append out [i])))) out"));
+    assert!(!grows("(for (i (range 0 n)) (set! out (append out [(length out)]))) out"), "read inside the loop");
+    assert!(!grows("(for (i (range 0 n)) (set! out (append out [i]))) (lambda () out)"), "captured");
+    assert!(!grows("(for (i (range 0 n)) (log (set! out (append out [i])))) out"), "the push's value is used");
+}
+
 /// The prelude's top level defines `map`, `filter` and the rest; in a program that uses none of
 /// them it does nothing, and is not entered at all. The program's own top level still is.
 #[test]
