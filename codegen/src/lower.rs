@@ -504,11 +504,7 @@ impl<'ctx, 'p> Lowerer<'ctx, 'p> {
                     else {
                         continue;
                     };
-                    let case = self.context.append_basic_block(self.entry, "invocation.clause");
-                    self.builder.position_at_end(case);
-                    let site = self.sites.add(*span);
-                    self.op("op_enter_entry", &[ret], site)?;
-                    self.builder.build_unconditional_branch(function_entry).map_err(err)?;
+                    let case = self.clause_case(function_entry, *span, ret, false)?;
                     cases.push((self.int(((p as u64) << 32) | k as u64), case));
                 }
             }
@@ -538,6 +534,21 @@ impl<'ctx, 'p> Lowerer<'ctx, 'p> {
         let status = self.call_value("ovsm_end_invocation", &[])?;
         self.builder.build_return(Some(&status)).map_err(err)?;
         Ok(())
+    }
+
+    /// A case of a switch on the invocation's target: enters the function of a clause or a
+    /// handler, which returns to `ret`; for an install, first noting the handler's site for
+    /// `ovsm_take_handler`'s error.
+    fn clause_case(&mut self, function_entry: BasicBlock<'ctx>, span: Span, ret: u64, install: bool) -> Built<BasicBlock<'ctx>> {
+        let case = self.context.append_basic_block(self.entry, if install { "invocation.install.handler" } else { "invocation.clause" });
+        self.builder.position_at_end(case);
+        let site = self.sites.add(span);
+        if install {
+            self.call("ovsm_install_site", &[self.int(site).into()])?;
+        }
+        self.op("op_enter_entry", &[ret], site)?;
+        self.builder.build_unconditional_branch(function_entry).map_err(|e| e.to_string())?;
+        Ok(case)
     }
 
     /// In a program whose top level reads the chain, an invocation after the install (modes 1
@@ -604,12 +615,7 @@ impl<'ctx, 'p> Lowerer<'ctx, 'p> {
             for (k, (_, thunk, span)) in decl.handlers.iter().enumerate() {
                 let entry = self.function_entries.iter().find(|(id, _)| *id == u64::from(thunk.0)).map(|(_, b)| *b);
                 let Some(function_entry) = entry.filter(|_| !plain_handler(program, *thunk)) else { continue };
-                let case = self.context.append_basic_block(self.entry, "invocation.install.handler");
-                self.builder.position_at_end(case);
-                let site = self.sites.add(*span);
-                self.call("ovsm_install_site", &[self.int(site).into()])?;
-                self.op("op_enter_entry", &[installed_ret], site)?;
-                self.builder.build_unconditional_branch(function_entry).map_err(err)?;
+                let case = self.clause_case(function_entry, *span, installed_ret, true)?;
                 cases.push((self.int(((p as u64) << 32) | k as u64), case));
             }
         }

@@ -83,21 +83,20 @@ fn reachable_from(program: &Program, with_programs: bool) -> BTreeSet<u32> {
 /// invocation would find it empty and leave it so; its invocations skip loading and saving it
 /// (`ovsm_load_state`, `ovsm_save_state`): 75 to 125 compute units of each.
 pub fn writes_state(program: &Program, needed: &BTreeSet<u32>) -> bool {
-    let entries: BTreeSet<u32> = program.entries.iter().map(|f| f.0).collect();
-    needed.iter().filter(|id| !entries.contains(id)).filter_map(|id| program.function(FuncId(*id))).any(|f| {
-        f.code.iter().any(|instr| {
-            matches!(
-                instr,
-                Instr::SetGlobal(_)
-                    | Instr::DefineGlobal(_)
-                    | Instr::UpdateGlobal(..)
-                    | Instr::SetLocalBoxed(_)
-                    | Instr::SetCapturedBoxed(_)
-                    | Instr::UpdateLocalBoxed(..)
-                    | Instr::UpdateCapturedBoxed(..)
-            )
-        })
+    any_beyond_top_levels(program, needed, |instr| {
+        matches!(instr, Instr::SetGlobal(_) | Instr::DefineGlobal(_) | Instr::UpdateGlobal(..)) || assigns_box(instr)
     })
+}
+
+/// Whether `instr` assigns a boxed (captured) variable.
+fn assigns_box(instr: &Instr) -> bool {
+    matches!(instr, Instr::SetLocalBoxed(_) | Instr::SetCapturedBoxed(_) | Instr::UpdateLocalBoxed(..) | Instr::UpdateCapturedBoxed(..))
+}
+
+/// Whether an instruction of a needed function other than the top levels satisfies `test`.
+fn any_beyond_top_levels(program: &Program, needed: &BTreeSet<u32>, test: impl Fn(&Instr) -> bool) -> bool {
+    let entries: BTreeSet<u32> = program.entries.iter().map(|f| f.0).collect();
+    needed.iter().filter(|id| !entries.contains(id)).filter_map(|id| program.function(FuncId(*id))).any(|f| f.code.iter().any(&test))
 }
 
 /// Whether the top level can read the chain: whether it, or a function it can call while it runs,
@@ -131,15 +130,7 @@ pub fn plain_handler(program: &Program, thunk: FuncId) -> bool {
 /// does so changes its own closure, which the runtime keeps as bytes: the program hands the
 /// closure back (support/auto.ll, ovsm_hand_back).
 pub fn assigns_boxes(program: &Program, needed: &BTreeSet<u32>) -> bool {
-    let entries: BTreeSet<u32> = program.entries.iter().map(|f| f.0).collect();
-    needed.iter().filter(|id| !entries.contains(id)).filter_map(|id| program.function(FuncId(*id))).any(|f| {
-        f.code.iter().any(|instr| {
-            matches!(
-                instr,
-                Instr::SetLocalBoxed(_) | Instr::SetCapturedBoxed(_) | Instr::UpdateLocalBoxed(..) | Instr::UpdateCapturedBoxed(..)
-            )
-        })
-    })
+    any_beyond_top_levels(program, needed, assigns_box)
 }
 
 /// One top-level definition that a program whose top level reads the chain makes again in
