@@ -316,16 +316,15 @@ impl Session {
             }
         }
         let limit = chain.config.state_bytes_limit;
-        let oversized = match (&invocation.failure, bank.account(&state)) {
-            (None, Some(after)) => state_size(&after.data, &compiled.globals).filter(|size| *size > limit),
-            _ => None,
-        };
+        // The state account after a successful invocation, read once (it is 128 KiB).
+        let after = if invocation.failure.is_none() { bank.account(&state) } else { None };
+        let oversized = after.as_ref().and_then(|after| state_size(&after.data, &compiled.globals).filter(|size| *size > limit));
         if let (Some(_), Some(before)) = (oversized, state_before) {
             // As in the interpreter, state over the limit fails the invocation and is not kept.
             let _ = bank.set_account(&state, before);
         }
-        let handed_back = match (&invocation.failure, oversized) {
-            (None, None) => take_handed_back(&mut bank, &state),
+        let handed_back = match (after, oversized) {
+            (Some(after), None) => take_handed_back(&mut bank, &state, after),
             _ => None,
         };
         chain.put_bank(bank);
@@ -389,8 +388,7 @@ fn state_size(data: &[u8], globals: &[String]) -> Option<usize> {
 /// The closure an invocation handed back at the end of its state account (support/auto.ll,
 /// ovsm_hand_back): the last 4 bytes give its size, its bytes lie just before them. The size is
 /// zeroed, so each closure is taken once.
-fn take_handed_back(bank: &mut crate::chain::bank::Bank, state: &str) -> Option<Vec<u8>> {
-    let mut account = bank.account(state)?;
+fn take_handed_back(bank: &mut crate::chain::bank::Bank, state: &str, mut account: AccountView) -> Option<Vec<u8>> {
     let at = account.data.len().checked_sub(4)?;
     let size = u32::from_le_bytes(account.data.get(at..)?.try_into().ok()?) as usize;
     if size == 0 {
