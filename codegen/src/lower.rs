@@ -431,11 +431,12 @@ impl<'ctx, 'p> Lowerer<'ctx, 'p> {
 
         self.builder.position_at_end(script);
         for decl in &program.programs {
-            // What the program's deployment must run (support/auto.ll, mode 4): `T` to keep the
-            // top level's globals, then per handler `E` for one evaluated once, `-` if not.
+            // What the program's deployment must run (support/auto.ll, mode 4), after the count
+            // and a `/`: `T` to keep the top level's globals, then per handler `E` for one
+            // evaluated once, `-` if not.
             let mut install = String::from(if self.keeps_top_level { "T" } else { "-" });
             install.extend(decl.handlers.iter().map(|(_, f, _)| if plain_handler(program, *f) { '-' } else { 'E' }));
-            let mut text = format!("p{}\t{}\t{install}", decl.name, decl.startup.len());
+            let mut text = format!("p{}\t{}/{install}", decl.name, decl.startup.len());
             for (event, _, span) in &decl.handlers {
                 if event.contains(['\t', '\n']) {
                     self.unsupported.push(unsupported("an event id with a tab or a line break", *span));

@@ -1429,9 +1429,9 @@ define i64 @ovsm_target() alwaysinline {
 }
 
 ; Tells the runtime, on the `p` channel, about a program the source declares (the text comes
-; from codegen: `p`, the name, then tab-separated the number of `on-startup` clauses, what its
-; deployment installs (`T` or `-`: whether it keeps the top level's globals; then per handler `E`
-; for one evaluated once, `-` if not) and each `on-event` id).
+; from codegen: `p`, the name, then tab-separated the number of `on-startup` clauses with, after
+; a `/`, what its deployment installs (`T` or `-`: whether it keeps the top level's globals; then
+; per handler `E` for one evaluated once, `-` if not), and each `on-event` id).
 define void @ovsm_announce(i8* %text) {
   %w = bitcast i8* %text to i64*
   %len = load i64, i64* %w

@@ -88,6 +88,9 @@ pub struct Vm {
     /// invocation to the next, so they are state too, and a failed invocation leaves them as
     /// they were (a compiled program's failed transaction hands no changed closure back).
     cell_journal: Vec<(std::rc::Rc<std::cell::RefCell<Value>>, Value)>,
+    /// The boxes in `cell_journal`, by address, so that a loop writing many boxes stays linear
+    /// (the journal holds each, so no address is reused while it is listed).
+    cell_seen: std::collections::HashSet<*const std::cell::RefCell<Value>>,
 }
 
 impl Vm {
@@ -109,6 +112,7 @@ impl Vm {
             interrupt: None,
             journal: None,
             cell_journal: Vec::new(),
+            cell_seen: std::collections::HashSet::new(),
         }
     }
 
@@ -230,6 +234,7 @@ impl Vm {
     pub fn begin_journal(&mut self) {
         self.journal = Some(Vec::new());
         self.cell_journal.clear();
+        self.cell_seen.clear();
     }
 
     /// Records a box's value before its first write in the journaled invocation (only called
@@ -237,7 +242,7 @@ impl Vm {
     #[inline(never)]
     fn journal_cell(&mut self, cell: &Value) {
         if let Value::Cell(c) = cell {
-            if !self.cell_journal.iter().any(|(seen, _)| std::rc::Rc::ptr_eq(seen, c)) {
+            if self.cell_seen.insert(std::rc::Rc::as_ptr(c)) {
                 let old = c.borrow().clone();
                 self.cell_journal.push((c.clone(), old));
             }
@@ -254,6 +259,7 @@ impl Vm {
         for (cell, old) in std::mem::take(&mut self.cell_journal).into_iter().rev() {
             *cell.borrow_mut() = old;
         }
+        self.cell_seen.clear();
     }
 
     /// Runs the IR's instructions one by one, without the fused ops of `vm/fuse.rs`, from the

@@ -51,7 +51,8 @@ enum Mode {
     Install = 4,
 }
 
-/// What a program's deployment runs before its startup clauses (the `p` channel's third field).
+/// What a program's deployment runs before its startup clauses (on the `p` channel, after the
+/// number of startup clauses and a `/`).
 struct Installs {
     /// The top level reads the chain: an install keeps its globals in the state.
     keeps_top_level: bool,
@@ -60,8 +61,9 @@ struct Installs {
 }
 
 impl Installs {
-    fn parse(field: &str) -> Installs {
-        let mut flags = field.chars();
+    /// `T` or `-`, then `E` or `-` per handler (none: a `.so` built before installs existed).
+    fn parse(flags: Option<&str>) -> Installs {
+        let mut flags = flags.unwrap_or("-").chars();
         Installs { keeps_top_level: flags.next() == Some('T'), evaluated_once: flags.map(|c| c == 'E').collect() }
     }
 }
@@ -423,10 +425,10 @@ fn announcements(invocation: &Invocation) -> Vec<(String, u32, Installs, Vec<Str
     for line in &invocation.logs {
         let Some(text) = line.strip_prefix("Program log: p") else { continue };
         let mut fields = text.split('\t');
-        let (Some(name), Some(startups), Some(installs)) = (fields.next(), fields.next().and_then(|n| n.parse().ok()), fields.next())
-        else {
-            continue;
-        };
+        let (Some(name), Some(counts)) = (fields.next(), fields.next()) else { continue };
+        // the number of startup clauses, then `/` and what the deployment installs
+        let (startups, installs) = counts.split_once('/').map_or((counts, None), |(n, flags)| (n, Some(flags)));
+        let Ok(startups) = startups.parse() else { continue };
         programs.push((name.to_string(), startups, Installs::parse(installs), fields.map(str::to_string).collect()));
     }
     programs
