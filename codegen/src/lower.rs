@@ -157,6 +157,12 @@ pub struct Lowerer<'ctx, 'p> {
     /// Whether an invocation may hand a closure back to the runtime (`ovsm_hand_back`): an
     /// `on-event` handler evaluated once, or a callback that assigns a captured variable.
     hands_back: bool,
+    /// Whether the program's deployment runs installs (mode 4): it keeps its top level, or a
+    /// handler is evaluated once.
+    installs: bool,
+    /// The top level's definitions that invocations make again when it is kept
+    /// (`reach::remade_definitions`).
+    remade: Vec<Definition>,
     /// The locals of the function being lowered whose pushes grow their array in place
     /// (`owned::owned_locals`); the k-th's hidden slot follows the function's own slots.
     owned: Vec<u16>,
@@ -222,6 +228,8 @@ impl<'ctx, 'p> Lowerer<'ctx, 'p> {
             writes_state: true,
             keeps_top_level: false,
             hands_back: false,
+            installs: false,
+            remade: Vec::new(),
             owned: Vec::new(),
             deferred: Vec::new(),
             arith_values: arith_values(program),
@@ -326,6 +334,10 @@ impl<'ctx, 'p> Lowerer<'ctx, 'p> {
         self.writes_state = writes_state(program, &needed) || self.keeps_top_level;
         let evaluated_once = program.programs.iter().flat_map(|d| &d.handlers).any(|(_, f, _)| !plain_handler(program, *f));
         self.hands_back = evaluated_once || assigns_boxes(program, &needed);
+        self.installs = self.keeps_top_level || evaluated_once;
+        if self.keeps_top_level {
+            self.remade = remade_definitions(program);
+        }
         // Blocks first, so jumps and calls can name blocks of code not yet emitted.
         let mut blocks: HashMap<u32, (BasicBlock<'ctx>, Vec<BasicBlock<'ctx>>)> = HashMap::new();
         for id in &needed {
@@ -466,9 +478,7 @@ impl<'ctx, 'p> Lowerer<'ctx, 'p> {
         let callback = self.context.append_basic_block(self.entry, "invocation.callback");
         let mode = self.call_value("ovsm_mode", &[])?;
         let mut cases = vec![(self.int(1), startup), (self.int(2), handler), (self.int(3), callback)];
-        let installs =
-            self.keeps_top_level || program.programs.iter().flat_map(|d| &d.handlers).any(|(_, f, _)| !plain_handler(program, *f));
-        if installs {
+        if self.installs {
             let install = self.context.append_basic_block(self.entry, "invocation.install");
             cases.push((self.int(4), install));
             let here = self.builder.get_insert_block();
@@ -565,7 +575,7 @@ impl<'ctx, 'p> Lowerer<'ctx, 'p> {
         let cases = [(self.int(1), definitions), (self.int(2), definitions), (self.int(3), definitions)];
         self.builder.build_switch(mode, top_level, &cases).map_err(err)?;
         self.builder.position_at_end(definitions);
-        for definition in remade_definitions(program) {
+        for definition in self.remade.clone() {
             match definition {
                 Definition::Function { function, .. } if !needed.contains(&function.0) => continue,
                 Definition::Function { function, global, .. } => {
@@ -603,7 +613,7 @@ impl<'ctx, 'p> Lowerer<'ctx, 'p> {
         if self.keeps_top_level {
             // Everything the top level made, but what later invocations make again.
             self.call("ovsm_keep_top_level", &[])?;
-            for definition in remade_definitions(program) {
+            for definition in self.remade.clone() {
                 self.call("ovsm_unkeep", &[self.int(u64::from(definition.global().0)).into()])?;
             }
         }

@@ -28,15 +28,10 @@ fn reachable_from(program: &Program, with_programs: bool) -> BTreeSet<u32> {
     let mut entry_defs: BTreeSet<(u32, usize)> = BTreeSet::new();
     for FuncId(entry) in &program.entries {
         if let Some(f) = program.function(FuncId(*entry)) {
-            // `(defun NAME ...)` lowers to Closure, Dup, DefineGlobal (its value is the function).
-            for (pc, window) in f.code.windows(3).enumerate() {
-                match window {
-                    [Instr::Closure(FuncId(c)), Instr::DefineGlobal(GlobalId(g)), _]
-                    | [Instr::Closure(FuncId(c)), Instr::Dup, Instr::DefineGlobal(GlobalId(g))] => {
-                        deferred.entry(*g).or_default().push(*c);
-                        entry_defs.insert((*entry, pc));
-                    }
-                    _ => {}
+            for pc in 0..f.code.len() {
+                if let Some((Instr::Closure(FuncId(c)), GlobalId(g))) = definition_at(&f.code, pc) {
+                    deferred.entry(g).or_default().push(*c);
+                    entry_defs.insert((*entry, pc));
                 }
             }
         }
@@ -133,13 +128,22 @@ pub fn assigns_boxes(program: &Program, needed: &BTreeSet<u32>) -> bool {
     any_beyond_top_levels(program, needed, assigns_box)
 }
 
+/// The value and the global of a definition at `pc`: `(define NAME VALUE)` lowers to VALUE,
+/// DefineGlobal, and `(defun NAME ...)` to Closure, Dup, DefineGlobal (its value is the function).
+fn definition_at(code: &[Instr], pc: usize) -> Option<(&Instr, GlobalId)> {
+    match code.get(pc..)? {
+        [value, Instr::DefineGlobal(g), ..] | [value, Instr::Dup, Instr::DefineGlobal(g), ..] => Some((value, *g)),
+        _ => None,
+    }
+}
+
 /// One top-level definition that a program whose top level reads the chain makes again in
 /// every invocation instead of keeping it in the state: a function without captures or a
 /// builtin, into a global.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Definition {
-    Function { entry: u32, pc: usize, function: FuncId, global: GlobalId },
-    Builtin { entry: u32, pc: usize, builtin: ovsm_stdlib::BuiltinId, global: GlobalId },
+    Function { function: FuncId, global: GlobalId },
+    Builtin { builtin: ovsm_stdlib::BuiltinId, global: GlobalId },
 }
 
 impl Definition {
@@ -168,17 +172,13 @@ pub fn remade_definitions(program: &Program) -> Vec<Definition> {
     let mut found = Vec::new();
     for FuncId(entry) in &program.entries {
         let Some(f) = program.function(FuncId(*entry)) else { continue };
-        for (pc, window) in f.code.windows(2).enumerate() {
-            let next = f.code.get(pc + 2);
-            let definition = match (window, next) {
-                ([Instr::Closure(c), Instr::DefineGlobal(g)], _) | ([Instr::Closure(c), Instr::Dup], Some(Instr::DefineGlobal(g))) => {
+        for pc in 0..f.code.len() {
+            let definition = match definition_at(&f.code, pc) {
+                Some((Instr::Closure(c), global)) => {
                     let captures = program.function(*c).map_or(1, |callee| callee.captures.len());
-                    (captures == 0).then_some(Definition::Function { entry: *entry, pc, function: *c, global: *g })
+                    (captures == 0).then_some(Definition::Function { function: *c, global })
                 }
-                ([Instr::BuiltinRef(b), Instr::DefineGlobal(g)], _)
-                | ([Instr::BuiltinRef(b), Instr::Dup], Some(Instr::DefineGlobal(g))) => {
-                    Some(Definition::Builtin { entry: *entry, pc, builtin: *b, global: *g })
-                }
+                Some((Instr::BuiltinRef(b), global)) => Some(Definition::Builtin { builtin: *b, global }),
                 _ => None,
             };
             if let Some(d) = definition.filter(|d| writes.get(&d.global().0) == Some(&1)) {
