@@ -381,8 +381,13 @@ no:
 
 ; ---- errors ----------------------------------------------------------------------------------
 
+; The functions that raise errors are `minsize optsize`: they run once, at the end of a failed
+; run, so their size counts and their speed does not (3 KB off every autonomous example, the
+; same compute units in all of them). Not `cold`: LLVM puts cold functions in a section of
+; their own, `.text.unlikely.`, and the linker takes one `.text`.
+
 ; Records an error whose message is in the scratch buffer. Always returns 1 (failed).
-define i64 @ovsm_fail_sb(i64 %code, i64 %site) noinline {
+define i64 @ovsm_fail_sb(i64 %code, i64 %site) noinline minsize optsize {
   store i64 %code, i64* $ERRCODE
   store i64 %site, i64* $ERRSITE
   %obj = call i64 @sb_finish_error()
@@ -390,7 +395,7 @@ define i64 @ovsm_fail_sb(i64 %code, i64 %site) noinline {
   ret i64 1
 }
 
-define i64 @ovsm_fail_literal(i64 %code, i8* %msg, i64 %site) noinline {
+define i64 @ovsm_fail_literal(i64 %code, i8* %msg, i64 %site) noinline minsize optsize {
   call void @sb_reset()
   call void @sb_obj(i8* %msg)
   %r = call i64 @ovsm_fail_sb(i64 %code, i64 %site)
@@ -438,7 +443,7 @@ other:
 }
 
 ; type error: `OP` expects WHAT, got TYPE
-define i64 @ovsm_expected(%V* %v, i8* %op, i8* %what, i64 %site) noinline {
+define i64 @ovsm_expected(%V* %v, i8* %op, i8* %what, i64 %site) noinline minsize optsize {
   call void @sb_reset()
   call void @sb_obj(i8* $STR"type error: `")
   call void @sb_obj(i8* %op)
@@ -473,7 +478,7 @@ define i64 @ovsm_index_error(i64 %k, i64 %n, i8* %what, i64 %site) noinline {
   ret i64 %r
 }
 
-define i64 @ovsm_undefined(i8* %name, i64 %site) noinline {
+define i64 @ovsm_undefined(i8* %name, i64 %site) noinline minsize optsize {
   call void @sb_reset()
   call void @sb_obj(i8* $STR"undefined variable `")
   call void @sb_obj(i8* %name)
@@ -482,7 +487,7 @@ define i64 @ovsm_undefined(i8* %name, i64 %site) noinline {
   ret i64 %r
 }
 
-define i64 @ovsm_not_callable(%V* %v, i64 %site) noinline {
+define i64 @ovsm_not_callable(%V* %v, i64 %site) noinline minsize optsize {
   call void @sb_reset()
   call void @sb_obj(i8* $STR"type error: cannot call a value of type ")
   %t = call i64 @ovsm_tag(%V* %v)
@@ -502,7 +507,7 @@ define i8* @ovsm_closure_name(i64 %closure) {
 }
 
 ; Fatal: not catchable by try (the host marks codes 208 and 209 fatal).
-define i64 @ovsm_recursion(i64 %closure, i64 %site) noinline {
+define i64 @ovsm_recursion(i64 %closure, i64 %site) noinline minsize optsize {
   call void @sb_reset()
   call void @sb_obj(i8* $STR"recursion depth limit (")
   %max = load i64, i64* $MAXDEPTH
@@ -515,13 +520,13 @@ define i64 @ovsm_recursion(i64 %closure, i64 %site) noinline {
   ret i64 %r
 }
 
-define i64 @ovsm_out_of_memory(i64 %site) noinline {
+define i64 @ovsm_out_of_memory(i64 %site) noinline minsize optsize {
   %r = call i64 @ovsm_fail_literal(i64 209, i8* $STR"out of memory: the program heap ($HEAP_KIB KiB) is exhausted by recursion or data", i64 %site)
   ret i64 %r
 }
 
 ; wrong number of arguments to `NAME`: expected E, got G
-define i64 @ovsm_arity(i64 %required, i64 %optional, i64 %rest, i64 %argc, i64 %site) noinline {
+define i64 @ovsm_arity(i64 %required, i64 %optional, i64 %rest, i64 %argc, i64 %site) noinline minsize optsize {
 entry:
   call void @sb_reset()
   call void @sb_obj(i8* $STR"wrong number of arguments to `")
@@ -672,7 +677,7 @@ done:
 
 ; A resource limit of the compiled program, as the heap's end is (E0209, which `try` does not
 ; catch): text is built in the scratch buffer, so no string made by `str` and friends is longer.
-define i64 @ovsm_too_long(i64 %site) noinline {
+define i64 @ovsm_too_long(i64 %site) noinline minsize optsize {
   %r = call i64 @ovsm_fail_literal(i64 209, i8* $STR"out of memory: a string being built is longer than the compiled program's $SCRATCH_CAP-byte format buffer", i64 %site)
   ret i64 %r
 }
@@ -916,7 +921,7 @@ emite:
   ret i64 1
 }
 
-define i64 @ovsm_undefined_function(i8* %name, i64 %site) noinline {
+define i64 @ovsm_undefined_function(i8* %name, i64 %site) noinline minsize optsize {
   call void @sb_reset()
   call void @sb_obj(i8* $STR"undefined function `")
   call void @sb_obj(i8* %name)
@@ -925,7 +930,7 @@ define i64 @ovsm_undefined_function(i8* %name, i64 %site) noinline {
   ret i64 %r
 }
 
-define i64 @ovsm_set_undefined(i8* %name, i64 %site) noinline {
+define i64 @ovsm_set_undefined(i8* %name, i64 %site) noinline minsize optsize {
   call void @sb_reset()
   call void @sb_obj(i8* $STR"cannot `set!` undefined variable `")
   call void @sb_obj(i8* %name)
