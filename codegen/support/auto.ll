@@ -1957,7 +1957,7 @@ notkey:
 }
 
 ; `op: no account `ADDR` in the bank`, unless the string is no address at all (above).
-define i64 @ovsm_no_account(i8* %op, %V* %addr, i64 %site) noinline {
+define i64 @ovsm_no_account(i8* %op, %V* %addr, i64 %site) noinline minsize optsize {
 entry:
   %bad = call i64 @ovsm_check_address(i8* %op, %V* %addr, i64 %site)
   %isbad = icmp ne i64 %bad, 0

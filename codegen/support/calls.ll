@@ -203,7 +203,7 @@ define void @op_collapse() {
 }
 
 ; wrong number of arguments to `NAME`: expected E, got G, for a builtin (max -1: variadic).
-define i64 @ovsm_builtin_arity(i8* %name, i64 %min, i64 %max, i64 %argc, i64 %site) noinline {
+define i64 @ovsm_builtin_arity(i8* %name, i64 %min, i64 %max, i64 %argc, i64 %site) noinline minsize optsize {
 entry:
   %few = icmp ult i64 %argc, %min
   %variadic = icmp eq i64 %max, -1

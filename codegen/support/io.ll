@@ -381,10 +381,11 @@ no:
 
 ; ---- errors ----------------------------------------------------------------------------------
 
-; The functions that raise errors are `minsize optsize`: they run once, at the end of a failed
-; run, so their size counts and their speed does not (3 KB off every autonomous example, the
-; same compute units in all of them). Not `cold`: LLVM puts cold functions in a section of
-; their own, `.text.unlikely.`, and the linker takes one `.text`.
+; The functions that raise errors (these, `ovsm_builtin_arity` in calls.ll and `ovsm_no_account`
+; in auto.ll) are `minsize optsize`: they run once, at the end of a failed run, so their size
+; counts and their speed does not (3 KB off every autonomous example, the same compute units in
+; all of them). Not `cold`: LLVM puts cold functions in a section of their own,
+; `.text.unlikely.`, and the linker takes one `.text`.
 
 ; Records an error whose message is in the scratch buffer. Always returns 1 (failed).
 define i64 @ovsm_fail_sb(i64 %code, i64 %site) noinline minsize optsize {
@@ -457,7 +458,7 @@ define i64 @ovsm_expected(%V* %v, i8* %op, i8* %what, i64 %site) noinline minsiz
   ret i64 %r
 }
 
-define i64 @ovsm_overflow(i8* %op, i64 %site) noinline {
+define i64 @ovsm_overflow(i8* %op, i64 %site) noinline minsize optsize {
   call void @sb_reset()
   call void @sb_obj(i8* $STR"integer overflow in `")
   call void @sb_obj(i8* %op)
@@ -466,7 +467,7 @@ define i64 @ovsm_overflow(i8* %op, i64 %site) noinline {
   ret i64 %r
 }
 
-define i64 @ovsm_index_error(i64 %k, i64 %n, i8* %what, i64 %site) noinline {
+define i64 @ovsm_index_error(i64 %k, i64 %n, i8* %what, i64 %site) noinline minsize optsize {
   call void @sb_reset()
   call void @sb_obj(i8* $STR"index ")
   call void @sb_int(i64 %k)
