@@ -63,8 +63,8 @@ pub fn machine(opt: OptLevel) -> Result<TargetMachine, String> {
 /// added before the top level made the vault's calls of globals and its array literals
 /// calls of their own, 7% more compute units. Cold sites get the common threshold (the vault
 /// 3% and pairs trading 1.4% fewer compute units; build time the same; 3 to 5 KB more code
-/// in the large examples, 0.2 KB in the heartbeat). The options are LLVM's process-wide
-/// flags, parsed once, before any module is optimised.
+/// in the large examples, 0.2 KB in the heartbeat). The threshold is one of LLVM's
+/// process-wide flags, parsed once, before any module is optimised.
 #[allow(unsafe_code)]
 fn inliner_options() {
     static PARSED: std::sync::Once = std::sync::Once::new();
