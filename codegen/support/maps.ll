@@ -25,6 +25,57 @@ define i64 @ovsm_map_count(i64 %map) alwaysinline {
   ret i64 %n
 }
 
+; The value under the key that is the string or keyword object `name` itself, compared by
+; address, or null. `(get m :price)` names the very constant the map was built with far more
+; often than not; a null leaves the answer to the general lookup (op_get), which compares bytes.
+define %V* @ovsm_map_find_same(i64 %map, i64 %name) noinline {
+entry:
+  %n = call i64 @ovsm_map_count(i64 %map)
+  br label %loop
+loop:
+  %i = phi i64 [ 0, %entry ], [ %i1, %next ]
+  %more = icmp ult i64 %i, %n
+  br i1 %more, label %body, label %none
+body:
+  %key = call %V* @ovsm_map_key(i64 %map, i64 %i)
+  %p = call i64 @ovsm_payload(%V* %key)
+  %same = icmp eq i64 %p, %name
+  %i1 = add i64 %i, 1
+  br i1 %same, label %tagged, label %next
+tagged:
+  ; an integer key could hold the same word
+  %t = call i64 @ovsm_tag(%V* %key)
+  %low = and i64 %t, -2
+  %isname = icmp eq i64 %low, 4
+  br i1 %isname, label %found, label %next
+next:
+  br label %loop
+found:
+  %v = getelementptr %V, %V* %key, i64 1
+  ret %V* %v
+none:
+  ret %V* null
+}
+
+; The general path of an inline `(get m :key)`: m and the key pushed, then op_get, which
+; leaves the value on the stack or raises get's error. One copy, so that each site of the
+; inline lookup carries only a call.
+define i64 @ovsm_get_pushed(i64 %mt, i64 %mp, i64 %kt, i64 %kp, i64 %site) noinline {
+entry:
+  %r1 = call i64 @ovsm_push(i64 %mt, i64 %mp, i64 %site)
+  %f1 = icmp ne i64 %r1, 0
+  br i1 %f1, label %fail, label %second
+second:
+  %r2 = call i64 @ovsm_push(i64 %kt, i64 %kp, i64 %site)
+  %f2 = icmp ne i64 %r2, 0
+  br i1 %f2, label %fail, label %get
+get:
+  %r = call i64 @op_get(i64 2, i64 %site)
+  ret i64 %r
+fail:
+  ret i64 1
+}
+
 ; Whether a value can be a key; raises `OP expects a key ...` when not (returns 1).
 define i64 @ovsm_check_key(%V* %k, i8* %op, i64 %site) {
 entry:
@@ -54,8 +105,24 @@ entry:
   %names = and i1 %namea, %nameb
   br i1 %names, label %bytes, label %words
 bytes:
+  ; a key looked up is most often the very constant the map was built with, and keys of
+  ; different lengths differ: both are answered before any byte is compared
   %x = call i64 @ovsm_payload(%V* %a)
   %y = call i64 @ovsm_payload(%V* %b)
+  %self = icmp eq i64 %x, %y
+  br i1 %self, label %equal, label %lengths
+equal:
+  ret i1 true
+lengths:
+  %px = inttoptr i64 %x to i64*
+  %py = inttoptr i64 %y to i64*
+  %lx = load i64, i64* %px
+  %ly = load i64, i64* %py
+  %samelen = icmp eq i64 %lx, %ly
+  br i1 %samelen, label %compare, label %differ
+differ:
+  ret i1 false
+compare:
   %c = call i64 @ovsm_str_cmp(i64 %x, i64 %y)
   %same = icmp eq i64 %c, 0
   ret i1 %same

@@ -37,12 +37,14 @@ impl Rng {
         self.0.wrapping_mul(0x2545_F491_4F6C_DD1D)
     }
 
-    /// Raw bit patterns, values near the edges, small integers and halves, and pairs of close
-    /// exponents (where cancellation and rounding are hardest).
+    /// Raw bit patterns, values near the edges, small integers and halves, pairs of close
+    /// exponents (where cancellation and rounding are hardest), exponents up to 80 apart (the
+    /// add's fast path ends at a difference of 55), and powers of two and their neighbours
+    /// (whose differences lose their leading bit).
     fn float(&mut self) -> u64 {
         const SPECIAL: [f64; 14] =
             [0.0, -0.0, 1.0, -1.0, 0.5, f64::INFINITY, f64::NEG_INFINITY, f64::NAN, f64::MAX, f64::MIN_POSITIVE, 5e-324, 1e16, 1e-4, 2.5];
-        match self.next() % 8 {
+        match self.next() % 10 {
             0 => self.next(),
             1 => SPECIAL[(self.next() % SPECIAL.len() as u64) as usize].to_bits(),
             2 => ((self.next() % 2001) as f64 / 4.0 - 250.0).to_bits(),
@@ -50,6 +52,8 @@ impl Rng {
             4 => (self.next() & 0x800F_FFFF_FFFF_FFFF) | ((1020 + self.next() % 8) << 52),
             5 => (self.next() & 0x800F_FFFF_FFFF_FFFF) | ((2040 + self.next() % 7) << 52),
             6 => ((self.next() % 1_000_000) as f64 / 100.0 * if self.next().is_multiple_of(2) { 1.0 } else { -1.0 }).to_bits(),
+            8 => (self.next() & 0x800F_FFFF_FFFF_FFFF) | ((1000 + self.next() % 80) << 52),
+            9 => (self.next() & 0x8000_0000_0000_0000) | (((1000 + self.next() % 80) << 52) + self.next() % 3 - 1),
             _ => (((self.next() as i64) >> (self.next() % 64)) as f64).to_bits(),
         }
     }

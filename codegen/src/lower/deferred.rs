@@ -7,8 +7,9 @@
 //! instructions that follow can take their operands that way: pushes of constants, locals,
 //! captures and globals; stores to them; `Pop` and `Dup`; the two-operand arithmetic and
 //! comparisons, whose common cases (two ints, two floats) run inline on the values; the
-//! conditional jumps; and, in a program that holds `+ - *` as values, a call of one of them
-//! with two arguments (`call_two`, and `dynamic_arith` in the shared builtin block). Any other instruction first *flushes* the
+//! conditional jumps; `(get m :key)` with a constant key (`get_constant_key`); and, in a
+//! program that holds `+ - *` as values, a call of one of them with two arguments
+//! (`call_two`, and `dynamic_arith` in the shared builtin block). Any other instruction first *flushes* the
 //! deferred values to the value stack, with one check of its room for all of them, so it, and
 //! every block that more than one path reaches (a jump target, a call's return), finds the
 //! stack exactly as a push-by-push lowering leaves it. An instruction that needs more operands
@@ -54,6 +55,7 @@ const INT: u64 = 2;
 const FLOAT: u64 = 3;
 const STRING: u64 = 4;
 const KEYWORD: u64 = 5;
+const MAP: u64 = 7;
 const BUILTIN: u64 = 9;
 const PROGRAM: u64 = 12;
 
@@ -91,6 +93,9 @@ impl<'ctx> Lowerer<'ctx, '_> {
             Instr::Call(2) if !self.arith_values.is_empty() => {
                 self.call_two(next, joins, site)?;
                 return Ok(Some(false));
+            }
+            Instr::CallBuiltin(b, 2) if ovsm_stdlib::get(*b).is_some_and(|b| b.name == "get") && self.top_is_constant_name() => {
+                self.get_constant_key(site)?;
             }
             Instr::Nil => self.defer_constant(NIL, self.int(0), site)?,
             Instr::True => self.defer_constant(BOOL, self.int(1), site)?,
@@ -451,6 +456,44 @@ impl<'ctx> Lowerer<'ctx, '_> {
         results.push((r.tag, r.payload, self.current()?));
         self.builder.position_at_end(done);
         self.merge(&results, a.site)
+    }
+
+    /// Whether the top deferred value is a string or keyword constant.
+    fn top_is_constant_name(&self) -> bool {
+        self.deferred.last().is_some_and(|v| matches!(v.tag.get_zero_extended_constant(), Some(STRING | KEYWORD)) && v.payload.is_const())
+    }
+
+    /// `(get m :key)` with a constant key: when m is a map holding that very key object, its
+    /// value, read inline; anything else (another map, an equal key built at run time, a
+    /// missing key, an array, an error) by support/maps.ll's `op_get`, through one shared
+    /// function that pushes the two (`ovsm_get_pushed`).
+    fn get_constant_key(&mut self, site: u64) -> Built<()> {
+        let [m, k] = self.operands(site)?;
+        let done = self.block("get.done");
+        let slow = self.block("get.slow");
+        let find = self.block("get.find");
+        let found = self.block("get.found");
+        let is_map = self.builder.build_int_compare(IntPredicate::EQ, m.tag, self.int(MAP), "").map_err(err)?;
+        self.builder.build_conditional_branch(is_map, find, slow).map_err(err)?;
+        self.builder.position_at_end(find);
+        let at = self.call_pointer("ovsm_map_find_same", &[m.payload.into(), k.payload.into()])?;
+        let missing = self.builder.build_is_null(at, "").map_err(err)?;
+        self.builder.build_conditional_branch(missing, slow, found).map_err(err)?;
+        self.builder.position_at_end(found);
+        let v = self.load(at, site)?;
+        self.builder.build_unconditional_branch(done).map_err(err)?;
+        let mut results = vec![(v.tag, v.payload, found)];
+        self.builder.position_at_end(slow);
+        let args = [m.tag, m.payload, k.tag, k.payload, self.int(site)];
+        self.op_dynamic("ovsm_get_pushed", &args)?;
+        let top = self.call_pointer("ovsm_top", &[self.int(0).into()])?;
+        let r = self.load(top, site)?;
+        self.call("ovsm_drop", &[self.int(1).into()])?;
+        self.builder.build_unconditional_branch(done).map_err(err)?;
+        results.push((r.tag, r.payload, self.current()?));
+        self.builder.position_at_end(done);
+        let v = self.merge(&results, site)?;
+        self.defer(v)
     }
 
     /// `a < b` ... `a = b` on numbers: two ints inline, two floats by the soft-float ordering
