@@ -4,7 +4,8 @@
 ; gives on x86-64, NaNs included (the first NaN operand quieted; 0xFFF8... for an invalid
 ; operation), so both back ends agree bit for bit. The algorithms are Berkeley SoftFloat 3's
 ; (round_pack, add/sub/mul magnitudes, round to integral) with simpler division (chunks of
-; `udiv`), remainder (chunks of `urem`) and square root (bit by bit); printing is Ryu (Ulf
+; `udiv`), remainder (chunks of `urem`) and square root (Newton's iteration on `udiv`, its
+; last bit settled by an exact square); printing is Ryu (Ulf
 ; Adams, PLDI 2018) with ryu_tables.ll, formatted as Rust's `{:?}` does.
 ;
 ; This file stands alone (no `$` words, no other part), so codegen/tests/softfloat.rs can JIT
@@ -861,31 +862,57 @@ go:
   %m2 = shl i64 %m, %odd
   %ue2 = sub i64 %ue, %odd
   %hi0 = shl i64 %m2, 10
-  br label %loop
-loop:
-  %i = phi i64 [ 0, %go ], [ %i1, %loop ]
-  %hi = phi i64 [ %hi0, %go ], [ %hin, %loop ]
-  %root = phi i64 [ 0, %go ], [ %rootn, %loop ]
-  %rem = phi i64 [ 0, %go ], [ %remn, %loop ]
-  %top = lshr i64 %hi, 62
-  %hin = shl i64 %hi, 2
-  %rem2 = shl i64 %rem, 2
-  %rem3 = or i64 %rem2, %top
-  %r4 = shl i64 %root, 2
-  %trial = or i64 %r4, 1
-  %root2 = shl i64 %root, 1
-  %fits = icmp uge i64 %rem3, %trial
-  %remsub = sub i64 %rem3, %trial
-  %remn = select i1 %fits, i64 %remsub, i64 %rem3
-  %bit = zext i1 %fits to i64
-  %rootn = or i64 %root2, %bit
-  %i1 = add i64 %i, 1
-  %more = icmp ult i64 %i1, 56
-  br i1 %more, label %loop, label %done
+  ; The root's 56 bits are floor(sqrt(hi0 * 2^48)), found with the hardware's 64-bit division
+  ; rather than two bits at a time. First x = floor(sqrt(hi0)) by Newton's iteration from
+  ; above: the start, (hi0 / 2^32 + 2^32) / 2, is at least sqrt(hi0) (the means' inequality),
+  ; and x + hi0 / x < 2^34 cannot overflow (hi0 >= 2^62, so x >= 2^31).
+  %x0a = lshr i64 %hi0, 33
+  %x0 = add i64 %x0a, 2147483648
+  br label %newton
+newton:
+  %x = phi i64 [ %x0, %go ], [ %y, %step ]
+  %hq = udiv i64 %hi0, %x
+  %hs = add i64 %x, %hq
+  %y = lshr i64 %hs, 1
+  %down = icmp ult i64 %y, %x
+  br i1 %down, label %step, label %settled
+step:
+  br label %newton
+settled:
+  ; With d = hi0 - x^2 <= 2x, one more step in the 56-bit scale: 2^24 (x + d / 2x), whose
+  ; excess over the true root is at most 2^24 d^2 / 8x^3 <= 2^-8, so after the floor it is
+  ; the root or one more; the square, compared exactly in 128 bits, tells which.
+  %xx = mul i64 %x, %x
+  %d = sub i64 %hi0, %xx
+  %dsh = shl i64 %d, 23
+  %corr = udiv i64 %dsh, %x
+  %xs = shl i64 %x, 24
+  %est = add i64 %xs, %corr
+  %rh = lshr i64 %hi0, 16
+  %rl = shl i64 %hi0, 48
+  %sqh = call i64 @sf_umulh(i64 %est, i64 %est)
+  %sql = mul i64 %est, %est
+  %hgt = icmp ugt i64 %sqh, %rh
+  %heq = icmp eq i64 %sqh, %rh
+  %lgt = icmp ugt i64 %sql, %rl
+  %over0 = and i1 %heq, %lgt
+  %over = or i1 %hgt, %over0
+  br i1 %over, label %lower, label %done
+lower:
+  %est1 = sub i64 %est, 1
+  %sqh1 = call i64 @sf_umulh(i64 %est1, i64 %est1)
+  %sql1 = mul i64 %est1, %est1
+  br label %done
 done:
+  %rootn = phi i64 [ %est, %settled ], [ %est1, %lower ]
+  %qh = phi i64 [ %sqh, %settled ], [ %sqh1, %lower ]
+  %ql = phi i64 [ %sql, %settled ], [ %sql1, %lower ]
+  %eh = icmp eq i64 %qh, %rh
+  %el = icmp eq i64 %ql, %rl
+  %exact = and i1 %eh, %el
   %rs = shl i64 %rootn, 7
-  %rnz = icmp ne i64 %remn, 0
-  %st = zext i1 %rnz to i64
+  %st0 = xor i1 %exact, true
+  %st = zext i1 %st0 to i64
   %sig = or i64 %rs, %st
   %half = ashr i64 %ue2, 1
   %exp = add i64 %half, 1022
