@@ -535,7 +535,65 @@ define i64 @sf_umulh(i64 %a, i64 %b) {
   ret i64 %s3
 }
 
+; a * b. Two normal operands whose product's exponent leaves room on both sides take a short
+; path: the significands multiplied in 128 bits (the low half jammed into a sticky bit), one
+; normalising shift, and the rounding of sf_addsub (round to nearest, ties to even, a carry
+; out of the significand landing in the exponent). With the unrounded exponent ez (biased, for
+; a product of significands in [1, 2)) in [1, 2044], the result's exponent is ez or ez + 1,
+; and one more if rounding carries: neither subnormal nor past 2046. The rest is SoftFloat's
+; general code (sf_mul_general).
 define i64 @sf_mul(i64 %a, i64 %b) {
+entry:
+  %ea0 = lshr i64 %a, 52
+  %ea = and i64 %ea0, 2047
+  %eb0 = lshr i64 %b, 52
+  %eb = and i64 %eb0, 2047
+  %es = add i64 %ea, %eb
+  %ez = sub i64 %es, 1023
+  %ea1 = add i64 %ea, -1
+  %eb1 = add i64 %eb, -1
+  %ez1 = add i64 %ez, -1
+  %na = icmp ult i64 %ea1, 2046
+  %nb = icmp ult i64 %eb1, 2046
+  %nz = icmp ult i64 %ez1, 2044
+  %n2 = and i1 %na, %nb
+  %fast = and i1 %n2, %nz
+  br i1 %fast, label %go, label %general
+go:
+  %x = xor i64 %a, %b
+  %sz = and i64 %x, -9223372036854775808
+  %fa = and i64 %a, 4503599627370495
+  %fb = and i64 %b, 4503599627370495
+  %ma = or i64 %fa, 4503599627370496
+  %mb = or i64 %fb, 4503599627370496
+  %xa = shl i64 %ma, 10
+  %xb = shl i64 %mb, 11
+  %hi = call i64 @sf_umulh(i64 %xa, i64 %xb)
+  %lo = mul i64 %xa, %xb
+  %lnz = icmp ne i64 %lo, 0
+  %lj = zext i1 %lnz to i64
+  %sig = or i64 %hi, %lj
+  ; the product of significands in [1, 2) puts the leading one at bit 61 or 62
+  %low = icmp ult i64 %sig, 4611686018427387904
+  %sig1 = shl i64 %sig, 1
+  %ezd = add i64 %ez, -1
+  %e = select i1 %low, i64 %ezd, i64 %ez
+  %m = select i1 %low, i64 %sig1, i64 %sig
+  %m10 = lshr i64 %m, 10
+  %last = and i64 %m10, 1
+  %m1 = add i64 %m, 511
+  %m2 = add i64 %m1, %last
+  %q = lshr i64 %m2, 10
+  %ebits = shl i64 %e, 52
+  %packed = add i64 %ebits, %q
+  %r = or i64 %packed, %sz
+  ret i64 %r
+general:
+  %g = call i64 @sf_mul_general(i64 %a, i64 %b)
+  ret i64 %g
+}
+
+define i64 @sf_mul_general(i64 %a, i64 %b) {
 entry:
   %x = xor i64 %a, %b
   %sz = and i64 %x, -9223372036854775808
