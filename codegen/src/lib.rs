@@ -5,6 +5,7 @@
 //! program as one function, `entrypoint`; then LLVM's pipeline optimises it, the BPF target
 //! writes an object, and [`link`] makes the `.so`.
 
+mod floats;
 mod jumps;
 mod layout;
 pub mod link;
@@ -58,7 +59,7 @@ pub fn compile(program: &Program, sources: &Sources, options: &Options) -> Resul
     let internal = CompileError::Internal;
     let context = Context::create();
     let machine = target::machine(options.opt).map_err(internal)?;
-    let module = support::module(&context, &machine).map_err(internal)?;
+    let module = support::module(&context, &machine, floats::may_hold_floats(program)).map_err(internal)?;
     let mut lowerer = lower::Lowerer::new(&context, &module, program, SiteMap::new(sources), options.max_depth);
     lowerer.lower().map_err(|e| CompileError::Internal(format!("lowering to LLVM failed: {e}")))?;
     if !lowerer.unsupported.is_empty() {

@@ -11,7 +11,7 @@ use inkwell::module::Module;
 use inkwell::targets::TargetMachine;
 use std::collections::BTreeMap;
 
-const PARTS: [(&str, &str); 14] = [
+const PARTS: [(&str, &str); 11] = [
     ("core.ll", include_str!("../support/core.ll")),
     ("calls.ll", include_str!("../support/calls.ll")),
     ("arith.ll", include_str!("../support/arith.ll")),
@@ -20,18 +20,26 @@ const PARTS: [(&str, &str); 14] = [
     ("seq.ll", include_str!("../support/seq.ll")),
     ("io.ll", include_str!("../support/io.ll")),
     ("auto.ll", include_str!("../support/auto.ll")),
-    ("softfloat.ll", include_str!("../support/softfloat.ll")),
-    ("ryu_tables.ll", include_str!("../support/ryu_tables.ll")),
-    ("decimal.ll", include_str!("../support/decimal.ll")),
     ("text.ll", include_str!("../support/text.ll")),
     ("unicode.ll", include_str!("../support/unicode.ll")),
     ("unicode_tables.ll", include_str!("../support/unicode_tables.ll")),
 ];
 
-/// The library's text with every `$` word expanded.
-pub fn text() -> String {
+/// The soft-float library, for a program that can hold a float (`floats.rs`).
+const FLOAT_PARTS: [(&str, &str); 3] = [
+    ("softfloat.ll", include_str!("../support/softfloat.ll")),
+    ("ryu_tables.ll", include_str!("../support/ryu_tables.ll")),
+    ("decimal.ll", include_str!("../support/decimal.ll")),
+];
+
+/// Its entry points for a program that cannot, each stopping the program.
+const NO_FLOAT_PARTS: [(&str, &str); 1] = [("nofloat.ll", include_str!("../support/nofloat.ll"))];
+
+/// The library's text with every `$` word expanded; with the soft-float library when `floats`.
+pub fn text(floats: bool) -> String {
     let mut all = String::new();
-    for (name, part) in PARTS {
+    let float_parts: &[(&str, &str)] = if floats { &FLOAT_PARTS } else { &NO_FLOAT_PARTS };
+    for (name, part) in PARTS.iter().chain(float_parts) {
         all.push_str(&format!("; ---- {name}\n"));
         all.push_str(part);
     }
@@ -98,14 +106,14 @@ fn access_address(line: &str) -> Option<&str> {
 /// Parses the library into `context`, for `machine`. The data layout must be in the text:
 /// LLVM fixes every load's alignment when it parses, and without the layout an i64 is only
 /// 4-aligned, so each u64 access would become two u32 ones.
-pub fn module<'ctx>(context: &'ctx Context, machine: &TargetMachine) -> Result<Module<'ctx>, String> {
+pub fn module<'ctx>(context: &'ctx Context, machine: &TargetMachine, floats: bool) -> Result<Module<'ctx>, String> {
     let layout = machine.get_target_data().get_data_layout();
     let header = format!(
         "target datalayout = \"{}\"\ntarget triple = \"{}\"\n",
         layout.as_str().to_string_lossy(),
         machine.get_triple().as_str().to_string_lossy()
     );
-    let buffer = MemoryBuffer::create_from_memory_range_copy((header + &text()).as_bytes(), "ovsm-support");
+    let buffer = MemoryBuffer::create_from_memory_range_copy((header + &text(floats)).as_bytes(), "ovsm-support");
     context.create_module_from_ir(buffer).map_err(|e| format!("the support library does not parse: {e}"))
 }
 
@@ -249,14 +257,16 @@ mod tests {
 
     #[test]
     fn every_load_and_store_of_the_library_is_tagged_once() {
-        let library = text();
-        let mut accesses = 0;
-        for line in library.lines() {
-            if access_address(line).is_some() {
-                accesses += 1;
-                assert_eq!(line.matches("!tbaa").count(), 1, "{line}");
+        for floats in [true, false] {
+            let library = text(floats);
+            let mut accesses = 0;
+            for line in library.lines() {
+                if access_address(line).is_some() {
+                    accesses += 1;
+                    assert_eq!(line.matches("!tbaa").count(), 1, "{line}");
+                }
             }
+            assert!(accesses > 300, "only {accesses} loads and stores found");
         }
-        assert!(accesses > 300, "only {accesses} loads and stores found");
     }
 }

@@ -47,7 +47,8 @@ fn imports_are_standard_syscalls_only() {
     for (name, source, _) in PROGRAMS {
         let out = build(source, OptLevel::O2);
         for import in &out.imports {
-            assert!(["sol_log_", "sol_memcpy_"].contains(&import.as_str()), "{name} imports {import}");
+            // (`sol_panic_`: a program that cannot hold a float stops with it if one ever appears)
+            assert!(["sol_log_", "sol_memcpy_", "sol_panic_"].contains(&import.as_str()), "{name} imports {import}");
         }
     }
 }
@@ -154,7 +155,7 @@ const HEARTBEAT: &str = "(define beats 0)
 fn autonomous_programs_import_the_syscall_table() {
     let out = build(HEARTBEAT, OptLevel::O2);
     let table: Vec<&str> = ovsm_stdlib::syscalls::SYSCALLS.iter().map(|s| s.symbol).collect();
-    let agave = ["sol_log_", "sol_memcpy_", "sol_memset_", "sol_set_return_data"];
+    let agave = ["sol_log_", "sol_memcpy_", "sol_memset_", "sol_set_return_data", "sol_panic_"];
     for import in &out.imports {
         assert!(agave.contains(&import.as_str()) || table.contains(&import.as_str()), "imports {import}");
     }
@@ -230,4 +231,39 @@ fn an_entry_that_does_nothing_is_not_entered() {
     let entered = |source: &str| build(source, OptLevel::O0).program_ir.matches("@op_enter_entry(").count();
     assert_eq!(entered("nil"), 1);
     assert_eq!(entered("(reduce + [1 2] 0)"), 2);
+}
+
+/// A program that cannot hold a float is linked without the soft-float library, its entry
+/// points replaced by `sf_absent`, which stops the program (codegen/src/floats.rs says where a
+/// float can come from); one that can, with it.
+#[test]
+fn only_programs_that_can_hold_a_float_carry_the_soft_float_library() {
+    let address = "(define X \"11111111111111111111111111111111\")\n";
+    let ticker = |callback: &str| {
+        format!(
+            "(define-autonomous-program p (on-startup (sol-subscribe-event :event-type \"SLOT_INTERVAL\" :interval 10 :compute-budget 5000 :callback (lambda () {callback}))))"
+        )
+    };
+    let cases = [
+        ("(+ 1 2)".to_string(), false),
+        ("(+ 1 2.5)".to_string(), true),
+        ("(sqrt 4)".to_string(), true),
+        ("(pow 2 3)".to_string(), true),
+        ("(int \"7\")".to_string(), false),
+        ("(float \"7\")".to_string(), true),
+        ("(first [[1 2.5]])".to_string(), true),
+        ("(reduce + [1 2] 0)".to_string(), false),
+        (format!("{address}(read-field X 0 \"u64\")"), false),
+        (format!("{address}(read-field X 0)"), false),
+        (format!("{address}(read-field X 0 \"f64\")"), true),
+        (format!("{address}(let ((t \"u8\")) (read-field X 0 t))"), true),
+        (ticker("(log :message \"beat\" :n (get-current-epoch))"), false),
+        (ticker("(log :message (str \"beat \" 1))"), true),
+        (ticker("(sol-subscribe-event :event-type \"PROGRAM_EVENT\" :event-id \"E\" :compute-budget 5000 :callback (lambda (e) e))"), true),
+        (HEARTBEAT.to_string(), true),
+    ];
+    for (source, floats) in cases {
+        let out = build(&source, OptLevel::O2);
+        assert_eq!(!out.llvm_ir.contains("@sf_absent"), floats, "{source}");
+    }
 }

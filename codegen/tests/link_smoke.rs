@@ -46,7 +46,7 @@ fn hello_links_and_loads() {
 fn support_library_parses_and_compiles() {
     let context = Context::create();
     let machine = target::machine(OptLevel::O2).unwrap();
-    let module = ovsm_codegen::support::module(&context, &machine).unwrap_or_else(|e| panic!("{e}"));
+    let module = ovsm_codegen::support::module(&context, &machine, true).unwrap_or_else(|e| panic!("{e}"));
     module.verify().unwrap_or_else(|e| panic!("{}", e.to_string()));
     let object = target::object(&module, &machine).unwrap();
     assert!(!object.is_empty());
