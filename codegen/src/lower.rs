@@ -25,7 +25,7 @@ use inkwell::module::{Linkage, Module};
 use inkwell::types::IntType;
 use inkwell::values::{BasicMetadataValueEnum, FunctionValue, IntValue, PointerValue};
 use inkwell::{AddressSpace, IntPredicate};
-use ovsm_ir::{Capture, Constant, FuncId, Function, Instr, Program, SiteMap, UpdateOp};
+use ovsm_ir::{Capture, Constant, FuncId, Function, GlobalId, Instr, Program, SiteMap, UpdateOp};
 use ovsm_lexer::{Diagnostic, Span};
 use std::collections::{BTreeSet, HashMap};
 
@@ -837,29 +837,15 @@ impl<'ctx, 'p> Lowerer<'ctx, 'p> {
                     self.call("op_capture", &[self.int(k as u64).into(), self.int(outer).into(), self.int(i(index)).into()])?;
                 }
             }
-            Instr::Call(n) | Instr::CallGlobal(_, n) => {
+            Instr::CallGlobal(g, n) => {
+                self.call_global(*g, *n, site, next, false)?;
+                return Ok(false);
+            }
+            Instr::Call(n) => {
                 let ret = self.new_return(next);
-                let guessed = match instr {
-                    Instr::CallGlobal(g, _) => self.guessed_callee(g.0),
-                    _ => None,
-                };
-                let value_argc = matches!(instr, Instr::Call(_)).then_some(u16::from(*n));
-                self.note_return(ret, next, guessed.map(|(f, _)| f), value_argc);
-                let fid = match instr {
-                    Instr::CallGlobal(g, _) => {
-                        let name = self.string(self.program.global_name(*g).as_bytes());
-                        let args = [
-                            self.int(u64::from(g.0)).into(),
-                            self.int(u64::from(*n)).into(),
-                            self.int(ret).into(),
-                            name.into(),
-                            self.int(site).into(),
-                        ];
-                        self.call_value("op_call_global", &args)?
-                    }
-                    _ => self.call_value("op_call", &[self.int(u64::from(*n)).into(), self.int(ret).into(), self.int(site).into()])?,
-                };
-                self.jump_to_function(fid, self.int(u64::from(*n)), ret, matches!(instr, Instr::Call(_)), site, guessed)?;
+                self.note_return(ret, next, None, Some(u16::from(*n)));
+                let fid = self.call_value("op_call", &[self.int(u64::from(*n)).into(), self.int(ret).into(), self.int(site).into()])?;
+                self.jump_to_function(fid, self.int(u64::from(*n)), ret, true, site, None)?;
                 return Ok(false);
             }
             Instr::TailCall(n) | Instr::TailCallGlobal(_, n) => {
@@ -970,6 +956,23 @@ impl<'ctx, 'p> Lowerer<'ctx, 'p> {
         self.builder.build_unconditional_branch(self.builtin).map_err(err)?;
         self.builder.position_at_end(to_function);
         self.enter_function(fid, guessed)
+    }
+
+    /// A call of the function in global `g` with its `n` arguments on the value stack. With
+    /// `slotted`, a slot lies below them (lower/deferred.rs leaves one when it stores deferred
+    /// arguments), and the frame record goes there; without, the record needs the first
+    /// argument's slot and the arguments move up one.
+    pub(super) fn call_global(&mut self, g: GlobalId, n: u8, site: u64, next: BasicBlock<'ctx>, slotted: bool) -> Built<()> {
+        let ret = self.new_return(next);
+        let guessed = self.guessed_callee(g.0);
+        self.note_return(ret, next, guessed.map(|(f, _)| f), None);
+        let name = self.string(self.program.global_name(g).as_bytes());
+        let args =
+            [self.int(u64::from(g.0)).into(), self.int(u64::from(n)).into(), self.int(ret).into(), name.into(), self.int(site).into()];
+        let op = if slotted { "op_call_global_slotted" } else { "op_call_global" };
+        let fid = self.call_value(op, &args)?;
+        // A builtin in the global runs on the arguments, and the slot below takes its result.
+        self.jump_to_function(fid, self.int(u64::from(n)), ret, slotted, site, guessed)
     }
 
     /// The shared block that runs a builtin called as a value, with its argument count known

@@ -6,19 +6,70 @@ define i64 @op_call(i64 %n, i64 %ret, i64 %site) {
   ret i64 %fid
 }
 
-; A call of the function in global g (no callee slot on the stack).
+; A call of the function in global g (no callee slot on the stack): the arguments move up one
+; slot to make room for the frame record.
 define i64 @op_call_global(i64 %g, i64 %n, i64 %ret, i8* %name, i64 %site) {
+entry:
+  %v = call %V* @ovsm_global_callee(i64 %g, i8* %name, i64 %site)
+  %undefined = icmp eq %V* %v, null
+  br i1 %undefined, label %fail, label %ok
+ok:
+  %fid = call i64 @ovsm_enter_closure(%V* %v, i64 %n, i64 %ret, i64 1, i64 %site)
+  ret i64 %fid
+fail:
+  ret i64 -1
+}
+
+; The same with a slot below the arguments (lowering stored them above one): the frame record
+; goes there, and nothing moves. The common case, a closure within the depth limit, is inline;
+; anything else (an unset global, a builtin, no function, too deep) is one shared function:
+; inlined whole at each of the vault's 20 calls, this cost 8 KB, and out of line whole, the
+; native call took most of what not moving the arguments saves.
+define i64 @op_call_global_slotted(i64 %g, i64 %n, i64 %ret, i8* %name, i64 %site) alwaysinline {
+entry:
+  %v = call %V* @ovsm_global_addr(i64 %g)
+  %t = call i64 @ovsm_tag(%V* %v)
+  %isfn = icmp eq i64 %t, 8
+  %depth = load i64, i64* $DEPTH
+  %max = load i64, i64* $MAXDEPTH
+  %shallow = icmp ult i64 %depth, %max
+  %fast = and i1 %isfn, %shallow
+  br i1 %fast, label %enter, label %other
+enter:
+  %closure = call i64 @ovsm_payload(%V* %v)
+  %rec = call %V* @ovsm_top(i64 %n)
+  %raddr = ptrtoint %V* %rec to i64
+  %fid = call i64 @ovsm_frame_record(i64 %raddr, i64 %ret, i64 %closure, i64 %depth)
+  ret i64 %fid
+other:
+  %r = call i64 @ovsm_call_global_slotted_other(i64 %g, i64 %n, i64 %ret, i8* %name, i64 %site)
+  ret i64 %r
+}
+
+define i64 @ovsm_call_global_slotted_other(i64 %g, i64 %n, i64 %ret, i8* %name, i64 %site) noinline {
+entry:
+  %v = call %V* @ovsm_global_callee(i64 %g, i8* %name, i64 %site)
+  %undefined = icmp eq %V* %v, null
+  br i1 %undefined, label %fail, label %ok
+ok:
+  %fid = call i64 @ovsm_enter_closure(%V* %v, i64 %n, i64 %ret, i64 0, i64 %site)
+  ret i64 %fid
+fail:
+  ret i64 -1
+}
+
+; Global g's slot, or null after raising `undefined function NAME` when it is unset.
+define %V* @ovsm_global_callee(i64 %g, i8* %name, i64 %site) alwaysinline {
 entry:
   %v = call %V* @ovsm_global_addr(i64 %g)
   %t = call i64 @ovsm_tag(%V* %v)
   %unset = icmp eq i64 %t, 15
   br i1 %unset, label %undefined, label %ok
 ok:
-  %fid = call i64 @ovsm_enter_closure(%V* %v, i64 %n, i64 %ret, i64 1, i64 %site)
-  ret i64 %fid
+  ret %V* %v
 undefined:
   %e = call i64 @ovsm_undefined_function(i8* %name, i64 %site)
-  ret i64 -1
+  ret %V* null
 }
 
 ; A tail call: the callee's n arguments (the top n values) replace the running frame's locals;

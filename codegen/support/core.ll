@@ -492,6 +492,14 @@ mdone:
 record:
   ; the record goes where the callee was (shift = 0) or where the first argument was
   %raddr = phi i64 [ %argsaddr0, %room ], [ %argsaddr, %mdone ]
+  %fid = call i64 @ovsm_frame_record(i64 %raddr, i64 %ret, i64 %closure, i64 %depth)
+  ret i64 %fid
+}
+
+; Writes a call's frame record at raddr (the return id and the caller's frame in the tag word,
+; the closure in the payload), makes it the running frame one level deeper, and yields the
+; closure's function id.
+define i64 @ovsm_frame_record(i64 %raddr, i64 %ret, i64 %closure, i64 %depth) alwaysinline {
   %rec = inttoptr i64 %raddr to %V*
   %fp = load i64, i64* $FP
   %fprel = sub i64 %fp, $HEAP

@@ -7,7 +7,8 @@
 //! instructions that follow can take their operands that way: pushes of constants, locals,
 //! captures and globals; stores to them; `Pop` and `Dup`; the two-operand arithmetic and
 //! comparisons, whose common cases (two ints, two floats) run inline on the values; the
-//! conditional jumps; `(get m :key)` with a constant key (`get_constant_key`); and, in a
+//! conditional jumps; `(get m :key)` with a constant key (`get_constant_key`); a call of a
+//! global whose arguments are all deferred, stored above a slot for the frame record; and, in a
 //! program that holds `+ - *` as values, a call of one of them with two arguments
 //! (`call_two`, and `dynamic_arith` in the shared builtin block). Any other instruction first *flushes* the
 //! deferred values to the value stack, with one check of its room for all of them, so it, and
@@ -96,6 +97,15 @@ impl<'ctx> Lowerer<'ctx, '_> {
             }
             Instr::CallBuiltin(b, 2) if ovsm_stdlib::get(*b).is_some_and(|b| b.name == "get") && self.top_is_constant_name() => {
                 self.get_constant_key(site)?;
+            }
+            Instr::CallGlobal(g, n) if self.deferred.len() >= usize::from(*n) => {
+                // Stored with a slot below them for the frame record, the arguments need not
+                // move up to make room for it at the call.
+                let below = self.deferred.len() - usize::from(*n);
+                self.deferred.insert(below, self.constant_value(NIL, self.int(0), site));
+                self.flush()?;
+                self.call_global(*g, *n, site, next, true)?;
+                return Ok(Some(false));
             }
             Instr::Nil => self.defer_constant(NIL, self.int(0), site)?,
             Instr::True => self.defer_constant(BOOL, self.int(1), site)?,
