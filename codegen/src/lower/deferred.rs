@@ -102,7 +102,10 @@ impl<'ctx> Lowerer<'ctx, '_> {
                 // Stored with a slot below them for the frame record, the arguments need not
                 // move up to make room for it at the call.
                 let below = self.deferred.len() - usize::from(*n);
-                self.deferred.insert(below, self.constant_value(NIL, self.int(0), site));
+                // (the slot takes the first argument's site: a flush that finds no room names
+                // the earliest push)
+                let first = self.deferred.get(below).map_or(site, |v| v.site);
+                self.deferred.insert(below, self.constant_value(NIL, self.int(0), first));
                 self.flush()?;
                 self.call_global(*g, *n, site, next, true)?;
                 return Ok(Some(false));
