@@ -54,18 +54,12 @@ pub fn may_hold_floats(program: &Program) -> bool {
                     }
                     names_a_route |= names_route(constant);
                 }
-                Instr::CallBuiltin(b, n) => {
+                // (a builtin taken as a value can be called with any arguments)
+                Instr::CallBuiltin(b, _) | Instr::BuiltinRef(b) => {
                     let name = ovsm_stdlib::get(*b).map_or("", |b| b.name);
-                    if MAKE_FLOATS.contains(&name) || (name == "read-field" && !integer_field(program, &f.code, pc, *n)) {
-                        return true;
-                    }
-                    subscribes |= name == "sol-subscribe-event";
-                    builds_strings |= BUILD_STRINGS.contains(&name);
-                }
-                // A builtin taken as a value can be called with anything.
-                Instr::BuiltinRef(b) => {
-                    let name = ovsm_stdlib::get(*b).map_or("", |b| b.name);
-                    if MAKE_FLOATS.contains(&name) || name == "read-field" {
+                    let reads_float =
+                        name == "read-field" && !matches!(instr, Instr::CallBuiltin(_, n) if integer_field(program, &f.code, pc, *n));
+                    if MAKE_FLOATS.contains(&name) || reads_float {
                         return true;
                     }
                     subscribes |= name == "sol-subscribe-event";

@@ -300,9 +300,7 @@ impl<'ctx> Lowerer<'ctx, '_> {
     /// deferred off the value stack.
     fn operands<const N: usize>(&mut self, site: u64) -> Built<[Deferred<'ctx>; N]> {
         while self.deferred.len() < N {
-            let top = self.call_pointer("ovsm_top", &[self.int(0).into()])?;
-            let v = self.load(top, site)?;
-            self.call("ovsm_drop", &[self.int(1).into()])?;
+            let v = self.pop_stored(site)?;
             self.deferred.insert(0, v);
         }
         let taken = self.deferred.split_off(self.deferred.len() - N);
@@ -323,10 +321,16 @@ impl<'ctx> Lowerer<'ctx, '_> {
         let mut all: Vec<IntValue<'ctx>> = args.iter().map(|a| self.int(*a)).collect();
         all.push(site);
         self.op_dynamic(op, &all)?;
+        self.pop_stored(a.site)
+    }
+
+    /// The value on top of the value stack in memory, popped, as a deferred value pushed at
+    /// `site`.
+    fn pop_stored(&mut self, site: u64) -> Built<Deferred<'ctx>> {
         let top = self.call_pointer("ovsm_top", &[self.int(0).into()])?;
-        let r = self.load(top, a.site)?;
+        let v = self.load(top, site)?;
         self.call("ovsm_drop", &[self.int(1).into()])?;
-        Ok(r)
+        Ok(v)
     }
 
     /// A call of two arguments in a program that holds `+ - *` as values (`(reduce + xs 0)` calls
@@ -499,9 +503,7 @@ impl<'ctx> Lowerer<'ctx, '_> {
         self.builder.position_at_end(slow);
         let args = [m.tag, m.payload, k.tag, k.payload, self.int(site)];
         self.op_dynamic("ovsm_get_pushed", &args)?;
-        let top = self.call_pointer("ovsm_top", &[self.int(0).into()])?;
-        let r = self.load(top, site)?;
-        self.call("ovsm_drop", &[self.int(1).into()])?;
+        let r = self.pop_stored(site)?;
         self.builder.build_unconditional_branch(done).map_err(err)?;
         results.push((r.tag, r.payload, self.current()?));
         self.builder.position_at_end(done);
