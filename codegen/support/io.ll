@@ -202,8 +202,7 @@ entry:
   %toodeep = icmp ugt i64 %depth, $MAX_PRINT_DEPTH
   br i1 %toodeep, label %dots, label %go
 dots:
-  call void @sb_obj(i8* $STR"...")
-  ret void
+  br label %plain
 go:
   switch i64 %t, label %unknown [ i64 0, label %nil
                                   i64 1, label %bool
@@ -224,28 +223,22 @@ subscription:
   call void @sb_byte(i8 62)
   ret void
 program:
-  call void @sb_obj(i8* $STR"#<program ")
   %pn = inttoptr i64 %x to i8*
-  call void @sb_obj(i8* %pn)
-  call void @sb_byte(i8 62)
-  ret void
+  br label %framed
 float:
   %fp = getelementptr [32 x i8], [32 x i8]* %fbuf, i64 0, i64 0
   %flen = call i64 @sf_format(i64 %x, i8* %fp)
   call void @sb_bytes(i8* %fp, i64 %flen)
   ret void
 nil:
-  call void @sb_obj(i8* $STR"nil")
-  ret void
+  br label %plain
 bool:
   %true = icmp ne i64 %x, 0
   br i1 %true, label %t1, label %f1
 t1:
-  call void @sb_obj(i8* $STR"true")
-  ret void
+  br label %plain
 f1:
-  call void @sb_obj(i8* $STR"false")
-  ret void
+  br label %plain
 int:
   call void @sb_int(i64 %x)
   ret void
@@ -257,13 +250,11 @@ strq:
   ret void
 strraw:
   %sp = inttoptr i64 %x to i8*
-  call void @sb_obj(i8* %sp)
-  ret void
+  br label %plain
 kw:
   call void @sb_byte(i8 58)
   %kp = inttoptr i64 %x to i8*
-  call void @sb_obj(i8* %kp)
-  ret void
+  br label %plain
 arr:
   call void @sb_byte(i8 91)
   %ap = inttoptr i64 %x to i64*
@@ -315,29 +306,37 @@ mend:
   call void @sb_byte(i8 125)
   ret void
 fn:
-  call void @sb_obj(i8* $STR"#<function ")
   %cw = inttoptr i64 %x to i64*
   %nw = getelementptr i64, i64* %cw, i64 1
   %name = load i64, i64* %nw
   %np = inttoptr i64 %name to i8*
-  call void @sb_obj(i8* %np)
-  call void @sb_byte(i8 62)
-  ret void
+  br label %framed
 builtin:
-  call void @sb_obj(i8* $STR"#<function ")
   %bn0 = add i64 %x, 8
   %bn = inttoptr i64 %bn0 to i8*
-  call void @sb_obj(i8* %bn)
-  call void @sb_byte(i8 62)
-  ret void
+  br label %framed
 box:
   %inner = inttoptr i64 %x to %V*
   call void @sb_value(%V* %inner, i64 %quoted, i64 %depth)
   ret void
 unknown:
-  call void @sb_obj(i8* $STR"#<value>")
+  br label %plain
+; `#<kind name>`.
+framed:
+  %prefix = phi i8* [ $STR"#<program ", %program ], [ $STR"#<function ", %fn ], [ $STR"#<function ", %builtin ]
+  %named = phi i8* [ %pn, %program ], [ %np, %fn ], [ %bn, %builtin ]
+  call void @sb_obj(i8* %prefix)
+  call void @sb_obj(i8* %named)
+  call void @sb_byte(i8 62)
+  ret void
+; One string object. The cases meet here so that the program carries one inlined copy of the
+; string append, not one per case.
+plain:
+  %text = phi i8* [ $STR"...", %dots ], [ $STR"nil", %nil ], [ $STR"true", %t1 ], [ $STR"false", %f1 ], [ %sp, %strraw ], [ %kp, %kw ], [ $STR"#<value>", %unknown ]
+  call void @sb_obj(i8* %text)
   ret void
 }
+
 
 ; The scratch buffer as a new string object (0 when it overflowed or memory ran out).
 define i64 @sb_finish() {
