@@ -899,7 +899,7 @@ define i64 @ovsm_wire_read_items(i8** %cur, i8* %end, i64 %obj, i64 %n, i64 %dep
 entry:
   br label %loop
 loop:
-  %i = phi i64 [ 0, %entry ], [ %i1, %next ], [ %i1, %scalar ]
+  %i = phi i64 [ 0, %entry ], [ %i1, %next ], [ %i1, %scalar ], [ %i1, %strw ]
   %more = icmp ult i64 %i, %n
   br i1 %more, label %item, label %done
 item:
@@ -919,13 +919,35 @@ tagged:
   %tb = load i8, i8* %p
   %t = zext i8 %tb to i64
   %word = call i1 @ovsm_is_number_tag(i64 %t)
-  br i1 %word, label %scalar, label %general
+  br i1 %word, label %scalar, label %str
 scalar:
   %xp = getelementptr i8, i8* %p, i64 1
   %x = call i64 @ovsm_load_u64(i8* %xp)
   call void @ovsm_set(%V* %v, i64 %t, i64 %x)
   %after = getelementptr i8, i8* %p, i64 9
   store i8* %after, i8** %cur
+  br label %loop
+str:
+  ; a string of the instruction data (the accounts' addresses), used where it lies as
+  ; wire_string does while $WIREINPLACE is set: through the general function, each cost an
+  ; invocation some 50 CU more
+  %isstr = icmp eq i64 %t, 4
+  %inplace = load i64, i64* $WIREINPLACE
+  %lies = icmp ne i64 %inplace, 0
+  %strlies = and i1 %isstr, %lies
+  br i1 %strlies, label %strlen, label %general
+strlen:
+  %lp = getelementptr i8, i8* %p, i64 1
+  %slen = call i64 @ovsm_load_u64(i8* %lp)
+  %avail = sub i64 %left, 9
+  %sfits = icmp ule i64 %slen, %avail
+  br i1 %sfits, label %strw, label %general
+strw:
+  %sobj = ptrtoint i8* %lp to i64
+  call void @ovsm_set(%V* %v, i64 4, i64 %sobj)
+  %sbytes = getelementptr i8, i8* %lp, i64 8
+  %safter = getelementptr i8, i8* %sbytes, i64 %slen
+  store i8* %safter, i8** %cur
   br label %loop
 general:
   %r = call i64 @ovsm_wire_read(i8** %cur, i8* %end, %V* %v, i64 %depth)
