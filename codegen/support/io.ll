@@ -337,7 +337,6 @@ plain:
   ret void
 }
 
-
 ; The scratch buffer as a new string object (0 when it overflowed or memory ran out).
 define i64 @sb_finish() {
 entry:
