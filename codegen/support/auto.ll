@@ -426,7 +426,8 @@ item:
 scalar:
   %x = call i64 @ovsm_payload(%V* %v)
   %pt = call i8* @wire_u8(i8* %p, i64 %t)
-  %ps = call i8* @wire_u64(i8* %pt, i64 %x)
+  call void @ovsm_store_u64_after_tag(i8* %p, i64 %x)
+  %ps = getelementptr i8, i8* %p, i64 9
   br label %next
 general:
   %pg = call i8* @ovsm_wire_write(%V* %v, i8* %p)
@@ -541,7 +542,8 @@ item:
 itemw:
   %ix = call i64 @ovsm_payload(%V* %iv)
   %pi0 = call i8* @wire_u8(i8* %p, i64 %it)
-  %pi = call i8* @wire_u64(i8* %pi0, i64 %ix)
+  call void @ovsm_store_u64_after_tag(i8* %p, i64 %ix)
+  %pi = getelementptr i8, i8* %p, i64 9
   br label %next
 general:
   %pg = call i8* @ovsm_wire_write_flat(%V* %iv, i8* %p, i8* %end, i64 %d1)
@@ -921,8 +923,7 @@ tagged:
   %word = call i1 @ovsm_is_number_tag(i64 %t)
   br i1 %word, label %scalar, label %str
 scalar:
-  %xp = getelementptr i8, i8* %p, i64 1
-  %x = call i64 @ovsm_load_u64(i8* %xp)
+  %x = call i64 @ovsm_load_u64_after_tag(i8* %p)
   call void @ovsm_set(%V* %v, i64 %t, i64 %x)
   %after = getelementptr i8, i8* %p, i64 9
   store i8* %after, i8** %cur
@@ -938,7 +939,7 @@ str:
   br i1 %strlies, label %strlen, label %general
 strlen:
   %lp = getelementptr i8, i8* %p, i64 1
-  %slen = call i64 @ovsm_load_u64(i8* %lp)
+  %slen = call i64 @ovsm_load_u64_after_tag(i8* %p)
   %avail = sub i64 %left, 9
   %sfits = icmp ule i64 %slen, %avail
   br i1 %sfits, label %strw, label %general
