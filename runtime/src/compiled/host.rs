@@ -144,7 +144,7 @@ impl Session {
     /// accounts the bank holds, writable (the runtime lets a program change only what it owns);
     /// their addresses and owners for the program (an owner that is the running `program` goes
     /// as 0, the system program as 1: the program has both strings already, see
-    /// support/auto.ll's ovsm_resolve_owners); and their state now, for finding what the
+    /// support/auto.ll's ovsm_account_owner); and their state now, for finding what the
     /// invocation changed.
     fn accounts(&mut self, first: solana_address::Address, program: Option<&str>) -> Passed {
         let mut metas = vec![AccountMeta::new(first, false)];
