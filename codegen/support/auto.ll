@@ -425,7 +425,7 @@ item:
   br i1 %word, label %scalar, label %general
 scalar:
   %x = call i64 @ovsm_payload(%V* %v)
-  %pt = call i8* @wire_u8(i8* %p, i64 %t)
+  call i8* @wire_u8(i8* %p, i64 %t)
   call void @ovsm_store_u64_after_tag(i8* %p, i64 %x)
   %ps = getelementptr i8, i8* %p, i64 9
   br label %next
@@ -516,10 +516,9 @@ head:
   %d1 = add i64 %depth, 1
   ; items one level deeper than the wire allows: only an empty sequence is written here
   %toodeep = icmp ugt i64 %d1, $WIRE_DEPTH
-  %empty = icmp eq i64 %n, 0
-  %refuse = and i1 %toodeep, %empty
-  %refuse1 = xor i1 %toodeep, %refuse
-  br i1 %refuse1, label %no, label %items
+  %nonempty = icmp ne i64 %n, 0
+  %refuse = and i1 %toodeep, %nonempty
+  br i1 %refuse, label %no, label %items
 items:
   %first = call %V* @ovsm_array_item(i64 %x, i64 0)
   %last = call %V* @ovsm_array_item(i64 %x, i64 %n)
@@ -541,7 +540,7 @@ item:
   br i1 %scalar, label %itemw, label %general
 itemw:
   %ix = call i64 @ovsm_payload(%V* %iv)
-  %pi0 = call i8* @wire_u8(i8* %p, i64 %it)
+  call i8* @wire_u8(i8* %p, i64 %it)
   call void @ovsm_store_u64_after_tag(i8* %p, i64 %ix)
   %pi = getelementptr i8, i8* %p, i64 9
   br label %next
@@ -1395,7 +1394,7 @@ flatdone:
   %flatn = ptrtoint i8* %flat to i64
   %bodyn = ptrtoint i8* %body to i64
   %flatsize = sub i64 %flatn, %bodyn
-  %flatafter = call i8* @wire_u32(i8* %sp, i64 %flatsize)
+  call i8* @wire_u32(i8* %sp, i64 %flatsize)
   br label %ok
 general:
   ; what the one pass does not take, or what did not fit, sized first (what it wrote is
