@@ -36,7 +36,8 @@ const CALLEE: u64 = 192; // the callback to call,
 const ARGS: u64 = 208; // and its arguments (an array)
 const ACCTS: u64 = 224; // the input's account records, by position (a heap array of pointers)
 const NACCTS: u64 = 232; // how many
-const ACCTNAMES: u64 = 240; // a value: [address owner ...] of the accounts after the state account
+const ACCTDIR: u64 = 240; // the account directory in the instruction data (support/auto.ll), or 0
+                          // 248: free
 const WIREBOXES: u64 = 256; // the boxes the closure being encoded or decoded has crossed (support/auto.ll)
 const BOXWRITES: u64 = 264; // non-zero once the invocation has assigned a boxed variable (a closure in a global may hold it)
 const WIREINPLACE: u64 = 272; // non-zero while the instruction data is decoded: its strings are used where they lie
@@ -105,7 +106,7 @@ pub fn expansion(word: &str) -> Option<String> {
         "ARGS" => format!("inttoptr (i64 {} to %V*)", HEAP + ARGS),
         "ACCTS" => word_ptr(ACCTS),
         "NACCTS" => word_ptr(NACCTS),
-        "ACCTNAMES" => format!("inttoptr (i64 {} to %V*)", HEAP + ACCTNAMES),
+        "ACCTDIR" => word_ptr(ACCTDIR),
         "WIREBOXES" => word_ptr(WIREBOXES),
         "BOXWRITES" => word_ptr(BOXWRITES),
         "WIREINPLACE" => word_ptr(WIREINPLACE),

@@ -6,15 +6,14 @@
 ;   u8 mode (0 the top level, 1 an `on-startup` clause, 2 an `on-event` handler, 3 a callback,
 ;   4 an install at deployment: see ovsm_keep_top_level and ovsm_take_handler)
 ;   u64 program index << 32 | clause index, u64 slot, u64 epoch,
-;   then six values in the wire format below: the program's address (a string), the `log`
-;   prefix (a string, or nil), the bindings (an array of global index, account, ...: the
-;   scenario's account names, each account its position among those passed, or its address
-;   when the bank holds none; see ovsm_bind_accounts), for a callback the closure (else nil), the arguments (an
-;   array), and the address and owner of each account the transaction passes after the state
-;   account, in order (an array: address, owner, ...; an owner that is the running program comes
-;   as 0 and the system program as 1, see ovsm_account_owner). The bindings, arguments and
-;   names come as nil when there are none (nil decodes without allocating).
-;
+;   then four values in the wire format below: the program's address (a string), the `log`
+;   prefix (a string, or nil), for a callback the closure (else nil), its arguments (an array,
+;   nil when there are none: nil decodes without allocating),
+;   then, at the next 8-aligned byte, the account directory (ovsm_read_directory): the address
+;   and owner of each account the transaction passes after the state account, and the bindings
+;   of the scenario's account names to the program's globals. Without accounts or bindings
+;   the data ends with the values: no directory, and $ACCTDIR stays 0.
+
 ; The accounts themselves are the loader's: `read-field`, `write-field`, `transfer-lamports`
 ; and `get-account` work on their serialized data and lamports in the input, so the runtime
 ; enforces ownership and rolls everything back when the invocation fails.
@@ -987,7 +986,7 @@ define i64 @ovsm_read_input(i8* %input) noinline {
 entry:
   %cur = alloca i8*
   %prefix = alloca %V
-  %bindings = alloca %V
+  store i64 0, i64* $ACCTDIR
   %nw = bitcast i8* %input to i64*
   %n = load i64, i64* %nw
   %first = getelementptr i8, i8* %input, i64 8
@@ -1080,17 +1079,13 @@ header:
   store i64 1, i64* $WIREINPLACE
   %r1 = call i64 @wire_read_field(i8** %cur, i8* %end, %V* $PROGID)
   %r2 = call i64 @wire_read_field(i8** %cur, i8* %end, %V* %prefix)
-  %r3 = call i64 @wire_read_field(i8** %cur, i8* %end, %V* %bindings)
-  %r4 = call i64 @wire_read_field(i8** %cur, i8* %end, %V* $CALLEE)
-  %r5 = call i64 @wire_read_field(i8** %cur, i8* %end, %V* $ARGS)
-  %r6 = call i64 @wire_read_field(i8** %cur, i8* %end, %V* $ACCTNAMES)
+  %r3 = call i64 @wire_read_field(i8** %cur, i8* %end, %V* $CALLEE)
+  %r4 = call i64 @wire_read_field(i8** %cur, i8* %end, %V* $ARGS)
   store i64 0, i64* $WIREINPLACE
   %e12 = or i64 %r1, %r2
   %e34 = or i64 %r3, %r4
-  %e56 = or i64 %r5, %r6
   %e = or i64 %e12, %e34
-  %e5 = or i64 %e, %e56
-  %bad = icmp ne i64 %e5, 0
+  %bad = icmp ne i64 %e, 0
   br i1 %bad, label %malformed, label %decoded
 decoded:
   %pt = call i64 @ovsm_tag(%V* %prefix)
@@ -1098,14 +1093,15 @@ decoded:
   %px = call i64 @ovsm_payload(%V* %prefix)
   %pv = select i1 %hasprefix, i64 %px, i64 0
   store i64 %pv, i64* $PREFIX
-  %bt = call i64 @ovsm_tag(%V* %bindings)
-  %barr = icmp eq i64 %bt, 6
-  br i1 %barr, label %bind, label %ok
-bind:
-  %bx = call i64 @ovsm_payload(%V* %bindings)
-  call void @ovsm_bind_accounts(i64 %bx)
-  ; the top level's own definitions are what is dirty, not the bindings
-  br label %ok
+  ; the bindings set globals before the top level runs: its own definitions are what is
+  ; dirty, not the bindings
+  %dirat = load i8*, i8** %cur
+  %nodir = icmp eq i8* %dirat, %end
+  br i1 %nodir, label %ok, label %directory
+directory:
+  %r5 = call i64 @ovsm_read_directory(i8* %dirat, i8* %end)
+  %baddir = icmp ne i64 %r5, 0
+  br i1 %baddir, label %malformed, label %ok
 ok:
   ret i64 0
 malformed:
@@ -1113,55 +1109,151 @@ malformed:
   ret i64 1
 }
 
-; Binds the scenario's account names from an array of global index, account, ...: the account
-; is its position among those the transaction passes, whose address string (from $ACCTNAMES)
-; the global takes, so the name and the account's entry are one object; or, for an account the
-; bank does not hold, the address string itself. Out-of-range indices and positions are skipped.
-define void @ovsm_bind_accounts(i64 %arr) {
+; Reads the account directory that ends the instruction data (runtime/src/compiled/directory.rs)
+; at the first 8-aligned byte from %at (the instruction data starts 8-aligned in the input):
+;
+;   u64 passed, u64 total, u64 stride, u64 bindings,
+;   `total` entries of `stride` bytes: u64 owner, then the address as a string object (u64
+;   length, bytes), zero-padded; entries 0 to passed - 1 are the accounts the transaction passes
+;   after the state account, in order, the rest addresses the bank does not hold that a binding
+;   names (their owner word is unused),
+;   `bindings` words: global index << 32 | entry,
+;   the owners' string objects.
+;
+; An owner word is 0 for the running program, 1 for the system program (see ovsm_account_owner),
+; else its string object's offset from the directory's start. Every address is used where it
+; lies, and a binding gives the global that very string object, so a `read-field` of the global
+; finds its account by identity (ovsm_account_index). Out-of-range bindings are skipped, as the
+; runtime sends none. Keeps the directory in $ACCTDIR; returns 0, or 1 when it does not lie
+; within the data or an entry's string overruns its place.
+define i64 @ovsm_read_directory(i8* %at, i8* %end) noinline {
 entry:
-  %n = call i64 @ovsm_len_of(i64 %arr)
+  %ai = ptrtoint i8* %at to i64
+  %a7 = add i64 %ai, 7
+  %base = and i64 %a7, -8
+  %endi = ptrtoint i8* %end to i64
+  %room = sub i64 %endi, %base
+  %inside = icmp ule i64 %base, %endi
+  %big = icmp uge i64 %room, 32
+  %fits = and i1 %inside, %big
+  br i1 %fits, label %words, label %bad
+words:
+  %hp = inttoptr i64 %base to i64*
+  %passed = load i64, i64* %hp, align 8
+  %tp = getelementptr i64, i64* %hp, i64 1
+  %total = load i64, i64* %tp, align 8
+  %sp = getelementptr i64, i64* %hp, i64 2
+  %stride = load i64, i64* %sp, align 8
+  %bp = getelementptr i64, i64* %hp, i64 3
+  %nb = load i64, i64* %bp, align 8
+  ; each under 2^16, so the sizes below cannot wrap
+  %w1 = or i64 %total, %stride
+  %w2 = or i64 %w1, %nb
+  %small = icmp ult i64 %w2, 65536
+  %low = and i64 %stride, 7
+  %aligned = icmp eq i64 %low, 0
+  %wide = icmp uge i64 %stride, 16
+  %within = icmp ule i64 %passed, %total
+  ; account k (from 1) is the loader's record k
+  %n = load i64, i64* $NACCTS
+  %none = icmp eq i64 %passed, 0
+  %recorded = icmp ult i64 %passed, %n
+  %known = or i1 %none, %recorded
+  %c1 = and i1 %small, %aligned
+  %c2 = and i1 %wide, %within
+  %c3 = and i1 %c1, %c2
+  %c4 = and i1 %c3, %known
+  %esize = mul i64 %total, %stride
+  %bsize = shl i64 %nb, 3
+  %s1 = add i64 %esize, %bsize
+  %size = add i64 %s1, 32
+  %sized = icmp ule i64 %size, %room
+  %ok = and i1 %c4, %sized
+  br i1 %ok, label %entries, label %bad
+entries:
+  ; every address fits its entry, and every owner string lies within the directory
+  %first = add i64 %base, 32
+  %cap = add i64 %stride, -16
+  br label %entry_loop
+entry_loop:
+  %e = phi i64 [ 0, %entries ], [ %e1, %entry_ok ]
+  %ep = phi i64 [ %first, %entries ], [ %ep1, %entry_ok ]
+  %emore = icmp ult i64 %e, %total
+  br i1 %emore, label %entry_check, label %bind
+entry_check:
+  %lenp0 = add i64 %ep, 8
+  %lenp = inttoptr i64 %lenp0 to i64*
+  %len = load i64, i64* %lenp, align 8
+  %lenok = icmp ule i64 %len, %cap
+  %e1 = add i64 %e, 1
+  %ep1 = add i64 %ep, %stride
+  br i1 %lenok, label %owner_check, label %bad
+owner_check:
+  %ownp = inttoptr i64 %ep to i64*
+  %own = load i64, i64* %ownp, align 8
+  %numbered = icmp ult i64 %own, 2
+  %unused = icmp uge i64 %e, %passed
+  %plain = or i1 %numbered, %unused
+  br i1 %plain, label %entry_ok, label %owner_string
+owner_string:
+  ; the offset, its length word and its bytes inside the room (each step cannot wrap)
+  %orest = sub i64 %room, 8
+  %oin = icmp ule i64 %own, %orest
+  br i1 %oin, label %owner_length, label %bad
+owner_length:
+  %oa = add i64 %base, %own
+  %olp = inttoptr i64 %oa to i8*
+  %olen = call i64 @ovsm_load_u64(i8* %olp)
+  %oleft = sub i64 %orest, %own
+  %ofits = icmp ule i64 %olen, %oleft
+  br i1 %ofits, label %entry_ok, label %bad
+entry_ok:
+  br label %entry_loop
+bind:
   %ng = load i64, i64* $NGLOBALS
-  %nt = call i64 @ovsm_tag(%V* $ACCTNAMES)
-  %hasnames = icmp eq i64 %nt, 6
-  %names = call i64 @ovsm_payload(%V* $ACCTNAMES)
-  br i1 %hasnames, label %count, label %loop
-count:
-  %nn0 = call i64 @ovsm_len_of(i64 %names)
-  br label %loop
-loop:
-  %nn = phi i64 [ 0, %entry ], [ %nn0, %count ], [ %nn, %next ]
-  %i = phi i64 [ 0, %entry ], [ 0, %count ], [ %i2, %next ]
-  %i1 = add i64 %i, 1
-  %more = icmp ult i64 %i1, %n
-  br i1 %more, label %pair, label %done
-pair:
-  %gv = call %V* @ovsm_array_item(i64 %arr, i64 %i)
-  %g = call i64 @ovsm_payload(%V* %gv)
-  %v = call %V* @ovsm_array_item(i64 %arr, i64 %i1)
-  %inrange = icmp ult i64 %g, %ng
-  br i1 %inrange, label %which, label %next
-which:
+  %bw0 = add i64 %first, %esize
+  br label %bind_loop
+bind_loop:
+  %i = phi i64 [ 0, %bind ], [ %i1, %bind_next ]
+  %bw = phi i64 [ %bw0, %bind ], [ %bw1, %bind_next ]
+  %bmore = icmp ult i64 %i, %nb
+  br i1 %bmore, label %binding, label %done
+binding:
+  %wp = inttoptr i64 %bw to i64*
+  %w = load i64, i64* %wp, align 8
+  %g = lshr i64 %w, 32
+  %k = and i64 %w, 4294967295
+  %gin = icmp ult i64 %g, %ng
+  %kin = icmp ult i64 %k, %total
+  %both = and i1 %gin, %kin
+  br i1 %both, label %bound, label %bind_next
+bound:
+  %koff = mul i64 %k, %stride
+  %kp = add i64 %first, %koff
+  %addr = add i64 %kp, 8
   %slot = call %V* @ovsm_global_addr(i64 %g)
-  %vt = call i64 @ovsm_tag(%V* %v)
-  %isposition = icmp eq i64 %vt, 2
-  br i1 %isposition, label %position, label %address
-position:
-  %k = call i64 @ovsm_payload(%V* %v)
-  %k2 = shl i64 %k, 1
-  %passed = icmp ult i64 %k2, %nn
-  br i1 %passed, label %named, label %next
-named:
-  %name = call %V* @ovsm_array_item(i64 %names, i64 %k2)
-  call void @ovsm_store(%V* %slot, %V* %name)
-  br label %next
-address:
-  call void @ovsm_store(%V* %slot, %V* %v)
-  br label %next
-next:
-  %i2 = add i64 %i, 2
-  br label %loop
+  call void @ovsm_set(%V* %slot, i64 4, i64 %addr)
+  br label %bind_next
+bind_next:
+  %i1 = add i64 %i, 1
+  %bw1 = add i64 %bw, 8
+  br label %bind_loop
 done:
-  ret void
+  store i64 %base, i64* $ACCTDIR
+  ret i64 0
+bad:
+  ret i64 1
+}
+
+; The directory's stride, and where entry k (from 0) lies, for a directory that was read.
+define i64 @ovsm_directory_entry(i64 %dir, i64 %k) alwaysinline {
+  %hp = inttoptr i64 %dir to i64*
+  %sp = getelementptr i64, i64* %hp, i64 2
+  %stride = load i64, i64* %sp, align 8
+  %off = mul i64 %k, %stride
+  %a = add i64 %dir, 32
+  %e = add i64 %a, %off
+  ret i64 %e
 }
 
 ; Sets globals from an array of global index, value, ...; out-of-range indices are skipped.
@@ -1823,9 +1915,10 @@ cannot:
 ; the string *addr, or 0 when the transaction did not pass it (the bank has no such account).
 define i64 @ovsm_account_index(%V* %addr) {
 entry:
-  %t = call i64 @ovsm_tag(%V* $ACCTNAMES)
-  %isarr = icmp eq i64 %t, 6
-  br i1 %isarr, label %cache, label %none
+  %name = alloca %V
+  %dir = load i64, i64* $ACCTDIR
+  %has = icmp ne i64 %dir, 0
+  br i1 %has, label %cache, label %none
 cache:
   ; A program names an account through a global that holds its address, so the same string
   ; object comes back at every `read-field` of it: the last one found is remembered, by object
@@ -1842,19 +1935,22 @@ cached:
   %lastk = and i64 %last, 255
   ret i64 %lastk
 search:
-  %names = call i64 @ovsm_payload(%V* $ACCTNAMES)
-  %n2 = call i64 @ovsm_len_of(i64 %names)
-  %n = lshr i64 %n2, 1
+  %hp = inttoptr i64 %dir to i64*
+  %n = load i64, i64* %hp, align 8
+  %sp = getelementptr i64, i64* %hp, i64 2
+  %stride = load i64, i64* %sp, align 8
+  %first = add i64 %dir, 40
   br label %loop
 loop:
   %k = phi i64 [ 0, %search ], [ %k1, %next ]
+  %obj = phi i64 [ %first, %search ], [ %obj1, %next ]
   %more = icmp ult i64 %k, %n
   br i1 %more, label %item, label %none
 item:
-  %k2 = shl i64 %k, 1
-  %name = call %V* @ovsm_array_item(i64 %names, i64 %k2)
+  call void @ovsm_set(%V* %name, i64 4, i64 %obj)
   %match = call i1 @ovsm_equal(%V* %name, %V* %addr)
   %k1 = add i64 %k, 1
+  %obj1 = add i64 %obj, %stride
   br i1 %match, label %found, label %next
 next:
   br label %loop
@@ -1863,8 +1959,8 @@ found:
   %remember = and i1 %fits, %isstr
   br i1 %remember, label %keep, label %done
 keep:
-  %obj = shl i64 %want, 8
-  %remembered = or i64 %obj, %k1
+  %objw = shl i64 %want, 8
+  %remembered = or i64 %objw, %k1
   store i64 %remembered, i64* $ACCTCACHE
   br label %done
 done:
@@ -1891,32 +1987,28 @@ define i64* @ovsm_account_word(i64 %k, i64 %offset) alwaysinline {
   ret i64* %p
 }
 
-; The owner string of account k (k >= 1). An owner that came as 0 (the running program) or 1
-; (the system program) becomes the string it stands for here, on first use: the program's
-; address (decoded already) or a constant, so the most common owners cross as one byte and a
-; word instead of 32-odd characters each. Resolved for every account as the input was read, it
-; cost each account an invocation passes ~17 CU, in programs that never ask.
-define %V* @ovsm_account_owner(i64 %k) {
+; Sets *out to the owner string of account k (k >= 1, a position ovsm_account_index gave). An
+; owner that came as 0 (the running program) or 1 (the system program) is the string it stands
+; for: the program's address (decoded already) or a constant, so the most common owners cross
+; as a word instead of 32-odd characters each.
+define void @ovsm_account_owner(i64 %k, %V* %out) {
 entry:
-  %names = call i64 @ovsm_payload(%V* $ACCTNAMES)
-  %i0 = shl i64 %k, 1
-  %i = sub i64 %i0, 1
-  %v = call %V* @ovsm_array_item(i64 %names, i64 %i)
-  %ot = call i64 @ovsm_tag(%V* %v)
-  %isint = icmp eq i64 %ot, 2
-  br i1 %isint, label %resolve, label %done
-resolve:
-  %which = call i64 @ovsm_payload(%V* %v)
-  %isprogram = icmp eq i64 %which, 0
+  %dir = load i64, i64* $ACCTDIR
+  %e = add i64 %k, -1
+  %ep = call i64 @ovsm_directory_entry(i64 %dir, i64 %e)
+  %wp = inttoptr i64 %ep to i64*
+  %w = load i64, i64* %wp, align 8
+  %isprogram = icmp eq i64 %w, 0
+  %issystem = icmp eq i64 %w, 1
   %pt = call i64 @ovsm_tag(%V* $PROGID)
   %pp = call i64 @ovsm_payload(%V* $PROGID)
   %system = ptrtoint i8* $STR"11111111111111111111111111111111" to i64
+  %own = add i64 %dir, %w
+  %x0 = select i1 %issystem, i64 %system, i64 %own
+  %x = select i1 %isprogram, i64 %pp, i64 %x0
   %t = select i1 %isprogram, i64 %pt, i64 4
-  %x = select i1 %isprogram, i64 %pp, i64 %system
-  call void @ovsm_set(%V* %v, i64 %t, i64 %x)
-  br label %done
-done:
-  ret %V* %v
+  call void @ovsm_set(%V* %out, i64 %t, i64 %x)
+  ret void
 }
 
 ; Why the string object %s is not a public key as Solana's address parser (`Address::from_str`,
@@ -2114,6 +2206,7 @@ missing:
 ; `writable`, the running program must own it.
 define i64 @ovsm_account_arg(%V* %addr, i8* %op, i64 %writable, i64 %site) noinline {
 entry:
+  %o = alloca %V
   %t = call i64 @ovsm_tag(%V* %addr)
   %isstr = icmp eq i64 %t, 4
   br i1 %isstr, label %find, label %notstr
@@ -2140,7 +2233,7 @@ owner:
   %outside = or i1 %toplevel, %rerun
   br i1 %outside, label %notprogram, label %mine
 mine:
-  %o = call %V* @ovsm_account_owner(i64 %k)
+  call void @ovsm_account_owner(i64 %k, %V* %o)
   %isme = call i1 @ovsm_equal(%V* %o, %V* $PROGID)
   br i1 %isme, label %ok, label %foreign
 ok:
@@ -2555,6 +2648,7 @@ fail:
 ; (get-account pubkey): {:lamports :owner :data-length}, or nil when the bank has none.
 define i64 @op_get_account(i64 %site) noinline {
 entry:
+  %owner = alloca %V
   %addr = call %V* @ovsm_top(i64 0)
   %at = call i64 @ovsm_tag(%V* %addr)
   %atok = icmp eq i64 %at, 4
@@ -2578,7 +2672,7 @@ build:
   %lamports = load i64, i64* %lw
   %dw = call i64* @ovsm_account_word(i64 %k, i64 80)
   %dlen = load i64, i64* %dw
-  %owner = call %V* @ovsm_account_owner(i64 %k)
+  call void @ovsm_account_owner(i64 %k, %V* %owner)
   %kl = ptrtoint i8* $STR"lamports" to i64
   %r1 = call i64 @ovsm_push(i64 5, i64 %kl, i64 %site)
   %r2 = call i64 @ovsm_push(i64 2, i64 %lamports, i64 %site)

@@ -267,3 +267,49 @@ fn only_programs_that_can_hold_a_float_carry_the_soft_float_library() {
         assert_eq!(!out.llvm_ir.contains("@sf_absent"), floats, "{source}");
     }
 }
+
+/// The account directory that ends an invocation's instruction data (support/auto.ll,
+/// ovsm_read_directory) is checked before anything uses it: one that does not lie within the
+/// data, or whose entries overrun their places, ends the transaction with an error instead of
+/// reading past it. Instruction data can come from any caller, not only from our runtime.
+#[test]
+fn a_malformed_account_directory_is_refused() {
+    // (an autonomous program: a plain script never reads its instruction data)
+    let out = build("(define-autonomous-program p (on-startup (log :message \"up\")))\n(+ 40 2)", OptLevel::O2);
+    let mut deployment = ovsm_runtime::compiled::Deployment::new(&out.so).unwrap();
+    // mode 0 (the top level), program and clause, slot, epoch; four nil values; zeros to 8
+    let header = || {
+        let mut data = vec![0u8; 25];
+        data.extend([0, 0, 0, 0]);
+        data.resize(32, 0);
+        data
+    };
+    let directory = |words: &[u64]| {
+        let mut data = header();
+        for w in words {
+            data.extend_from_slice(&w.to_le_bytes());
+        }
+        data
+    };
+    let entry = |owner: u64, address: &str| {
+        [owner, address.len() as u64, u64::from_le_bytes(format!("{address:\0<8}").as_bytes()[..8].try_into().unwrap())]
+    };
+    let good = [&[0, 1, 24, 1][..], &entry(0, "abc"), &[999 << 32]].concat();
+    let run = deployment.invoke(&directory(&good)).unwrap();
+    assert!(run.logs.iter().any(|l| l == "Program log: v42"), "a directory whose binding names no global: {:?}", run.logs);
+    let malformed = [
+        ("shorter than its header", directory(&[0, 0, 16])),
+        ("a stride that is not a multiple of 8", directory(&[0, 1, 20, 0, 0, 0, 0])),
+        ("a stride without room for an entry's two words", directory(&[0, 1, 8, 0, 0])),
+        ("more entries than the data holds", directory(&[0, 2, 24, 0, 0, 3, 0])),
+        ("bindings past the data's end", directory(&[0, 0, 16, 1])),
+        ("an address longer than its place", directory(&[0, 1, 24, 0, 0, 9, 0])),
+        ("more accounts passed than the transaction has", directory(&[1, 1, 24, 0, 0, 3, 0])),
+        ("sizes that would wrap", directory(&[0, 1 << 62, 1 << 3, 0])),
+        ("more passed than entries", directory(&[2, 1, 24, 0, 0, 3, 0])),
+    ];
+    for (what, data) in malformed {
+        let run = deployment.invoke(&data).unwrap();
+        assert!(run.logs.iter().any(|l| l.contains("malformed instruction data")), "{what}: {:?} {:?}", run.failure, run.logs);
+    }
+}

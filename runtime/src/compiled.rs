@@ -7,6 +7,7 @@
 //! `e<site> <code> <message>`, where the site indexes the map kept beside the `.so`.
 
 mod deploy;
+mod directory;
 mod host;
 mod syscalls;
 pub(crate) use host::CompiledState;

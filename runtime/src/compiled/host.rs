@@ -7,6 +7,7 @@
 //! `codegen/support/auto.ll`.
 
 use super::deploy::{self, Invocation};
+use super::directory::{self, Bound, Owner};
 use super::{read_logs, wire, ScriptOutcome, ScriptRun};
 use crate::chain::bank::AccountView;
 use crate::chain::ProgramInfo;
@@ -32,13 +33,16 @@ pub(crate) struct CompiledState {
     last_error_site: u64,
 }
 
-/// The accounts an invocation passes: for the transaction, for the program (address and owner
-/// of each), and their state before it.
+/// The accounts an invocation passes: for the transaction, for the program's directory
+/// (address and owner of each), and their state before it.
 struct Passed {
     metas: Vec<AccountMeta>,
-    names: Value,
+    owners: Vec<(String, Owner)>,
     before: Vec<(String, Option<AccountView>)>,
 }
+
+/// The accounts passed (address, owner) and the bindings, for the directory.
+type Directory<'a> = (&'a [(String, Owner)], &'a [(usize, Bound)]);
 
 /// What the instruction data's first byte asks for.
 #[derive(Clone, Copy)]
@@ -81,9 +85,9 @@ impl Session {
         deploy::fund(svm, &payer)?;
         let script = deploy::keypair("ovsm:program");
         deploy::deploy(svm, &payer, so, &script)?;
-        let Passed { metas, names, before } = self.accounts(payer.pubkey(), None);
+        let Passed { metas, owners, before } = self.accounts(payer.pubkey(), None);
         let bindings = self.bindings(globals, &before);
-        let data = header(Mode::TopLevel, 0, 0, 0, 0, [&Value::Nil, &Value::Nil, &bindings, &Value::Nil, &Value::Nil, &names])?;
+        let data = header(Mode::TopLevel, 0, 0, 0, 0, [&Value::Nil, &Value::Nil, &Value::Nil, &Value::Nil], (&owners, &bindings))?;
         // The syscalls see the chain (and refuse to work outside a program, as the builtins do).
         let mut bank = self.vm.chain.take_bank();
         let invocation = super::with_lent_chain(&mut self.vm.chain, || {
@@ -122,47 +126,48 @@ impl Session {
         Ok(run)
     }
 
-    /// The scenario's account names that are globals of the program, as the array the program
-    /// binds at entry: global index, then the account's position among those `passed` (the
-    /// program takes the address string it already has from the accounts' names, one object
-    /// for both, decoded once) or, for an account the bank does not hold, the address itself.
-    fn bindings(&self, globals: &[String], passed: &[(String, Option<AccountView>)]) -> Value {
-        let mut items = crate::value::Array::new();
+    /// The scenario's account names that are globals of the program, which the program binds
+    /// at entry: global index, then the account's position among those `passed` (the global
+    /// takes that account's address in the directory, one string object for both) or, for an
+    /// account the bank does not hold, its address.
+    fn bindings(&self, globals: &[String], passed: &[(String, Option<AccountView>)]) -> Vec<(usize, Bound)> {
+        let mut bindings = Vec::new();
         for (name, address) in &self.vm.chain.account_names {
             if let Some(g) = globals.iter().position(|n| n == name) {
-                items.push_back(Value::Int(g as i64));
-                items.push_back(match passed.iter().position(|(a, _)| a == address) {
-                    Some(k) => Value::Int(k as i64),
-                    None => Value::str(address),
-                });
+                bindings.push((
+                    g,
+                    match passed.iter().position(|(a, _)| a == address) {
+                        Some(k) => Bound::Passed(k),
+                        None => Bound::Unheld(address.clone()),
+                    },
+                ));
             }
         }
-        Value::array(items)
+        bindings
     }
 
     /// The accounts every invocation passes after its state account (`first`): the scenario's
     /// accounts the bank holds, writable (the runtime lets a program change only what it owns);
-    /// their addresses and owners for the program (an owner that is the running `program` goes
-    /// as 0, the system program as 1: the program has both strings already, see
-    /// support/auto.ll's ovsm_account_owner); and their state now, for finding what the
+    /// their addresses and owners for the program's directory (the running `program` and the
+    /// system program as such, see directory.rs); and their state now, for finding what the
     /// invocation changed.
     fn accounts(&mut self, first: solana_address::Address, program: Option<&str>) -> Passed {
         let mut metas = vec![AccountMeta::new(first, false)];
-        let mut names = crate::value::Array::new();
+        let mut owners = Vec::new();
         let mut before = Vec::new();
         let addresses: Vec<String> = self.vm.chain.account_names.iter().map(|(_, a)| a.clone()).collect();
         for address in addresses {
             let (Some(view), Ok(key)) = (self.vm.chain.bank().account(&address), crate::chain::bank::address(&address)) else { continue };
             metas.push(AccountMeta::new(key, false));
-            names.push_back(Value::str(&address));
-            names.push_back(match view.owner.as_str() {
-                owner if Some(owner) == program => Value::Int(0),
-                crate::chain::bank::SYSTEM_PROGRAM => Value::Int(1),
-                owner => Value::str(owner),
-            });
+            let owner = match view.owner.as_str() {
+                owner if Some(owner) == program => Owner::Program,
+                crate::chain::bank::SYSTEM_PROGRAM => Owner::System,
+                owner => Owner::Other(owner.to_string()),
+            };
+            owners.push((address.clone(), owner));
             before.push((address, Some(view)));
         }
-        Passed { metas, names: Value::array(names), before }
+        Passed { metas, owners, before }
     }
 
     /// Deploys the `.so` again at the program's own address and gives it a state account.
@@ -279,12 +284,12 @@ impl Session {
         let Ok(state_key) = crate::chain::bank::address(&state) else {
             return (Err(failed("internal error: a state address does not parse".into())), 0);
         };
-        let Passed { metas: mut accounts, names, before } = self.accounts(state_key, Some(&program));
+        let Passed { metas: mut accounts, owners, before } = self.accounts(state_key, Some(&program));
         let Some(compiled) = &self.compiled else { return (Err(failed("internal error: no compiled program".into())), 0) };
         let bindings = self.bindings(&compiled.globals, &before);
         let chain = &mut self.vm.chain;
-        let values = [&Value::str(&program), &prefix, &bindings, callee, &arguments, &names];
-        let data = match header(mode, index as u32, clause, chain.slot, chain.epoch(), values) {
+        let values = [&Value::str(&program), &prefix, callee, &arguments];
+        let data = match header(mode, index as u32, clause, chain.slot, chain.epoch(), values, (&owners, &bindings)) {
             Ok(data) => data,
             Err(why) => return (Err(RuntimeError { fault: Fault::value_error(why), span: Span::SYNTHETIC, trace: Vec::new() }), 0),
         };
@@ -402,19 +407,29 @@ fn take_handed_back(bank: &mut crate::chain::bank::Bank, state: &str, mut accoun
     Some(bytes)
 }
 
-/// The instruction data of an invocation (codegen/support/auto.ll).
-fn header(mode: Mode, program: u32, clause: u32, slot: u64, epoch: u64, values: [&Value; 6]) -> Result<Vec<u8>, String> {
+/// The instruction data of an invocation (codegen/support/auto.ll): the header, four values
+/// (the program's address, the `log` prefix, the callback, its arguments), the directory.
+fn header(
+    mode: Mode,
+    program: u32,
+    clause: u32,
+    slot: u64,
+    epoch: u64,
+    values: [&Value; 4],
+    directory: Directory,
+) -> Result<Vec<u8>, String> {
     let mut data = vec![mode as u8];
     data.extend_from_slice(&((u64::from(program) << 32) | u64::from(clause)).to_le_bytes());
     data.extend_from_slice(&slot.to_le_bytes());
     data.extend_from_slice(&epoch.to_le_bytes());
-    // The bindings, the arguments and the accounts' names go as nil when empty: the program
-    // reads nil there as an empty array, and decodes it without allocating (about 60 compute
-    // units each, in every invocation of a callback without arguments).
+    // No arguments go as nil: the program reads nil there as an empty array, and decodes it
+    // without allocating (about 60 compute units, in every invocation of a callback without
+    // arguments).
     for (k, value) in values.into_iter().enumerate() {
-        let empty = matches!(k, 2 | 4 | 5) && matches!(value, Value::Array(items) if items.is_empty());
+        let empty = k == 3 && matches!(value, Value::Array(items) if items.is_empty());
         data.extend(wire::encode(if empty { &Value::Nil } else { value })?);
     }
+    directory::append(&mut data, directory.0, directory.1)?;
     Ok(data)
 }
 
