@@ -60,6 +60,10 @@ pub const GLOBALS: u64 = SYSBUF + SYSBUF_CAP;
 /// encoder and decoder recurse on sBPF's native call stack, 64 frames deep.
 const WIRE_DEPTH: u64 = 24;
 
+/// The fewest items of an array of ints alone or floats alone that crosses packed (wire tag 14,
+/// support/auto.ll); runtime/src/compiled/wire.rs's `PACKED_ITEMS` must be the same.
+const WIRE_PACKED: u64 = 4;
+
 /// Boxes (assigned captured variables) of one closure that the wire numbers, so that one reached
 /// again crosses as its number (later ones cross whole each time): their table lives in the
 /// 1 KiB that is always free above the value stack's top (support/auto.ll, wire_enter).
@@ -123,6 +127,7 @@ pub fn expansion(word: &str) -> Option<String> {
         "SCRATCH_CAP" => SCRATCH_CAP.to_string(),
         "MAX_PRINT_DEPTH" => MAX_PRINT_DEPTH.to_string(),
         "WIRE_DEPTH" => WIRE_DEPTH.to_string(),
+        "WIRE_PACKED" => WIRE_PACKED.to_string(),
         "WIRE_BOXES" => WIRE_BOXES.to_string(),
         _ => return None,
     })
