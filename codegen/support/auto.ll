@@ -952,14 +952,14 @@ bad:
   ret i64 1
 }
 
-; One of the instruction data's six values. Their common shapes skip the general function,
+; One of the instruction data's four values. Their common shapes skip the general function,
 ; whose depth check, tag switch and helpers cost some 40 CU for each of them in every
-; invocation: nil (the bindings, arguments and names when there are none, and the prefix and
-; callee when there is no such thing), a string (the program's address and the `log` prefix:
-; the object it already is, where it lies, as wire_string makes it while $WIREINPLACE is set,
-; which it is for the whole of the instruction data), and a closure without captures (most
-; callbacks). One copy, out of line: inlined at all six, it cost the heartbeat 3 KB for 22 CU,
-; and the nil case alone inlined 0.6 KB for 4 CU.
+; invocation: nil (the arguments when there are none, and the prefix and callee when there is
+; no such thing), a string (the program's address and the `log` prefix: the object it already
+; is, where it lies, as wire_string makes it while $WIREINPLACE is set, which it is for the
+; whole of the instruction data), and a closure without captures (most callbacks). One copy,
+; out of line: inlined at all six values the data then had, it cost the heartbeat 3 KB for
+; 22 CU, and the nil case alone inlined 0.6 KB for 4 CU.
 define i64 @wire_read_field(i8** %cur, i8* %end, %V* %out) noinline {
 entry:
   %p = load i8*, i8** %cur
@@ -1041,7 +1041,7 @@ define i64 @ovsm_wire_read_items(i8** %cur, i8* %end, i64 %obj, i64 %n, i64 %dep
 entry:
   br label %loop
 loop:
-  %i = phi i64 [ 0, %entry ], [ %i1, %next ], [ %i1, %scalar ], [ %i1, %strw ]
+  %i = phi i64 [ 0, %entry ], [ %i1, %next ], [ %i1, %scalar ]
   %more = icmp ult i64 %i, %n
   br i1 %more, label %item, label %done
 item:
@@ -1061,34 +1061,12 @@ tagged:
   %tb = load i8, i8* %p
   %t = zext i8 %tb to i64
   %word = call i1 @ovsm_is_number_tag(i64 %t)
-  br i1 %word, label %scalar, label %str
+  br i1 %word, label %scalar, label %general
 scalar:
   %x = call i64 @ovsm_load_u64_after_tag(i8* %p)
   call void @ovsm_set(%V* %v, i64 %t, i64 %x)
   %after = getelementptr i8, i8* %p, i64 9
   store i8* %after, i8** %cur
-  br label %loop
-str:
-  ; a string of the instruction data (the accounts' addresses), used where it lies as
-  ; wire_string does while $WIREINPLACE is set: through the general function, each cost an
-  ; invocation 33 CU more (the state's strings, copied, still go there)
-  %isstr = icmp eq i64 %t, 4
-  %inplace = load i64, i64* $WIREINPLACE
-  %lies = icmp ne i64 %inplace, 0
-  %strlies = and i1 %isstr, %lies
-  br i1 %strlies, label %strlen, label %general
-strlen:
-  %lp = getelementptr i8, i8* %p, i64 1
-  %slen = call i64 @ovsm_load_u64_after_tag(i8* %p)
-  %avail = sub i64 %left, 9
-  %sfits = icmp ule i64 %slen, %avail
-  br i1 %sfits, label %strw, label %general
-strw:
-  %sobj = ptrtoint i8* %lp to i64
-  call void @ovsm_set(%V* %v, i64 4, i64 %sobj)
-  %sbytes = getelementptr i8, i8* %lp, i64 8
-  %safter = getelementptr i8, i8* %sbytes, i64 %slen
-  store i8* %safter, i8** %cur
   br label %loop
 general:
   %r = call i64 @ovsm_wire_read(i8** %cur, i8* %end, %V* %v, i64 %depth)
