@@ -17,7 +17,9 @@ mod deferred;
 mod direct;
 
 use crate::jumps::jump_target;
-use crate::reach::{assigns_boxes, plain_handler, reachable, remade_definitions, top_level_reads_chain, writes_state, Definition};
+use crate::reach::{
+    assigns_boxes, direct_handler, plain_handler, reachable, remade_definitions, top_level_reads_chain, writes_state, Definition,
+};
 use inkwell::basic_block::BasicBlock;
 use inkwell::builder::Builder;
 use inkwell::context::Context;
@@ -494,9 +496,16 @@ impl<'ctx, 'p> Lowerer<'ctx, 'p> {
         self.call_value("ovsm_fail_literal", &[self.int(299).into(), message.into(), self.int(0).into()])?;
         self.builder.build_unconditional_branch(self.fail).map_err(err)?;
 
-        // A handler's expression is evaluated (a thunk), then called with the event's data.
+        // A handler's expression is evaluated (a thunk), then called with the event's data; a
+        // lambda without captures is made in place (`direct_handler_case`), and when every
+        // handler is one, no thunk returns to `handler_got` and it needs no return id.
         let handler_got = self.context.append_basic_block(self.entry, "invocation.handler.call");
-        let got = self.new_return(handler_got);
+        let thunked = program
+            .programs
+            .iter()
+            .flat_map(|d| &d.handlers)
+            .any(|(_, f, _)| plain_handler(program, *f) && direct_handler(program, *f).is_none());
+        let got = if thunked { self.new_return(handler_got) } else { after };
         for (which, block, ret) in [(0, startup, after), (1, handler, got)] {
             self.builder.position_at_end(block);
             let target = self.call_value("ovsm_target", &[])?;
@@ -515,7 +524,11 @@ impl<'ctx, 'p> Lowerer<'ctx, 'p> {
                     else {
                         continue;
                     };
-                    let case = self.clause_case(function_entry, *span, ret, false)?;
+                    let direct = if which == 1 { direct_handler(program, *thunk) } else { None };
+                    let case = match direct {
+                        Some(function) => self.direct_handler_case(*thunk, function, handler_got)?,
+                        None => self.clause_case(function_entry, *span, ret, false)?,
+                    };
                     cases.push((self.int(((p as u64) << 32) | k as u64), case));
                 }
             }
@@ -559,6 +572,27 @@ impl<'ctx, 'p> Lowerer<'ctx, 'p> {
         }
         self.op("op_enter_entry", &[ret], site)?;
         self.builder.build_unconditional_branch(function_entry).map_err(|e| e.to_string())?;
+        Ok(case)
+    }
+
+    /// A case of the switch on an `on-event` handler whose expression is a lambda without
+    /// captures (`reach::direct_handler`): makes the closure the expression would return and
+    /// goes on to `call`, the call with the event's data that every handler and callback shares
+    /// (one call site of its support functions keeps them inlined there).
+    fn direct_handler_case(&mut self, thunk: FuncId, function: FuncId, call: BasicBlock<'ctx>) -> Built<BasicBlock<'ctx>> {
+        let program = self.program;
+        let case = self.context.append_basic_block(self.entry, "invocation.handler.direct");
+        self.builder.position_at_end(case);
+        let (Some(expression), Some(callee)) = (program.function(thunk), program.function(function)) else {
+            return Err(format!("handler f{} of a missing function", thunk.0));
+        };
+        // The site the expression's own `Closure` would fail at (out of memory).
+        let site = self.sites.add(expression.spans.first().copied().unwrap_or(expression.span));
+        let name = self.string(callee.name.as_bytes());
+        let args = [self.int(u64::from(function.0)).into(), name.into(), self.int(0).into(), self.int(site).into()];
+        let status = self.call_value("op_closure", &args)?;
+        self.check(status)?;
+        self.builder.build_unconditional_branch(call).map_err(|e| e.to_string())?;
         Ok(case)
     }
 
