@@ -583,17 +583,22 @@ impl<'ctx, 'p> Lowerer<'ctx, 'p> {
         let program = self.program;
         let case = self.context.append_basic_block(self.entry, "invocation.handler.direct");
         self.builder.position_at_end(case);
-        let (Some(expression), Some(callee)) = (program.function(thunk), program.function(function)) else {
-            return Err(format!("handler f{} of a missing function", thunk.0));
-        };
+        let expression = program.function(thunk).ok_or_else(|| format!("handler f{} of a missing function", thunk.0))?;
         // The site the expression's own `Closure` would fail at (out of memory).
         let site = self.sites.add(expression.spans.first().copied().unwrap_or(expression.span));
+        self.closure_without_captures(function, site)?;
+        self.builder.build_unconditional_branch(call).map_err(|e| e.to_string())?;
+        Ok(case)
+    }
+
+    /// Pushes a new closure of `function`, which captures nothing, failing at `site` when the
+    /// heap is full.
+    fn closure_without_captures(&mut self, function: FuncId, site: u64) -> Built<()> {
+        let callee = self.program.function(function).ok_or_else(|| format!("closure of a missing function f{}", function.0))?;
         let name = self.string(callee.name.as_bytes());
         let args = [self.int(u64::from(function.0)).into(), name.into(), self.int(0).into(), self.int(site).into()];
         let status = self.call_value("op_closure", &args)?;
-        self.check(status)?;
-        self.builder.build_unconditional_branch(call).map_err(|e| e.to_string())?;
-        Ok(case)
+        self.check(status)
     }
 
     /// In a program whose top level reads the chain, an invocation after the install (modes 1
@@ -614,11 +619,8 @@ impl<'ctx, 'p> Lowerer<'ctx, 'p> {
                 Definition::Function { function, .. } if !needed.contains(&function.0) => continue,
                 Definition::Function { function, global, .. } => {
                     let Some(callee) = program.function(function) else { continue };
-                    let name = self.string(callee.name.as_bytes());
                     let site = self.sites.add(callee.span);
-                    let args = [self.int(u64::from(function.0)).into(), name.into(), self.int(0).into(), self.int(site).into()];
-                    let status = self.call_value("op_closure", &args)?;
-                    self.check(status)?;
+                    self.closure_without_captures(function, site)?;
                     self.call("ovsm_define_top", &[self.int(u64::from(global.0)).into()])?;
                 }
                 Definition::Builtin { builtin, global, .. } => {

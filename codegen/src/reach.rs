@@ -123,7 +123,7 @@ pub fn plain_handler(program: &Program, thunk: FuncId) -> bool {
 
 /// The function of a plain handler that is a lambda without captures: its invocation can make
 /// the closure and call it at once, without entering the handler's expression (a call, a frame
-/// and a return through `resume`: 48 to 69 compute units of an `on-event` invocation). The
+/// and a return through `resume`: about 48 compute units of an `on-event` invocation). The
 /// closure cannot be seen by the handler's own code, so nothing observes the difference.
 pub fn direct_handler(program: &Program, thunk: FuncId) -> Option<FuncId> {
     match program.function(thunk)?.code.as_slice() {
