@@ -16,7 +16,8 @@ pub fn jump_target(instr: &Instr) -> Option<u32> {
         | Instr::TryBegin(t)
         | Instr::IterNext(_, _, t)
         | Instr::RangeNext(_, _, t)
-        | Instr::JumpIfNotLtImm(_, t) => Some(*t),
+        | Instr::JumpIfNotLtImm(_, t)
+        | Instr::JumpIfDeep(_, t) => Some(*t),
         Instr::Nil
         | Instr::True
         | Instr::False

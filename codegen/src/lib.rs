@@ -6,6 +6,7 @@
 //! writes an object, and [`link`] makes the `.so`.
 
 mod floats;
+mod inline;
 mod jumps;
 mod layout;
 pub mod link;
@@ -60,6 +61,8 @@ pub fn compile(program: &Program, sources: &Sources, options: &Options) -> Resul
     let context = Context::create();
     let machine = target::machine(options.opt).map_err(internal)?;
     let module = support::module(&context, &machine, floats::may_hold_floats(program)).map_err(internal)?;
+    let inlined = inline::inline_reduce(program);
+    let program = inlined.as_ref();
     let mut lowerer = lower::Lowerer::new(&context, &module, program, SiteMap::new(sources), options.max_depth);
     lowerer.lower().map_err(|e| CompileError::Internal(format!("lowering to LLVM failed: {e}")))?;
     if !lowerer.unsupported.is_empty() {

@@ -15,6 +15,7 @@
 
 mod deferred;
 mod direct;
+mod fold;
 
 use crate::jumps::jump_target;
 use crate::reach::{
@@ -173,6 +174,8 @@ pub struct Lowerer<'ctx, 'p> {
     /// The builtins among `+ - *` that the program takes as values, by id: a call of two
     /// arguments checks for them (lower/deferred.rs, `call_two`).
     arith_values: Vec<u16>,
+    /// The global `reduce` and the prelude's function in it (lower/fold.rs).
+    prelude_reduce: Option<(u32, u32)>,
     /// Set by an instruction that does not fall through but hands the next one deferred
     /// values, through phis at its block (lower/deferred.rs, `call_two`).
     carried: bool,
@@ -235,6 +238,7 @@ impl<'ctx, 'p> Lowerer<'ctx, 'p> {
             owned: Vec::new(),
             deferred: Vec::new(),
             arith_values: arith_values(program),
+            prelude_reduce: crate::inline::prelude_reduce(program),
             carried: false,
             direct: direct::Direct::new(program),
             current: 0,
@@ -844,6 +848,12 @@ impl<'ctx, 'p> Lowerer<'ctx, 'p> {
             }
             Instr::Jump(t) => {
                 self.builder.build_unconditional_branch(target(t)?).map_err(|e| e.to_string())?;
+                return Ok(false);
+            }
+            Instr::JumpIfDeep(frames, t) => {
+                let deep = self.call_value("ovsm_too_deep", &[self.int(u64::from(*frames)).into()])?;
+                let jump = self.builder.build_int_compare(IntPredicate::NE, deep, self.int(0), "deep").map_err(|e| e.to_string())?;
+                self.builder.build_conditional_branch(jump, target(t)?, next).map_err(|e| e.to_string())?;
                 return Ok(false);
             }
             Instr::JumpIfFalseKeep(t) | Instr::JumpIfTrueKeep(t) => {

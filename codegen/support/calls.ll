@@ -398,3 +398,15 @@ slow:
   %e = call i64 @op_enter(i64 %required, i64 0, i64 0, i64 %nslots, i64 %site)
   ret i64 %e
 }
+
+; Whether `frames` nested calls made now would pass the recursion limit (the last of them would
+; fail op_call_global_slotted's `depth < max`): an inlined call (codegen/src/inline.rs) goes the
+; general way then, which raises the error. 1 or 0.
+define i64 @ovsm_too_deep(i64 %frames) alwaysinline {
+  %depth = load i64, i64* $DEPTH
+  %max = load i64, i64* $MAXDEPTH
+  %after = add i64 %depth, %frames
+  %deep = icmp ugt i64 %after, %max
+  %r = zext i1 %deep to i64
+  ret i64 %r
+}

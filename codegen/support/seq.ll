@@ -1097,3 +1097,102 @@ notstring:
   %e3 = call i64 @ovsm_expected(%V* %fv, i8* %op, i8* $STR"a string", i64 %site)
   ret i64 %e3
 }
+
+; ---- (reduce + xs init) -----------------------------------------------------------------------
+
+; Called by lower/fold.rs before a call of the global `reduce` with three arguments, on the
+; stack as [slot, f, xs, init]. When the global still holds the prelude's `reduce` (function
+; %fid), f is the builtin `+` (descriptor %plus), xs an array, and init and every item all
+; floats, or all ints whose running sum never overflows, the sum goes in the slot, the three
+; arguments are dropped, and it returns 1: the value the prelude's loop gives, in the same
+; order of additions, without a frame, an iterator and a call of `+` for each item. Anything
+; else returns 0 with the stack as it was, and the caller makes the call: the general way
+; raises any error where the interpreter does (a mixed or wrong type, the overflow, and the
+; recursion limit, which is why the fold declines at the depth where entering would fail).
+define i64 @ovsm_fold_sum(i64 %g, i64 %fid, i64 %plus) noinline {
+entry:
+  %gv = call %V* @ovsm_global_addr(i64 %g)
+  %gt = call i64 @ovsm_tag(%V* %gv)
+  %isclosure = icmp eq i64 %gt, 8
+  br i1 %isclosure, label %closure, label %decline
+closure:
+  %c = call i64 @ovsm_payload(%V* %gv)
+  %cp = inttoptr i64 %c to i64*
+  %cf = load i64, i64* %cp
+  %prelude = icmp eq i64 %cf, %fid
+  %depth = load i64, i64* $DEPTH
+  %max = load i64, i64* $MAXDEPTH
+  %shallow = icmp ult i64 %depth, %max
+  %enterable = and i1 %prelude, %shallow
+  br i1 %enterable, label %callee, label %decline
+callee:
+  %f = call %V* @ovsm_top(i64 2)
+  %ft = call i64 @ovsm_tag(%V* %f)
+  %fp = call i64 @ovsm_payload(%V* %f)
+  %isbuiltin = icmp eq i64 %ft, 9
+  %isplus0 = icmp eq i64 %fp, %plus
+  %isplus = and i1 %isbuiltin, %isplus0
+  %xs = call %V* @ovsm_top(i64 1)
+  %xt = call i64 @ovsm_tag(%V* %xs)
+  %isarray = icmp eq i64 %xt, 6
+  %go = and i1 %isplus, %isarray
+  br i1 %go, label %start, label %decline
+start:
+  %arr = call i64 @ovsm_payload(%V* %xs)
+  %n = call i64 @ovsm_len_of(i64 %arr)
+  %init = call %V* @ovsm_top(i64 0)
+  %it = call i64 @ovsm_tag(%V* %init)
+  %ip = call i64 @ovsm_payload(%V* %init)
+  switch i64 %it, label %decline [ i64 3, label %floats
+                                   i64 2, label %ints ]
+floats:
+  %fi = phi i64 [ 0, %start ], [ %fi1, %fadd ]
+  %facc = phi i64 [ %ip, %start ], [ %fsum, %fadd ]
+  %fmore = icmp ult i64 %fi, %n
+  br i1 %fmore, label %fitem, label %fdone
+fitem:
+  %fv = call %V* @ovsm_array_item(i64 %arr, i64 %fi)
+  %fvt = call i64 @ovsm_tag(%V* %fv)
+  %fisfloat = icmp eq i64 %fvt, 3
+  br i1 %fisfloat, label %fadd, label %decline
+fadd:
+  %fx = call i64 @ovsm_payload(%V* %fv)
+  %fsum = call i64 @sf_add(i64 %facc, i64 %fx)
+  %fi1 = add i64 %fi, 1
+  br label %floats
+fdone:
+  br label %done
+ints:
+  %ii = phi i64 [ 0, %start ], [ %ii1, %iadd ]
+  %iacc = phi i64 [ %ip, %start ], [ %isum, %iadd ]
+  %imore = icmp ult i64 %ii, %n
+  br i1 %imore, label %iitem, label %idone
+iitem:
+  %iv = call %V* @ovsm_array_item(i64 %arr, i64 %ii)
+  %ivt = call i64 @ovsm_tag(%V* %iv)
+  %isint = icmp eq i64 %ivt, 2
+  br i1 %isint, label %ifits, label %decline
+ifits:
+  ; a signed sum overflows when both operands' signs differ from the result's
+  %ix = call i64 @ovsm_payload(%V* %iv)
+  %isum = add i64 %iacc, %ix
+  %ia = xor i64 %iacc, %isum
+  %ib = xor i64 %ix, %isum
+  %iboth = and i64 %ia, %ib
+  %iover = icmp slt i64 %iboth, 0
+  br i1 %iover, label %decline, label %iadd
+iadd:
+  %ii1 = add i64 %ii, 1
+  br label %ints
+idone:
+  br label %done
+done:
+  %rt = phi i64 [ 3, %fdone ], [ 2, %idone ]
+  %rp = phi i64 [ %facc, %fdone ], [ %iacc, %idone ]
+  %slot = call %V* @ovsm_top(i64 3)
+  call void @ovsm_set(%V* %slot, i64 %rt, i64 %rp)
+  call void @ovsm_drop(i64 3)
+  ret i64 1
+decline:
+  ret i64 0
+}

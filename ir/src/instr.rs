@@ -196,4 +196,8 @@ pub enum Instr {
     SubImm(i64),
     /// `(if (< x k) ...)` with a literal integer k: pop x; jump unless x < k.
     JumpIfNotLtImm(i64, u32),
+    /// Jump when `frames` nested calls made from here would pass the recursion limit. Only the
+    /// sBPF back end's inliner emits it (codegen/src/inline.rs): code that stands for calls it
+    /// does not make goes the way of the real calls where they would fail.
+    JumpIfDeep(u8, u32),
 }

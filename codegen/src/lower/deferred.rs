@@ -105,10 +105,24 @@ impl<'ctx> Lowerer<'ctx, '_> {
                 // (the slot takes the first argument's site: a flush that finds no room names
                 // the earliest push)
                 let first = self.deferred.get(below).map_or(site, |v| v.site);
+                // (a callee known to be no builtin cannot be `+`: no fold, lower/fold.rs)
+                let builtin_callee =
+                    self.deferred.get(below).is_some_and(|f| f.tag.get_zero_extended_constant().is_none_or(|t| t == BUILTIN));
                 self.deferred.insert(below, self.constant_value(NIL, self.int(0), first));
                 self.flush()?;
+                if *n == 3 && builtin_callee {
+                    self.fold_sum(*g, next)?;
+                }
                 self.call_global(*g, *n, site, next, true)?;
                 return Ok(Some(false));
+            }
+            Instr::BuiltinRef(b) => {
+                let name = ovsm_stdlib::get(*b).map_or("?", |b| b.name);
+                if !super::DYNAMIC_BUILTINS.contains(&name) {
+                    return Ok(None);
+                }
+                let descriptor = self.builtin_descriptor(b.0, name);
+                self.defer_constant(BUILTIN, descriptor, site)?;
             }
             Instr::Nil => self.defer_constant(NIL, self.int(0), site)?,
             Instr::True => self.defer_constant(BOOL, self.int(1), site)?,

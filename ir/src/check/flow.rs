@@ -166,6 +166,7 @@ pub fn walk(program: &Program, f: &Function, constant_globals: &BTreeMap<u32, Sy
                 branch = Some((t as usize, stack.clone()));
                 pop!();
             }
+            Instr::JumpIfDeep(_, t) => branch = Some((t as usize, stack.clone())),
             Instr::TryBegin(h) => {
                 let mut at_handler = stack.clone();
                 at_handler.push(Sym::Unknown);

@@ -568,6 +568,13 @@ impl Vm {
                         pc = t as usize;
                     }
                 }
+                Op::JumpIfDeep(frames, t) => {
+                    // entering fails at `frames.len() >= max_depth` (call.rs), so the last of
+                    // `frames` nested entries would fail when this holds
+                    if self.frames.len() + usize::from(frames) > self.limits.max_depth {
+                        pc = t as usize;
+                    }
+                }
                 Op::Lt | Op::Le | Op::Gt | Op::Ge if matches!(self.stack.as_slice(), [.., Value::Int(_), Value::Int(_)]) => {
                     if let [.., x, Value::Int(y)] = self.stack.as_mut_slice() {
                         if let Value::Int(a) = *x {

@@ -65,6 +65,7 @@ pub(super) enum Op {
     AddImm(i64),
     SubImm(i64),
     JumpIfNotLtImm(i64, u32),
+    JumpIfDeep(u8, u32),
 
     // Fused pairs (fuse.rs): each stands for its IR instruction and the one after it.
     /// `Local(n); AddImm(k)`: push slot n plus k.
@@ -142,6 +143,7 @@ impl From<Instr> for Op {
             Instr::AddImm(a) => Op::AddImm(a),
             Instr::SubImm(a) => Op::SubImm(a),
             Instr::JumpIfNotLtImm(a, b) => Op::JumpIfNotLtImm(a, b),
+            Instr::JumpIfDeep(a, b) => Op::JumpIfDeep(a, b),
         }
     }
 }
