@@ -547,6 +547,9 @@ impl<'ctx, 'p> Lowerer<'ctx, 'p> {
         self.builder.build_unconditional_branch(handler_got).map_err(err)?;
         self.builder.position_at_end(handler_got);
         let argc = self.call_value("ovsm_push_args", &[self.int(0).into()])?;
+        // -1 after an error (the stack is full, the data malformed)
+        let failed = self.builder.build_int_compare(IntPredicate::SLT, argc, self.int(0), "failed").map_err(err)?;
+        self.branch_unless(failed)?;
         let fid = self.call_value("op_call", &[argc.into(), self.int(after).into(), self.int(0).into()])?;
         self.jump_to_function(fid, argc, after, true, 0, None)?;
 

@@ -1107,6 +1107,7 @@ entry:
   %cur = alloca i8*
   %prefix = alloca %V
   store i64 0, i64* $ACCTDIR
+  store i64 0, i64* $ARGSAT
   %nw = bitcast i8* %input to i64*
   %n = load i64, i64* %nw
   %first = getelementptr i8, i8* %input, i64 8
@@ -1200,13 +1201,35 @@ header:
   %r1 = call i64 @wire_read_field(i8** %cur, i8* %end, %V* $PROGID)
   %r2 = call i64 @wire_read_field(i8** %cur, i8* %end, %V* %prefix)
   %r3 = call i64 @wire_read_field(i8** %cur, i8* %end, %V* $CALLEE)
-  %r4 = call i64 @wire_read_field(i8** %cur, i8* %end, %V* $ARGS)
   store i64 0, i64* $WIREINPLACE
   %e12 = or i64 %r1, %r2
-  %e34 = or i64 %r3, %r4
-  %e = or i64 %e12, %e34
+  %e = or i64 %e12, %r3
   %bad = icmp ne i64 %e, 0
-  br i1 %bad, label %malformed, label %decoded
+  br i1 %bad, label %malformed, label %arguments
+arguments:
+  ; a u64 length, then the arguments' encoding (an array), which ovsm_push_args decodes onto
+  ; the value stack when the callee is called: nothing to make until then
+  %ap = load i8*, i8** %cur
+  %api = ptrtoint i8* %ap to i64
+  %endi = ptrtoint i8* %end to i64
+  %aleft = sub i64 %endi, %api
+  %ahead = icmp ult i64 %aleft, 8
+  br i1 %ahead, label %malformed, label %alength
+alength:
+  %an = call i64 @ovsm_load_u64(i8* %ap)
+  %aroom = sub i64 %aleft, 8
+  %ashort = icmp ugt i64 %an, %aroom
+  br i1 %ashort, label %malformed, label %aframed
+aframed:
+  %abytes = add i64 %api, 8
+  %anone = icmp eq i64 %an, 0
+  %aat = select i1 %anone, i64 0, i64 %abytes
+  store i64 %aat, i64* $ARGSAT
+  %aend = add i64 %abytes, %an
+  store i64 %aend, i64* $ARGSEND
+  %anext = inttoptr i64 %aend to i8*
+  store i8* %anext, i8** %cur
+  br label %decoded
 decoded:
   %pt = call i64 @ovsm_tag(%V* %prefix)
   %hasprefix = icmp eq i64 %pt, 4
@@ -1640,30 +1663,67 @@ outofmemory:
   ret i64 1
 }
 
-; Pushes the items of the invocation's argument array; returns how many.
-define i64 @ovsm_push_args(i64 %site) {
+; Pushes the invocation's arguments (ovsm_read_input left their encoding where it lies) and
+; returns how many, or -1 after raising an error. None is a test here; any are decoded out of
+; line (ovsm_push_wire_args).
+define i64 @ovsm_push_args(i64 %site) alwaysinline {
 entry:
-  %args = getelementptr %V, %V* $ARGS, i64 0
-  %t = call i64 @ovsm_tag(%V* %args)
-  %isarr = icmp eq i64 %t, 6
-  br i1 %isarr, label %arr, label %none
-none:
+  %at = load i64, i64* $ARGSAT
+  %none = icmp eq i64 %at, 0
+  br i1 %none, label %empty, label %some
+empty:
   ret i64 0
-arr:
-  %a = call i64 @ovsm_payload(%V* %args)
-  %n = call i64 @ovsm_len_of(i64 %a)
-  br label %loop
-loop:
-  %i = phi i64 [ 0, %arr ], [ %i1, %push ]
-  %more = icmp ult i64 %i, %n
-  br i1 %more, label %push, label %done
-push:
-  %v = call %V* @ovsm_array_item(i64 %a, i64 %i)
-  %r = call i64 @ovsm_push_value(%V* %v, i64 %site)
-  %i1 = add i64 %i, 1
-  br label %loop
-done:
+some:
+  %n = call i64 @ovsm_push_wire_args(i64 %at, i64 %site)
   ret i64 %n
+}
+
+; The arguments as the runtime writes them (runtime/src/compiled/wire.rs, encode_arguments):
+; an array item by item (tag 6, a u32 count, the items), never packed, decoded straight into
+; value-stack slots: no array is made and copied (an `on-event` handler's one datum went
+; through the general decoder's array, 84 instructions, then a copy). Out of line: it needs
+; the read cursor in memory.
+define i64 @ovsm_push_wire_args(i64 %at, i64 %site) noinline {
+entry:
+  %cur = alloca i8*
+  %endi = load i64, i64* $ARGSEND
+  %p = inttoptr i64 %at to i8*
+  %end = inttoptr i64 %endi to i8*
+  %t = load i8, i8* %p
+  %isarray = icmp eq i8 %t, 6
+  br i1 %isarray, label %array, label %malformed
+array:
+  %p1 = getelementptr i8, i8* %p, i64 1
+  store i8* %p1, i8** %cur
+  %n = call i64 @wire_len(i8** %cur, i8* %end)
+  %nbad = icmp eq i64 %n, -1
+  br i1 %nbad, label %malformed, label %room
+room:
+  %r = call i64 @ovsm_reserve(i64 %n, i64 %site)
+  %full = icmp ne i64 %r, 0
+  br i1 %full, label %fail, label %claim
+claim:
+  ; The slots are claimed before anything is decoded, which allocates (from the heap's other
+  ; end). ovsm_wire_read_items fills the items of an array-shaped object, which start a word
+  ; after its address: given the word below the first slot, it fills the slots (and never
+  ; touches that word).
+  %sp = load i64, i64* $SP
+  %bytes = shl i64 %n, 4
+  %nsp = add i64 %sp, %bytes
+  store i64 %nsp, i64* $SP
+  %below = sub i64 %sp, 8
+  store i64 1, i64* $WIREINPLACE
+  %ir = call i64 @ovsm_wire_read_items(i8** %cur, i8* %end, i64 %below, i64 %n, i64 1)
+  store i64 0, i64* $WIREINPLACE
+  %ibad = icmp ne i64 %ir, 0
+  br i1 %ibad, label %malformed, label %pushed
+pushed:
+  ret i64 %n
+malformed:
+  %f = call i64 @ovsm_fail_literal(i64 299, i8* $STR"internal error: malformed instruction data", i64 %site)
+  ret i64 -1
+fail:
+  ret i64 -1
 }
 
 ; ---- reads of the invocation ------------------------------------------------------------------
@@ -1959,11 +2019,27 @@ builtin:
   %e1 = call i64 @ovsm_fail_literal(i64 211, i8* $STR"an `on-event` handler whose expression gives a builtin cannot be kept by the runtime of a compiled program: name the builtin alone, or wrap it in a lambda", i64 %site)
   ret i64 1
 notfn:
+  ; the event id, the install's one argument, pushed on top of the handler's value (the
+  ; invocation fails here, so nothing else will read the stack)
+  %pushed = call i64 @ovsm_push_args(i64 %site)
+  %failed = icmp slt i64 %pushed, 0
+  br i1 %failed, label %raised, label %pushedid
+raised:
+  ret i64 1
+pushedid:
+  %ev = call %V* @ovsm_top(i64 0)
+  %evt = call i64 @ovsm_tag(%V* %ev)
+  %isstring = icmp eq i64 %evt, 4
+  %some = icmp sgt i64 %pushed, 0
+  %hasid = and i1 %some, %isstring
+  br i1 %hasid, label %named, label %unnamed
+unnamed:
+  %e3 = call i64 @ovsm_fail_literal(i64 299, i8* $STR"internal error: malformed instruction data", i64 %site)
+  ret i64 1
+named:
   call void @sb_reset()
   call void @sb_obj(i8* $STR"type error: the handler for ")
   call void @sb_byte(i8 34)
-  %args = call i64 @ovsm_payload(%V* $ARGS)
-  %ev = call %V* @ovsm_array_item(i64 %args, i64 0)
   %evs0 = call i64 @ovsm_payload(%V* %ev)
   %evs = inttoptr i64 %evs0 to i8*
   call void @sb_obj(i8* %evs)

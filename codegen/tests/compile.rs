@@ -269,19 +269,23 @@ fn only_programs_that_can_hold_a_float_carry_the_soft_float_library() {
 }
 
 /// The account directory that ends an invocation's instruction data (support/auto.ll,
-/// ovsm_read_directory) is checked before anything uses it: one that does not lie within the
-/// data, or whose entries overrun their places, ends the transaction with an error instead of
-/// reading past it. Instruction data can come from any caller, not only from our runtime.
+/// ovsm_read_directory), and the length that frames its arguments (ovsm_read_input), are
+/// checked before anything uses them: a directory that does not lie within the data, entries
+/// that overrun their places, or arguments longer than the data end the transaction with an
+/// error instead of reading past it. Instruction data can come from any caller, not only from
+/// our runtime.
 #[test]
-fn a_malformed_account_directory_is_refused() {
+fn malformed_instruction_data_is_refused() {
     // (an autonomous program: a plain script never reads its instruction data)
     let out = build("(define-autonomous-program p (on-startup (log :message \"up\")))\n(+ 40 2)", OptLevel::O2);
     let mut deployment = ovsm_runtime::compiled::Deployment::new(&out.so).unwrap();
-    // mode 0 (the top level), program and clause, slot, epoch; four nil values; zeros to 8
+    // mode 0 (the top level), program and clause, slot, epoch; three nil values; no arguments
+    // (a u64 length of 0); zeros to 8
     let header = || {
         let mut data = vec![0u8; 25];
-        data.extend([0, 0, 0, 0]);
-        data.resize(32, 0);
+        data.extend([0, 0, 0]);
+        data.extend(0u64.to_le_bytes());
+        data.resize(40, 0);
         data
     };
     let directory = |words: &[u64]| {
@@ -307,6 +311,16 @@ fn a_malformed_account_directory_is_refused() {
         ("more accounts passed than the transaction has", directory(&[1, 1, 24, 0, 0, 3, 0])),
         ("sizes that would wrap", directory(&[0, 1 << 62, 1 << 3, 0])),
         ("more passed than entries", directory(&[2, 1, 24, 0, 0, 3, 0])),
+        ("arguments longer than the data", {
+            let mut data = header();
+            data.splice(28..36, 1000u64.to_le_bytes());
+            data
+        }),
+        ("an argument length that would wrap", {
+            let mut data = header();
+            data.splice(28..36, u64::MAX.to_le_bytes());
+            data
+        }),
     ];
     for (what, data) in malformed {
         let run = deployment.invoke(&data).unwrap();

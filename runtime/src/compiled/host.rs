@@ -87,7 +87,7 @@ impl Session {
         deploy::deploy(svm, &payer, so, &script)?;
         let Passed { metas, owners, before } = self.accounts(payer.pubkey(), None);
         let bindings = self.bindings(globals, &before);
-        let data = header(Mode::TopLevel, 0, 0, 0, 0, [&Value::Nil, &Value::Nil, &Value::Nil, &Value::Nil], (&owners, &bindings))?;
+        let data = header(Mode::TopLevel, 0, 0, 0, 0, [&Value::Nil, &Value::Nil, &Value::Nil], &[], (&owners, &bindings))?;
         // The syscalls see the chain (and refuse to work outside a program, as the builtins do).
         let mut bank = self.vm.chain.take_bank();
         let invocation = super::with_lent_chain(&mut self.vm.chain, || {
@@ -280,7 +280,6 @@ impl Session {
             return (Err(failed(format!("internal error: no program {index}"))), 0);
         };
         let prefix = Value::str(&format!("[slot {} {name}] ", chain.slot));
-        let arguments = Value::array(args.iter().cloned().collect());
         let Ok(state_key) = crate::chain::bank::address(&state) else {
             return (Err(failed("internal error: a state address does not parse".into())), 0);
         };
@@ -288,8 +287,8 @@ impl Session {
         let Some(compiled) = &self.compiled else { return (Err(failed("internal error: no compiled program".into())), 0) };
         let bindings = self.bindings(&compiled.globals, &before);
         let chain = &mut self.vm.chain;
-        let values = [&Value::str(&program), &prefix, callee, &arguments];
-        let data = match header(mode, index as u32, clause, chain.slot, chain.epoch(), values, (&owners, &bindings)) {
+        let values = [&Value::str(&program), &prefix, callee];
+        let data = match header(mode, index as u32, clause, chain.slot, chain.epoch(), values, args, (&owners, &bindings)) {
             Ok(data) => data,
             Err(why) => return (Err(RuntimeError { fault: Fault::value_error(why), span: Span::SYNTHETIC, trace: Vec::new() }), 0),
         };
@@ -407,28 +406,32 @@ fn take_handed_back(bank: &mut crate::chain::bank::Bank, state: &str, mut accoun
     Some(bytes)
 }
 
-/// The instruction data of an invocation (codegen/support/auto.ll): the header, four values
-/// (the program's address, the `log` prefix, the callback, its arguments), the directory.
+/// The instruction data of an invocation (codegen/support/auto.ll): the header, three values
+/// (the program's address, the `log` prefix, the callback), the arguments framed by their
+/// length, the directory.
 fn header(
     mode: Mode,
     program: u32,
     clause: u32,
     slot: u64,
     epoch: u64,
-    values: [&Value; 4],
+    values: [&Value; 3],
+    arguments: &[Value],
     directory: Directory,
 ) -> Result<Vec<u8>, String> {
     let mut data = vec![mode as u8];
     data.extend_from_slice(&((u64::from(program) << 32) | u64::from(clause)).to_le_bytes());
     data.extend_from_slice(&slot.to_le_bytes());
     data.extend_from_slice(&epoch.to_le_bytes());
-    // No arguments go as nil: the program reads nil there as an empty array, and decodes it
-    // without allocating (about 60 compute units, in every invocation of a callback without
-    // arguments).
-    for (k, value) in values.into_iter().enumerate() {
-        let empty = k == 3 && matches!(value, Value::Array(items) if items.is_empty());
-        data.extend(wire::encode(if empty { &Value::Nil } else { value })?);
+    for value in values {
+        data.extend(wire::encode(value)?);
     }
+    // The arguments (an array) go as a u64 length and their encoding, which the program decodes
+    // straight onto its value stack when it calls the callee (`ovsm_push_args`), and skips
+    // until then; none go as length 0.
+    let encoded = if arguments.is_empty() { Vec::new() } else { wire::encode_arguments(arguments)? };
+    data.extend_from_slice(&(encoded.len() as u64).to_le_bytes());
+    data.extend(encoded);
     directory::append(&mut data, directory.0, directory.1)?;
     Ok(data)
 }

@@ -42,6 +42,17 @@ pub fn encode(value: &Value) -> Result<Vec<u8>, String> {
     Ok(out)
 }
 
+/// An invocation's arguments: always an array item by item (tag, u32 count, the items), never
+/// packed, because the program decodes them straight into its value stack (`ovsm_push_args`).
+pub fn encode_arguments(args: &[Value]) -> Result<Vec<u8>, String> {
+    let mut out = vec![ARRAY];
+    write_len(&mut out, args.len())?;
+    for arg in args {
+        write(arg, &mut out, 1)?;
+    }
+    Ok(out)
+}
+
 fn write_len(out: &mut Vec<u8>, n: usize) -> Result<(), String> {
     let n = u32::try_from(n).map_err(|_| format!("a collection of {n} items is too large to pass to a compiled program"))?;
     out.extend_from_slice(&n.to_le_bytes());
