@@ -61,9 +61,10 @@ pub fn compile(program: &Program, sources: &Sources, options: &Options) -> Resul
     let context = Context::create();
     let machine = target::machine(options.opt).map_err(internal)?;
     let module = support::module(&context, &machine, floats::may_hold_floats(program)).map_err(internal)?;
-    let inlined = inline::inline_reduce(program);
-    let program = inlined.as_ref();
+    let inlined = inline::inline_prelude_calls(program);
+    let program = inlined.program.as_ref();
     let mut lowerer = lower::Lowerer::new(&context, &module, program, SiteMap::new(sources), options.max_depth);
+    lowerer.inlined_owned = inlined.owned;
     lowerer.lower().map_err(|e| CompileError::Internal(format!("lowering to LLVM failed: {e}")))?;
     if !lowerer.unsupported.is_empty() {
         return Err(CompileError::Unsupported(std::mem::take(&mut lowerer.unsupported)));

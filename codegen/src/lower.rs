@@ -169,6 +169,8 @@ pub struct Lowerer<'ctx, 'p> {
     /// The locals of the function being lowered whose pushes grow their array in place
     /// (`owned::owned_locals`); the k-th's hidden slot follows the function's own slots.
     owned: Vec<u16>,
+    /// Slots of inlined prelude code that grow their array in place, by function (inline.rs).
+    pub inlined_owned: HashMap<u32, Vec<u16>>,
     /// The top of the operand stack while it is kept in LLVM values (lower/deferred.rs).
     deferred: Vec<deferred::Deferred<'ctx>>,
     /// The builtins among `+ - *` that the program takes as values, by id: a call of two
@@ -236,6 +238,7 @@ impl<'ctx, 'p> Lowerer<'ctx, 'p> {
             installs: false,
             remade: Vec::new(),
             owned: Vec::new(),
+            inlined_owned: HashMap::new(),
             deferred: Vec::new(),
             arith_values: arith_values(program),
             prelude_reduce: crate::inline::prelude_reduce(program),
@@ -726,6 +729,10 @@ impl<'ctx, 'p> Lowerer<'ctx, 'p> {
         let site = self.sites.add(f.span);
         let p = f.params;
         self.owned = crate::owned::owned_locals(self.program, f);
+        // (the slots of inlined prelude code whose array grows in place there, inline.rs)
+        self.owned.extend(self.inlined_owned.get(&id).into_iter().flatten());
+        self.owned.sort_unstable();
+        self.owned.dedup();
         // the hidden slots start nil, as every local does: no array has room yet
         let slots = u64::from(f.n_slots) + self.owned.len() as u64;
         if p.optional == 0 && !p.rest {

@@ -87,7 +87,7 @@ impl Session {
         deploy::deploy(svm, &payer, so, &script)?;
         let Passed { metas, owners, before } = self.accounts(payer.pubkey(), None);
         let bindings = self.bindings(globals, &before);
-        let data = header(Mode::TopLevel, 0, 0, 0, 0, [&Value::Nil, &Value::Nil, &Value::Nil], &[], (&owners, &bindings))?;
+        let data = header(Mode::TopLevel, (0, 0), 0, 0, [&Value::Nil, &Value::Nil, &Value::Nil], &[], (&owners, &bindings))?;
         // The syscalls see the chain (and refuse to work outside a program, as the builtins do).
         let mut bank = self.vm.chain.take_bank();
         let invocation = super::with_lent_chain(&mut self.vm.chain, || {
@@ -288,7 +288,7 @@ impl Session {
         let bindings = self.bindings(&compiled.globals, &before);
         let chain = &mut self.vm.chain;
         let values = [&Value::str(&program), &prefix, callee];
-        let data = match header(mode, index as u32, clause, chain.slot, chain.epoch(), values, args, (&owners, &bindings)) {
+        let data = match header(mode, (index as u32, clause), chain.slot, chain.epoch(), values, args, (&owners, &bindings)) {
             Ok(data) => data,
             Err(why) => return (Err(RuntimeError { fault: Fault::value_error(why), span: Span::SYNTHETIC, trace: Vec::new() }), 0),
         };
@@ -408,11 +408,10 @@ fn take_handed_back(bank: &mut crate::chain::bank::Bank, state: &str, mut accoun
 
 /// The instruction data of an invocation (codegen/support/auto.ll): the header, three values
 /// (the program's address, the `log` prefix, the callback), the arguments framed by their
-/// length, the directory.
+/// length, the directory. The target is the program's index and the clause's.
 fn header(
     mode: Mode,
-    program: u32,
-    clause: u32,
+    (program, clause): (u32, u32),
     slot: u64,
     epoch: u64,
     values: [&Value; 3],
