@@ -432,15 +432,11 @@ fn inlinable(instr: &Instr, captures: usize) -> bool {
 
 /// A prelude function's instruction in the caller: its slots moved, its jumps by `target`.
 fn callee_instr(instr: Instr, slot: &dyn Fn(u16) -> Option<u16>, target: &dyn Fn(u32) -> Option<u32>) -> Option<Instr> {
-    Some(match instr {
-        Instr::Local(j) => Instr::Local(slot(j)?),
-        Instr::SetLocal(j) => Instr::SetLocal(slot(j)?),
-        Instr::UpdateLocal(j, op) => Instr::UpdateLocal(slot(j)?, op),
-        Instr::IterNext(a, b, t) => Instr::IterNext(slot(a)?, slot(b)?, target(t)?),
-        Instr::RangeNext(a, b, t) => Instr::RangeNext(slot(a)?, slot(b)?, target(t)?),
-        Instr::Captured(_) | Instr::CapturedBoxed(_) | Instr::SetCapturedBoxed(_) | Instr::UpdateCapturedBoxed(..) => return None,
-        other => retarget(other, target)?,
-    })
+    match instr {
+        // (a prelude function has no captures)
+        Instr::Captured(_) | Instr::CapturedBoxed(_) | Instr::SetCapturedBoxed(_) | Instr::UpdateCapturedBoxed(..) => None,
+        other => relocated(other, slot, target),
+    }
 }
 
 /// A lambda's instruction in the caller: its slots moved by `slot`, its captures read where the
@@ -453,11 +449,6 @@ fn lambda_instr(
 ) -> Option<Instr> {
     let capture = |k: u16| captures.get(usize::from(k)).copied();
     Some(match instr {
-        Instr::Local(j) => Instr::Local(slot(j)?),
-        Instr::SetLocal(j) => Instr::SetLocal(slot(j)?),
-        Instr::UpdateLocal(j, op) => Instr::UpdateLocal(slot(j)?, op),
-        Instr::IterNext(a, b, t) => Instr::IterNext(slot(a)?, slot(b)?, target(t)?),
-        Instr::RangeNext(a, b, t) => Instr::RangeNext(slot(a)?, slot(b)?, target(t)?),
         Instr::Captured(k) => match capture(k)? {
             Capture::Local(n) => Instr::Local(n),
             Capture::Outer(n) => Instr::Captured(n),
@@ -474,6 +465,19 @@ fn lambda_instr(
             Capture::Local(n) => Instr::UpdateLocalBoxed(n, op),
             Capture::Outer(n) => Instr::UpdateCapturedBoxed(n, op),
         },
+        other => relocated(other, slot, &target)?,
+    })
+}
+
+/// `instr` with its own slots moved by `slot` and its jumps by `target` (inlinable code only:
+/// its boxed slots were refused before).
+fn relocated(instr: Instr, slot: &dyn Fn(u16) -> Option<u16>, target: &dyn Fn(u32) -> Option<u32>) -> Option<Instr> {
+    Some(match instr {
+        Instr::Local(j) => Instr::Local(slot(j)?),
+        Instr::SetLocal(j) => Instr::SetLocal(slot(j)?),
+        Instr::UpdateLocal(j, op) => Instr::UpdateLocal(slot(j)?, op),
+        Instr::IterNext(a, b, t) => Instr::IterNext(slot(a)?, slot(b)?, target(t)?),
+        Instr::RangeNext(a, b, t) => Instr::RangeNext(slot(a)?, slot(b)?, target(t)?),
         other => retarget(other, target)?,
     })
 }
