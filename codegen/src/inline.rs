@@ -3,7 +3,7 @@
 //!
 //! The prelude's higher-order functions are OVSM code that calls their function once an item:
 //! a frame record, the closure's dispatch, the arguments stored in the callee's frame and the
-//! return through the switches, about 80 instructions an item beyond the lambda's body (pairs
+//! return through the switches, about 100 instructions an item beyond the lambda's body (pairs
 //! trading's variance: 30 items a tick; the vault's `map`s over its pools). Where a function calls
 //! such a global with a lambda written in place, and that lambda makes no call of its own, this
 //! pass rewrites the call, in the copy of the program the back end alone sees, into the prelude
@@ -37,9 +37,14 @@
 //!   call that could meet the recursion limit to the original code, which fails where the
 //!   interpreter fails. A tail call (`TailCallGlobal`) replaces the caller's frame, so only the
 //!   lambda's counts there.
-//! - The lambda creates no closure and has no `try` (its slots could be captured, or a handler
-//!   would record a frame that is not there); it is then left alone, as is a prelude function that
-//!   calls its function more than once (`sort`).
+//! - A lambda that creates a closure or has a `try` is left alone (its slots could be captured,
+//!   or a handler would record a frame that is not there), as is a prelude function that calls
+//!   its function other than once, on its own locals (`sort`).
+//! - The prelude function's result array grows in place as it does there (owned.rs) only where
+//!   its code starts by giving that local a literal array (`map`'s and `filter`'s `out`): the
+//!   hidden slot that remembers the array it grew lives in the caller's frame now, from one run
+//!   of the site to the next, and that literal is what keeps a later run from growing, in
+//!   place, an array an earlier run returned.
 
 use ovsm_ir::{Capture, FuncId, Function, GlobalId, Instr, Program};
 use ovsm_lexer::Span;
@@ -149,12 +154,14 @@ impl Prelude {
         let n_slots = u16::try_from(next).ok()?;
         // The prelude function's locals whose array grows in place there grow so here: its
         // `Local x; Return` became `Local x; Jump AFTER`, and every way back to a push of x
-        // passes the expansion's start, which gives x another array (owned.rs copies an array
-        // the slot did not grow itself before growing it).
+        // passes the expansion's start, where x gets a literal array before anything else (owned.rs
+        // copies an array the slot did not grow itself before growing it; see the module docs).
         let mut owned = Vec::new();
         for (site, base) in sites.iter().zip(&bases) {
             for x in crate::owned::owned_locals(program, site.callee) {
-                owned.push(base.checked_add(x)?);
+                if starts_with_literal_array(program, site.callee, x) {
+                    owned.push(base.checked_add(x)?);
+                }
             }
         }
         // Where each of f's instructions lands.
@@ -220,14 +227,20 @@ impl Prelude {
             return None;
         }
         // A parameter the lambda assigns gets a slot of its own; the others read the prelude's.
-        let assigned: Vec<bool> = (0..k as u16)
-            .map(|j| lambda.code.iter().any(|i| matches!(i, Instr::SetLocal(s) | Instr::UpdateLocal(s, _) if *s == j)))
-            .collect();
+        let writes = |i: &Instr, j: u16| match i {
+            Instr::SetLocal(s) | Instr::UpdateLocal(s, _) => *s == j,
+            Instr::IterNext(a, b, _) | Instr::RangeNext(a, b, _) => *a == j || *b == j,
+            _ => false,
+        };
+        let assigned: Vec<bool> = (0..k as u16).map(|j| lambda.code.iter().any(|i| writes(i, j))).collect();
         Some(Site { pc, n, higher, callee, lambda, assigned, call: f.spans.get(pc + n).copied().unwrap_or(f.span) })
     }
 }
 
 impl Higher {
+    /// `f` when it has the shape `Higher` says. Its final `Return` becomes a jump to the code
+    /// after the call: that leaves the operand stack as `Return` would because ovsm_ir emits a
+    /// `Return` only at the end of a body, whose value is then the only operand.
     fn of(function: FuncId, f: &Function) -> Option<Higher> {
         let p = f.params;
         if p.required < 2 || p.optional > 0 || p.rest || f.spans.len() != f.code.len() || f.code.last() != Some(&Instr::Return) {
@@ -388,6 +401,22 @@ impl Site<'_> {
         }
         Some(())
     }
+}
+
+/// Whether `f`'s straight-line start (up to its first jump or jump target) has `Const [..];
+/// SetLocal x`: every run of it gives x a literal array before any push.
+fn starts_with_literal_array(program: &Program, f: &Function, x: u16) -> bool {
+    let targets: Vec<u32> = f.code.iter().filter_map(crate::jumps::jump_target).collect();
+    let straight = f
+        .code
+        .iter()
+        .enumerate()
+        .take_while(|(pc, i)| crate::jumps::jump_target(i).is_none() && (*pc == 0 || !targets.contains(&(*pc as u32))))
+        .count();
+    let literal = |c: &u32| matches!(program.constants.get(*c as usize), Some(ovsm_ir::Constant::Array(_)));
+    f.code
+        .get(..straight)
+        .is_some_and(|start| start.windows(2).any(|w| matches!(w, [Instr::Const(c), Instr::SetLocal(s)] if *s == x && literal(c))))
 }
 
 /// A read that cannot do anything but push (or fail the same way wherever it runs).
@@ -554,6 +583,11 @@ mod tests {
             "(defun f (xs g) (+ 0 (reduce g xs 0)))",
             // the program assigns `reduce`
             "(defun f (xs) (+ 0 (reduce (lambda (acc x) (+ acc x)) xs 0))) (set! reduce (lambda (f xs i) i))",
+            // the lambda takes other arguments than the prelude function passes
+            "(defun f (xs) (+ 0 (length (map (lambda (a b) a) xs))))",
+            "(defun f (xs) (+ 0 (length (map (lambda (&rest a) a) xs))))",
+            // the call's arguments are not all plain reads
+            "(defun f (xs) (+ 0 (length (map (lambda (x) x) (if xs xs [])))))",
         ] {
             let original = program(source);
             assert!(matches!(inline_prelude_calls(&original).program, Cow::Borrowed(_)), "{source}");

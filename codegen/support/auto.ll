@@ -6,9 +6,11 @@
 ;   u8 mode (0 the top level, 1 an `on-startup` clause, 2 an `on-event` handler, 3 a callback,
 ;   4 an install at deployment: see ovsm_keep_top_level and ovsm_take_handler)
 ;   u64 program index << 32 | clause index, u64 slot, u64 epoch,
-;   then four values in the wire format below: the program's address (a string), the `log`
-;   prefix (a string, or nil), for a callback the closure (else nil), its arguments (an array,
-;   nil when there are none: nil decodes without allocating),
+;   then three values in the wire format below: the program's address (a string), the `log`
+;   prefix (a string, or nil), for a callback the closure (else nil),
+;   then the callee's arguments: a u64 length and that many bytes (none: 0), an array written
+;   item by item, never packed (ovsm_read_input skips it, ovsm_push_args decodes it onto the
+;   value stack),
 ;   then, at the next 8-aligned byte, the account directory (ovsm_read_directory): the address
 ;   and owner of each account the transaction passes after the state account, and the bindings
 ;   of the scenario's account names to the program's globals. Without accounts or bindings
@@ -952,10 +954,9 @@ bad:
   ret i64 1
 }
 
-; One of the instruction data's four values. Their common shapes skip the general function,
+; One of the instruction data's three values. Their common shapes skip the general function,
 ; whose depth check, tag switch and helpers cost some 40 CU for each of them in every
-; invocation: nil (the arguments when there are none, and the prefix and callee when there is
-; no such thing), a string (the program's address and the `log` prefix: the object it already
+; invocation: nil (the prefix and callee when there is no such thing), a string (the program's address and the `log` prefix: the object it already
 ; is, where it lies, as wire_string makes it while $WIREINPLACE is set, which it is for the
 ; whole of the instruction data), and a closure without captures (most callbacks). One copy,
 ; out of line: inlined at all six values the data then had, it cost the heartbeat 3 KB for
@@ -1697,7 +1698,15 @@ array:
   store i8* %p1, i8** %cur
   %n = call i64 @wire_len(i8** %cur, i8* %end)
   %nbad = icmp eq i64 %n, -1
-  br i1 %nbad, label %malformed, label %room
+  br i1 %nbad, label %malformed, label %count
+count:
+  ; every item takes a byte at least: a count the bytes cannot hold is malformed, not a
+  ; stack too small
+  %c = load i8*, i8** %cur
+  %ci = ptrtoint i8* %c to i64
+  %left = sub i64 %endi, %ci
+  %toomany = icmp ugt i64 %n, %left
+  br i1 %toomany, label %malformed, label %room
 room:
   %r = call i64 @ovsm_reserve(i64 %n, i64 %site)
   %full = icmp ne i64 %r, 0
@@ -1716,7 +1725,10 @@ claim:
   %ir = call i64 @ovsm_wire_read_items(i8** %cur, i8* %end, i64 %below, i64 %n, i64 1)
   store i64 0, i64* $WIREINPLACE
   %ibad = icmp ne i64 %ir, 0
-  br i1 %ibad, label %malformed, label %pushed
+  %last = load i8*, i8** %cur
+  %trailing = icmp ne i8* %last, %end
+  %wrong = or i1 %ibad, %trailing
+  br i1 %wrong, label %malformed, label %pushed
 pushed:
   ret i64 %n
 malformed:

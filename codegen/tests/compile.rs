@@ -268,6 +268,42 @@ fn only_programs_that_can_hold_a_float_carry_the_soft_float_library() {
     }
 }
 
+/// An `on-event` handler's arguments (the event's data) are decoded from the instruction data
+/// straight onto the value stack (support/auto.ll, ovsm_push_wire_args): anything but an array
+/// written item by item that fills its length exactly ends the transaction with an error.
+#[test]
+fn malformed_arguments_are_refused() {
+    let out = build("(define-autonomous-program p (on-event \"E\" (lambda (e) (log :message \"got\" :e e))))", OptLevel::O2);
+    let mut deployment = ovsm_runtime::compiled::Deployment::new(&out.so).unwrap();
+    // mode 2 (an `on-event` handler), program 0 and handler 0, slot, epoch; three nil values;
+    // the arguments' length and bytes; no directory
+    let invocation = |arguments: &[u8]| {
+        let mut data = vec![2u8];
+        data.extend([0u8; 24]);
+        data.extend([0, 0, 0]);
+        data.extend((arguments.len() as u64).to_le_bytes());
+        data.extend(arguments);
+        data
+    };
+    let int = |k: u64| [&[2u8][..], &k.to_le_bytes()].concat();
+    let good = [&[6u8, 1, 0, 0, 0][..], &int(42)].concat();
+    let run = deployment.invoke(&invocation(&good)).unwrap();
+    assert!(run.failure.is_none(), "one int: {:?} {:?}", run.failure, run.logs);
+    assert!(run.logs.iter().any(|l| l.contains("got") && l.contains("42")), "{:?}", run.logs);
+    let malformed = [
+        ("not an array", int(42)),
+        ("a packed array", [&[14u8, 1, 0, 0, 0, 2][..], &42u64.to_le_bytes()].concat()),
+        ("a count the bytes cannot hold", vec![6, 255, 255, 0, 0, 0]),
+        ("an item that overruns the arguments", vec![6, 1, 0, 0, 0, 2, 1, 2, 3]),
+        ("bytes after the last argument", [&good[..], &[0u8][..]].concat()),
+        ("a count cut short", vec![6, 1, 0]),
+    ];
+    for (what, arguments) in malformed {
+        let run = deployment.invoke(&invocation(&arguments)).unwrap();
+        assert!(run.logs.iter().any(|l| l.contains("malformed instruction data")), "{what}: {:?} {:?}", run.failure, run.logs);
+    }
+}
+
 /// The account directory that ends an invocation's instruction data (support/auto.ll,
 /// ovsm_read_directory), and the length that frames its arguments (ovsm_read_input), are
 /// checked before anything uses them: a directory that does not lie within the data, entries

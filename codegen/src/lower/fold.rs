@@ -3,7 +3,9 @@
 //! The prelude's `reduce` is OVSM code: for each item, a step of its `for` loop, a call of the
 //! builtin `+` taken as a value and a store of the accumulator, all through its frame in the
 //! heap, about 40 instructions an item on top of the addition itself. Where a program calls
-//! the global `reduce` with three arguments and takes `+` as a value, the call first tries
+//! the global `reduce` with three arguments that lowering kept in registers up to the call (a
+//! call in tail position, or whose arguments were stored, is made as always), and takes `+` as
+//! a value, the call first tries
 //! `ovsm_fold_sum` (support/seq.ll), which sums an array of floats or of ints in the same order
 //! of additions. It checks at run time that the global still holds the prelude's function and
 //! that the callee is `+`, and declines anything it does not sum exactly as the loop would (a

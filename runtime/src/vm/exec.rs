@@ -724,3 +724,30 @@ fn iterable(v: &Value) -> Result<Value, Fault> {
         other => return Err(Fault::expected("for", "an array, string or map to iterate", other)),
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::{Limits, RecordingHost, Session, Value, Vm};
+    use ovsm_ir::{FuncId, Instr};
+
+    /// `JumpIfDeep k` jumps exactly where the k-th of k nested calls made from there would fail
+    /// (call.rs: entering fails at `frames.len() >= max_depth`). The IR lowering never emits it;
+    /// codegen's inliner does, for code it runs in place of calls.
+    #[test]
+    fn jump_if_deep_jumps_where_the_last_of_its_calls_would_fail() {
+        let mut session = Session::new(Box::new(RecordingHost::default()), Limits::default());
+        session.compile_only("t.ovsm", "(defun f () 0)").unwrap_or_else(|d| panic!("{d:?}"));
+        let mut program = session.program().clone();
+        let f = program.functions.iter().position(|f| f.name == "f").map(|f| FuncId(f as u32)).expect("f");
+        for (frames, expected) in [(1, 1), (2, 1), (3, 2)] {
+            let code = vec![Instr::JumpIfDeep(frames, 3), Instr::Int(1), Instr::Return, Instr::Int(2), Instr::Return];
+            let function = program.functions.get_mut(f.0 as usize).expect("f");
+            function.spans = vec![function.span; code.len()];
+            function.code = code;
+            // f runs as the only frame: 1 + 2 frames fit a limit of 3, 1 + 3 do not
+            let mut vm = Vm::new(Box::new(RecordingHost::default()), Limits { max_depth: 3, ..Limits::default() });
+            let value = vm.run(&program, f).unwrap_or_else(|e| panic!("{e:?}"));
+            assert!(matches!(value, Value::Int(v) if v == expected), "JumpIfDeep {frames}: {value:?}");
+        }
+    }
+}
