@@ -13,10 +13,13 @@ struct Cli {
     command: Command,
 }
 
+/// `--max-depth`'s default.
+pub const DEFAULT_MAX_DEPTH: usize = 50_000;
+
 #[derive(clap::Args, Clone, Copy)]
 pub struct LimitArgs {
-    /// Deepest call stack before a `recursion` error.
-    #[arg(long, default_value_t = 50_000)]
+    /// Deepest call stack before a `recursion` error (a compiled program's is set by `ovsm build`).
+    #[arg(long, default_value_t = DEFAULT_MAX_DEPTH)]
     pub max_depth: usize,
     /// Heap the program may use, in MiB, before a memory error.
     #[arg(long, default_value_t = 2048)]

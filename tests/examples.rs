@@ -119,3 +119,22 @@ fn compiled_examples_print_what_the_interpreter_prints() {
     }
     assert!(compiled >= 7, "only {compiled} examples were found");
 }
+
+/// A compiled program's recursion limit is set when it is built; `ovsm run X.so --max-depth`
+/// says so instead of ignoring the flag in silence.
+#[test]
+fn a_compiled_program_keeps_the_depth_limit_it_was_built_with() {
+    let out = Path::new(env!("CARGO_TARGET_TMPDIR"));
+    let source = out.join("depth.ovsm");
+    std::fs::write(&source, "(defun down (n) (if (= n 0) 0 (+ 1 (down (- n 1)))))\n(down 10)\n").unwrap();
+    let so = out.join("depth.so");
+    let ovsm = |args: &[&std::ffi::OsStr]| Command::new(env!("CARGO_BIN_EXE_ovsm")).args(args).env("NO_COLOR", "1").output().unwrap();
+    let build = ovsm(&["build".as_ref(), source.as_os_str(), "--max-depth".as_ref(), "5".as_ref(), "-o".as_ref(), so.as_os_str()]);
+    assert!(build.status.success(), "{}", String::from_utf8_lossy(&build.stderr));
+    let run = ovsm(&["run".as_ref(), so.as_os_str(), "--max-depth".as_ref(), "100".as_ref()]);
+    let stderr = String::from_utf8_lossy(&run.stderr);
+    assert!(stderr.contains("warning: `--max-depth` has no effect on a compiled program"), "{stderr}");
+    assert!(stderr.contains("recursion depth limit (5)"), "the built limit applies: {stderr}");
+    let plain = ovsm(&["run".as_ref(), so.as_os_str()]);
+    assert!(!String::from_utf8_lossy(&plain.stderr).contains("warning"), "no flag, no warning");
+}

@@ -59,6 +59,12 @@ pub fn run_so(file: &str, run: &RunArgs, limit_args: LimitArgs) -> i32 {
             return 1;
         }
     };
+    // The limit is compiled into the program (`ovsm build --max-depth`); a run cannot change it.
+    if limit_args.max_depth != super::DEFAULT_MAX_DEPTH {
+        eprintln!(
+            "warning: `--max-depth` has no effect on a compiled program: `{file}` keeps the limit it was built with (`ovsm build --max-depth`)"
+        );
+    }
     // Without its map the program still runs; errors then lack their source lines and the
     // scenario's account names are not bound.
     let map = std::fs::read_to_string(SiteMap::path_beside(file)).ok().and_then(|t| SiteMap::parse(&t).ok()).unwrap_or_default();
