@@ -75,11 +75,31 @@ pub fn inline_prelude_calls(program: &Program) -> Inlined<'_> {
     Inlined { program: out.map_or(Cow::Borrowed(program), Cow::Owned), owned }
 }
 
-/// The global `reduce` and the prelude's function in it, as (global, function).
-pub fn prelude_reduce(program: &Program) -> Option<(u32, u32)> {
+/// The global `reduce`, when it holds the prelude's function whenever user code runs (only the
+/// prelude's top level writes it).
+pub fn prelude_reduce(program: &Program) -> Option<u32> {
     prelude_definitions(program)
         .find(|(g, f)| program.global_name(*g) == "reduce" && program.function(*f).is_some_and(|f| f.name == "reduce"))
-        .map(|(g, f)| (g.0, f.0))
+        .filter(|(g, _)| written_by_prelude_alone(program, *g))
+        .map(|(g, _)| g.0)
+}
+
+/// Whether no function but the prelude's top level, which defines it once, writes `global`.
+fn written_by_prelude_alone(program: &Program, global: GlobalId) -> bool {
+    let prelude = program.entries.first().map(|e| e.0 as usize);
+    let writes = |f: &Function| {
+        f.code
+            .iter()
+            .filter(|i| matches!(i, Instr::DefineGlobal(g) | Instr::SetGlobal(g) | Instr::UpdateGlobal(g, _) if *g == global))
+            .count()
+    };
+    program
+        .functions
+        .iter()
+        .enumerate()
+        .map(|(id, f)| if Some(id) == prelude { writes(f).saturating_sub(1) } else { writes(f) })
+        .sum::<usize>()
+        == 0
 }
 
 /// The prelude's top level (the program's first entry: ovsm_ir lowers the prelude before any
@@ -111,21 +131,8 @@ struct Prelude {
 impl Prelude {
     fn find(program: &Program) -> Prelude {
         let mut functions = HashMap::new();
-        let prelude = program.entries.first().map(|e| e.0 as usize);
         for (global, function) in prelude_definitions(program) {
-            let writes = |f: &Function| {
-                f.code
-                    .iter()
-                    .filter(|i| matches!(i, Instr::DefineGlobal(g) | Instr::SetGlobal(g) | Instr::UpdateGlobal(g, _) if *g == global))
-                    .count()
-            };
-            let once = program
-                .functions
-                .iter()
-                .enumerate()
-                .map(|(id, f)| if Some(id) == prelude { writes(f).saturating_sub(1) } else { writes(f) })
-                .sum::<usize>()
-                == 0;
+            let once = written_by_prelude_alone(program, global);
             if let Some(higher) = program.function(function).and_then(|f| Higher::of(function, f)).filter(|_| once) {
                 functions.insert(global, higher);
             }

@@ -176,8 +176,8 @@ pub struct Lowerer<'ctx, 'p> {
     /// The builtins among `+ - *` that the program takes as values, by id: a call of two
     /// arguments checks for them (lower/deferred.rs, `call_two`).
     arith_values: Vec<u16>,
-    /// The global `reduce` and the prelude's function in it (lower/fold.rs).
-    prelude_reduce: Option<(u32, u32)>,
+    /// The global `reduce` when only the prelude writes it (lower/fold.rs, inline.rs).
+    prelude_reduce: Option<u32>,
     /// Set by an instruction that does not fall through but hands the next one deferred
     /// values, through phis at its block (lower/deferred.rs, `call_two`).
     carried: bool,

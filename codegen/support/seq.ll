@@ -1101,30 +1101,20 @@ notstring:
 ; ---- (reduce + xs init) -----------------------------------------------------------------------
 
 ; Called by lower/fold.rs before a call of the global `reduce` with three arguments, on the
-; stack as [slot, f, xs, init]. When the global still holds the prelude's `reduce` (function
-; %fid), f is the builtin `+` (descriptor %plus), xs an array, and init and every item all
-; floats, or all ints whose running sum never overflows, the sum goes in the slot, the three
-; arguments are dropped, and it returns 1: the value the prelude's loop gives, in the same
-; order of additions, without a frame, an iterator and a call of `+` for each item. Anything
-; else returns 0 with the stack as it was, and the caller makes the call: the general way
+; stack as [slot, f, xs, init], where the global holds the prelude's `reduce` (only the
+; prelude writes it). When f is the builtin `+` (descriptor %plus), xs an array, and init and
+; every item all floats, or all ints whose running sum never overflows, the sum goes in the
+; slot, the three arguments are dropped, and it returns 1: the value the prelude's loop gives,
+; in the same order of additions, without a frame, an iterator and a call of `+` for each
+; item. Anything else returns 0 with the stack as it was, and the caller makes the call: the general way
 ; raises any error where the interpreter does (a mixed or wrong type, the overflow, and the
 ; recursion limit, which is why the fold declines at the depth where entering would fail).
-define i64 @ovsm_fold_sum(i64 %g, i64 %fid, i64 %plus) noinline {
+define i64 @ovsm_fold_sum(i64 %plus) noinline {
 entry:
-  %gv = call %V* @ovsm_global_addr(i64 %g)
-  %gt = call i64 @ovsm_tag(%V* %gv)
-  %isclosure = icmp eq i64 %gt, 8
-  br i1 %isclosure, label %closure, label %decline
-closure:
-  %c = call i64 @ovsm_payload(%V* %gv)
-  %cp = inttoptr i64 %c to i64*
-  %cf = load i64, i64* %cp
-  %prelude = icmp eq i64 %cf, %fid
   %depth = load i64, i64* $DEPTH
   %max = load i64, i64* $MAXDEPTH
   %shallow = icmp ult i64 %depth, %max
-  %enterable = and i1 %prelude, %shallow
-  br i1 %enterable, label %callee, label %decline
+  br i1 %shallow, label %callee, label %decline
 callee:
   %f = call %V* @ovsm_top(i64 2)
   %ft = call i64 @ovsm_tag(%V* %f)

@@ -7,10 +7,11 @@
 //! call in tail position, or whose arguments were stored, is made as always), and takes `+` as
 //! a value, the call first tries
 //! `ovsm_fold_sum` (support/seq.ll), which sums an array of floats or of ints in the same order
-//! of additions. It checks at run time that the global still holds the prelude's function and
-//! that the callee is `+`, and declines anything it does not sum exactly as the loop would (a
-//! mixed or other type, an overflow, the recursion limit): the call then goes as it always did,
-//! and raises any error where the interpreter does.
+//! of additions. Only where no code but the prelude's top level writes the global, so that it
+//! holds the prelude's function whenever user code runs (inline.rs, `prelude_reduce`). It checks
+//! at run time that the callee is `+`, and declines anything it does not sum exactly as the loop
+//! would (a mixed or other type, an overflow, the recursion limit): the call then goes as it
+//! always did, and raises any error where the interpreter does.
 
 use super::{Built, Lowerer};
 use inkwell::basic_block::BasicBlock;
@@ -19,18 +20,20 @@ use ovsm_ir::GlobalId;
 
 impl<'ctx> Lowerer<'ctx, '_> {
     /// Before a call of global `g` with three arguments stored as `[slot, f, xs, init]`: when `g`
-    /// is the prelude's `reduce` and the program takes `+` as a value, tries the fold and goes to
-    /// `next` with the sum in the slot; the builder is left where the call is to be made.
+    /// is `reduce`, only the prelude writes it and the program takes `+` as a value, tries the
+    /// fold and goes to `next` with the sum in the slot; the builder is left where the call is to
+    /// be made.
     pub(super) fn fold_sum(&mut self, g: GlobalId, next: BasicBlock<'ctx>) -> Built<()> {
-        let Some((_, fid)) = self.prelude_reduce.filter(|(global, _)| *global == g.0) else { return Ok(()) };
+        if self.prelude_reduce != Some(g.0) {
+            return Ok(());
+        }
         let Some(plus) =
             self.arith_values.iter().copied().find(|id| ovsm_stdlib::get(ovsm_stdlib::BuiltinId(*id)).is_some_and(|b| b.name == "+"))
         else {
             return Ok(());
         };
         let descriptor = self.builtin_descriptor(plus, "+");
-        let summed =
-            self.call_value("ovsm_fold_sum", &[self.int(u64::from(g.0)).into(), self.int(u64::from(fid)).into(), descriptor.into()])?;
+        let summed = self.call_value("ovsm_fold_sum", &[descriptor.into()])?;
         let done = self.builder.build_int_compare(IntPredicate::NE, summed, self.int(0), "summed").map_err(err)?;
         let general = self.context.append_basic_block(self.entry, "reduce.general");
         self.builder.build_conditional_branch(done, next, general).map_err(err)?;
