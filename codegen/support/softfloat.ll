@@ -170,10 +170,10 @@ slow:
   ret i64 %r
 }
 
-; a + b and a - b. Most operands in a program's arithmetic are normal numbers whose result is
-; normal too: sf_addsub computes those with one short sequence for both operations and leaves
-; zeros, subnormals, infinities, NaNs, a cancellation past one bit and an exact zero to
-; SoftFloat's general path (sf_add_general, sf_sub_general). sf_add and sf_sub are one
+; a + b and a - b. Most operands in a program's arithmetic are normal numbers below 2^1022:
+; sf_addsub computes those with one short sequence for both operations (cancellation and
+; subnormal differences included) and leaves zeros, subnormal operands, infinities, NaNs and
+; operands from 2^1022 up to SoftFloat's general path (sf_add_general, sf_sub_general). sf_add and sf_sub are one
 ; out-of-line function each: inlined, the copies in their callers cost a program about 1 KB
 ; each; one function for both, told which by an argument, cost 2% more compute units (the
 ; argument and the operands kept for the general path fill the registers).
@@ -187,89 +187,100 @@ define i64 @sf_sub(i64 %a, i64 %b) noinline {
   ret i64 %r
 }
 
-; a + (b with its sign flipped by neg). The fast path needs b normal and no larger than a
-; finite a in magnitude (either order of the operands) and a normal result. The larger
-; magnitude X decides the sign and the exponent ex. Both significands get their leading one at
-; bit 62, with 10 bits below the result's last; the smaller one is shifted right by the
-; exponent difference d, any bit shifted out ORed into bit 0 (SoftFloat's "jamming", which
-; keeps rounding exact). A sum that reaches bit 63 is shifted back by one, jammed the same way;
-; a difference whose leading one falls to bit 61 (for d <= 1, or when X's significand is
-; exactly 1.0) is shifted up by one while the result stays normal, and anything lower goes to
-; the general path. Rounding to nearest, ties to even, adds 511 plus the result's last bit;
-; the rounded significand keeps its leading one, so adding it to the exponent field minus one
-; carries into the exponent when rounding overflows the significand, and into infinity when
-; the exponent overflows. The general path gets the operands as they came: a NaN's sign is
-; its own.
+; a + (b with its sign flipped by neg): y = b ^ neg, and the operand of larger magnitude X
+; (compared as raw bits without the sign) decides which copy of the fast path runs. Two copies,
+; one per order, instead of one on swapped values: the BPF back end has no select, and LLVM made
+; the swap three compare-and-branch pairs (about 9 instructions an operation).
 define i64 @sf_addsub(i64 %a, i64 %b0, i64 %neg) alwaysinline {
 entry:
-  %b = xor i64 %b0, %neg
-  %A = and i64 %a, 9223372036854775807
-  %B = and i64 %b, 9223372036854775807
-  %swap = icmp ult i64 %A, %B
-  br i1 %swap, label %bfirst, label %ordered
-bfirst:
-  br label %ordered
-ordered:
-  %X = phi i64 [ %A, %entry ], [ %B, %bfirst ]
-  %Y = phi i64 [ %B, %entry ], [ %A, %bfirst ]
-  %xs = phi i64 [ %a, %entry ], [ %b, %bfirst ]
-  %ex = lshr i64 %X, 52
-  %ey = lshr i64 %Y, 52
+  %y = xor i64 %b0, %neg
+  %a1 = shl i64 %a, 1
+  %y1 = shl i64 %y, 1
+  %ayx = icmp uge i64 %a1, %y1
+  br i1 %ayx, label %ay, label %ya
+ay:
+  %r1 = call i64 @sf_addsub_ordered(i64 %a, i64 %y, i64 %neg, i64 %a, i64 %b0)
+  ret i64 %r1
+ya:
+  %r2 = call i64 @sf_addsub_ordered(i64 %y, i64 %a, i64 %neg, i64 %a, i64 %b0)
+  ret i64 %r2
+}
+
+; X + Y where |X| >= |Y|, for the operation a + (b ^ neg). The fast path needs Y normal and X
+; below 2^1022 (exponent field 2044 at most): then every result is finite, and the exponent
+; field can carry the result's sign. Both significands get their leading one at bit 62, with 10
+; bits below the result's last; Y's is shifted right by the exponent difference d, any bit
+; shifted out ORed into bit 0 (SoftFloat's "jamming", which keeps rounding exact). A sum that
+; reaches bit 63 is shifted back by one, jammed the same way. A difference's leading one falls
+; below bit 62 by one place when d >= 2 (X's significand is at least 2^62, Y's jammed one below
+; 2^61); by more only when d <= 1, where the difference is exact: it is shifted up until its
+; leading one is at bit 62 or the exponent field is 1, where the packing below makes it a
+; subnormal. A zero difference is +0 (x - x in rounding to nearest). Rounding to nearest, ties
+; to even, adds 511 plus the result's last bit. The rounded significand keeps its leading one
+; (or, for a subnormal, has none), so adding it to the sign and exponent field minus one
+; carries into the exponent when rounding overflows the significand, and never reaches the
+; sign: the field is at most 2046. The general path gets the operands as they came: a NaN's
+; sign is its own. Five arguments: at -O0 nothing is inlined and the BPF back end takes five.
+define i64 @sf_addsub_ordered(i64 %x, i64 %y, i64 %neg, i64 %a, i64 %b0) alwaysinline {
+entry:
+  %ex = call i64 @sf_exponent(i64 %x)
+  %ey = call i64 @sf_exponent(i64 %y)
   %ynormal = icmp ne i64 %ey, 0
-  %xfinite = icmp ult i64 %ex, 2047
-  %ok = and i1 %ynormal, %xfinite
-  br i1 %ok, label %normal, label %general
-normal:
-  %sign = and i64 %xs, -9223372036854775808
+  %xsmall = icmp ult i64 %ex, 2045
+  %ok = and i1 %ynormal, %xsmall
+  br i1 %ok, label %fast, label %general
+fast:
   %d = sub i64 %ex, %ey
   ; d >= 55: Y is below half the gap between X and either neighbour, so the result is X
   %far = icmp ugt i64 %d, 54
   br i1 %far, label %bigger, label %near
 bigger:
-  %xr = or i64 %X, %sign
-  ret i64 %xr
+  ret i64 %x
 near:
-  ; the fraction moved up to bit 61, the exponent shifted out, the leading one set
-  %fx11 = shl i64 %X, 11
-  %fy11 = shl i64 %Y, 11
-  %fx10 = lshr i64 %fx11, 1
-  %fy10 = lshr i64 %fy11, 1
-  %x10 = or i64 %fx10, 4611686018427387904
-  %y10 = or i64 %fy10, 4611686018427387904
-  %yd = lshr i64 %y10, %d
+  %sx = lshr i64 %x, 52
+  %mx = call i64 @sf_significand62(i64 %x)
+  %my = call i64 @sf_significand62(i64 %y)
+  %yd = lshr i64 %my, %d
   %yback = shl i64 %yd, %d
-  %lost = icmp ne i64 %yback, %y10
+  %lost = icmp ne i64 %yback, %my
   %sticky = zext i1 %lost to i64
   %yj = or i64 %yd, %sticky
-  %signs = xor i64 %a, %b
+  %signs = xor i64 %x, %y
   %differ = icmp slt i64 %signs, 0
   br i1 %differ, label %minus, label %plus
 plus:
-  %s = add i64 %x10, %yj
+  %s = add i64 %mx, %yj
   %carry = icmp slt i64 %s, 0
   br i1 %carry, label %plus1, label %round
 plus1:
   %s0 = and i64 %s, 1
   %sh = lshr i64 %s, 1
   %sj = or i64 %sh, %s0
-  %ex1 = add i64 %ex, 1
+  %sx1 = add i64 %sx, 1
   br label %round
 minus:
-  %t = sub i64 %x10, %yj
+  %t = sub i64 %mx, %yj
   %t62 = icmp uge i64 %t, 4611686018427387904
-  br i1 %t62, label %round, label %minus1
-minus1:
-  %t61 = icmp uge i64 %t, 2305843009213693952
-  %stays = icmp ugt i64 %ex, 1
-  %ok1 = and i1 %t61, %stays
-  br i1 %ok1, label %minus2, label %general
-minus2:
-  %t2 = shl i64 %t, 1
-  %exm = sub i64 %ex, 1
-  br label %round
+  br i1 %t62, label %round, label %cancelled
+cancelled:
+  %zero = icmp eq i64 %t, 0
+  br i1 %zero, label %exact0, label %normalise
+exact0:
+  ret i64 0
+normalise:
+  %tn = phi i64 [ %t, %cancelled ], [ %tn1, %shift ]
+  %sn = phi i64 [ %sx, %cancelled ], [ %sn1, %shift ]
+  %en = and i64 %sn, 2047
+  %floor = icmp ult i64 %en, 2
+  br i1 %floor, label %round, label %shift
+shift:
+  %tn1 = shl i64 %tn, 1
+  %sn1 = add i64 %sn, -1
+  %low = icmp ult i64 %tn1, 4611686018427387904
+  br i1 %low, label %normalise, label %round
 round:
-  %e = phi i64 [ %ex, %plus ], [ %ex1, %plus1 ], [ %ex, %minus ], [ %exm, %minus2 ]
-  %m = phi i64 [ %s, %plus ], [ %sj, %plus1 ], [ %t, %minus ], [ %t2, %minus2 ]
+  %e = phi i64 [ %sx, %plus ], [ %sx1, %plus1 ], [ %sx, %minus ], [ %sn, %normalise ], [ %sn1, %shift ]
+  %m = phi i64 [ %s, %plus ], [ %sj, %plus1 ], [ %t, %minus ], [ %tn, %normalise ], [ %tn1, %shift ]
   %m10 = lshr i64 %m, 10
   %last = and i64 %m10, 1
   %m1 = add i64 %m, 511
@@ -277,11 +288,7 @@ round:
   %q = lshr i64 %m2, 10
   %eb = add i64 %e, -1
   %ebits = shl i64 %eb, 52
-  %packed = add i64 %ebits, %q
-  %inf = icmp uge i64 %packed, 9218868437227405312
-  %pr = or i64 %packed, %sign
-  %ir = or i64 %sign, 9218868437227405312
-  %r = select i1 %inf, i64 %ir, i64 %pr
+  %r = add i64 %ebits, %q
   ret i64 %r
 general:
   %isadd = icmp eq i64 %neg, 0
@@ -292,6 +299,21 @@ gadd:
 gsub:
   %rs = call i64 @sf_sub_general(i64 %a, i64 %b0)
   ret i64 %rs
+}
+
+; The biased exponent field of a float.
+define i64 @sf_exponent(i64 %v) alwaysinline {
+  %v1 = shl i64 %v, 1
+  %e = lshr i64 %v1, 53
+  ret i64 %e
+}
+
+; A normal float's significand with its leading one at bit 62 (10 bits below its last).
+define i64 @sf_significand62(i64 %v) alwaysinline {
+  %f = shl i64 %v, 11
+  %m = or i64 %f, -9223372036854775808
+  %m62 = lshr i64 %m, 1
+  ret i64 %m62
 }
 
 define i64 @sf_add_general(i64 %a, i64 %b) {

@@ -77,12 +77,16 @@ fn same(got: u64, want: f64) -> bool {
 }
 
 fn check_binary(name: &str, host: fn(f64, f64) -> f64, seed: u64) {
+    check_binary_on(name, host, seed, |rng| (rng.float(), rng.float()));
+}
+
+fn check_binary_on(name: &str, host: fn(f64, f64) -> f64, seed: u64, mut operands: impl FnMut(&mut Rng) -> (u64, u64)) {
     let context = Context::create();
     let engine = engine(&context);
     let f: JitFunction<Binary> = unsafe { engine.get_function(name) }.expect(name);
     let mut rng = Rng(seed);
     for _ in 0..CASES {
-        let (a, b) = (rng.float(), rng.float());
+        let (a, b) = operands(&mut rng);
         let got = unsafe { f.call(a, b) };
         let want = host(f64::from_bits(a), f64::from_bits(b));
         assert!(
@@ -117,6 +121,27 @@ fn add_matches_the_host() {
 #[test]
 fn sub_matches_the_host() {
     check_binary("sf_sub", |a, b| a - b, 2);
+}
+
+/// Operands that (nearly) cancel: b is a with its low bits replaced, its exponent moved by at
+/// most one, and either sign, so a - b and a + -b lose from none to all of their leading bits,
+/// down to subnormal and zero results (a's exponent is small one time in four).
+fn cancelling(rng: &mut Rng) -> (u64, u64) {
+    let a = match rng.next() % 4 {
+        0 => (rng.next() & 0x800F_FFFF_FFFF_FFFF) | ((1 + rng.next() % 60) << 52),
+        _ => rng.float(),
+    };
+    let low = rng.next() % 64;
+    let keep = if low == 63 { 1 << 63 } else { !((1u64 << low) - 1) };
+    let nudge = (rng.next() % 3).wrapping_sub(1) << 52;
+    let b = ((a & keep) | (rng.next() & !keep)).wrapping_add(nudge) ^ (rng.next() & (1 << 63));
+    (a, b)
+}
+
+#[test]
+fn add_and_sub_of_cancelling_operands_match_the_host() {
+    check_binary_on("sf_add", |a, b| a + b, 11, cancelling);
+    check_binary_on("sf_sub", |a, b| a - b, 12, cancelling);
 }
 
 #[test]
