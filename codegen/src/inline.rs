@@ -46,6 +46,7 @@
 //!   of the site to the next, and that literal is what keeps a later run from growing, in
 //!   place, an array an earlier run returned.
 
+use crate::jumps::retarget;
 use ovsm_ir::{Capture, FuncId, Function, GlobalId, Instr, Program};
 use ovsm_lexer::Span;
 use std::borrow::Cow;
@@ -515,23 +516,6 @@ fn relocated(instr: Instr, slot: &dyn Fn(u16) -> Option<u16>, target: &dyn Fn(u3
         Instr::IterNext(a, b, t) => Instr::IterNext(slot(a)?, slot(b)?, target(t)?),
         Instr::RangeNext(a, b, t) => Instr::RangeNext(slot(a)?, slot(b)?, target(t)?),
         other => retarget(other, target)?,
-    })
-}
-
-/// `instr` with its jump target moved by `target`.
-fn retarget(instr: Instr, target: impl Fn(u32) -> Option<u32>) -> Option<Instr> {
-    Some(match instr {
-        Instr::Jump(t) => Instr::Jump(target(t)?),
-        Instr::JumpIfFalse(t) => Instr::JumpIfFalse(target(t)?),
-        Instr::JumpIfNotNil(t) => Instr::JumpIfNotNil(target(t)?),
-        Instr::JumpIfFalseKeep(t) => Instr::JumpIfFalseKeep(target(t)?),
-        Instr::JumpIfTrueKeep(t) => Instr::JumpIfTrueKeep(target(t)?),
-        Instr::TryBegin(t) => Instr::TryBegin(target(t)?),
-        Instr::IterNext(a, b, t) => Instr::IterNext(a, b, target(t)?),
-        Instr::RangeNext(a, b, t) => Instr::RangeNext(a, b, target(t)?),
-        Instr::JumpIfNotLtImm(k, t) => Instr::JumpIfNotLtImm(k, target(t)?),
-        Instr::JumpIfDeep(n, t) => Instr::JumpIfDeep(n, target(t)?),
-        other => other,
     })
 }
 

@@ -64,3 +64,20 @@ pub fn jump_target(instr: &Instr) -> Option<u32> {
         | Instr::SubImm(_) => None,
     }
 }
+
+/// `instr` with its jump target moved by `target`.
+pub fn retarget(instr: Instr, target: impl Fn(u32) -> Option<u32>) -> Option<Instr> {
+    Some(match instr {
+        Instr::Jump(t) => Instr::Jump(target(t)?),
+        Instr::JumpIfFalse(t) => Instr::JumpIfFalse(target(t)?),
+        Instr::JumpIfNotNil(t) => Instr::JumpIfNotNil(target(t)?),
+        Instr::JumpIfFalseKeep(t) => Instr::JumpIfFalseKeep(target(t)?),
+        Instr::JumpIfTrueKeep(t) => Instr::JumpIfTrueKeep(target(t)?),
+        Instr::TryBegin(t) => Instr::TryBegin(target(t)?),
+        Instr::IterNext(a, b, t) => Instr::IterNext(a, b, target(t)?),
+        Instr::RangeNext(a, b, t) => Instr::RangeNext(a, b, target(t)?),
+        Instr::JumpIfNotLtImm(k, t) => Instr::JumpIfNotLtImm(k, target(t)?),
+        Instr::JumpIfDeep(n, t) => Instr::JumpIfDeep(n, target(t)?),
+        other => other,
+    })
+}

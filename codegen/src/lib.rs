@@ -13,6 +13,7 @@ pub mod link;
 mod lower;
 mod owned;
 mod reach;
+mod repeats;
 pub mod support;
 pub mod target;
 
@@ -62,7 +63,8 @@ pub fn compile(program: &Program, sources: &Sources, options: &Options) -> Resul
     let machine = target::machine(options.opt).map_err(internal)?;
     let module = support::module(&context, &machine, floats::may_hold_floats(program)).map_err(internal)?;
     let inlined = inline::inline_prelude_calls(program);
-    let program = inlined.program.as_ref();
+    let shared = repeats::share_repeated_arithmetic(&inlined.program);
+    let program = shared.as_ref();
     let mut lowerer = lower::Lowerer::new(&context, &module, program, SiteMap::new(sources), options.max_depth);
     lowerer.inlined_owned = inlined.owned;
     lowerer.lower().map_err(|e| CompileError::Internal(format!("lowering to LLVM failed: {e}")))?;
