@@ -466,7 +466,7 @@ done:
 ; instructions an item against 16 for writing each with its tag, and reading takes 8 against
 ; about 19. Below $WIRE_PACKED items the two calls cost more than they save: the state's own
 ; array of global index, value pairs, [0 5] in the heartbeat, took 26 CU more to save.
-define i64 @wire_packed(i64 %obj, i64 %depth) {
+define i64 @wire_packed(i64 %obj, i64 %depth) alwaysinline {
 entry:
   %n = call i64 @ovsm_len_of(i64 %obj)
   %empty = icmp ult i64 %n, $WIRE_PACKED
@@ -477,10 +477,24 @@ first:
   %v0 = call %V* @ovsm_array_item(i64 %obj, i64 0)
   %t = call i64 @ovsm_tag(%V* %v0)
   %number = call i1 @ovsm_is_number_tag(i64 %t)
+  br i1 %number, label %items, label %no
+items:
+  %same = call i64 @wire_all_tagged(i64 %obj, i64 %n, i64 %t)
+  ret i64 %same
+no:
+  ret i64 0
+}
+
+; t when the n items of the array at obj all have tag t, else 0. Out of line: inlined into the
+; recursive writers, whose registers are taken, its loop kept the array's end, the tag and the
+; item on the stack, 9 instructions an item.
+define i64 @wire_all_tagged(i64 %obj, i64 %n, i64 %t) noinline {
+entry:
+  %v0 = call %V* @ovsm_array_item(i64 %obj, i64 0)
   %last = call %V* @ovsm_array_item(i64 %obj, i64 %n)
-  br i1 %number, label %loop, label %no
+  br label %loop
 loop:
-  %v = phi %V* [ %v0, %first ], [ %v1, %same ]
+  %v = phi %V* [ %v0, %entry ], [ %v1, %same ]
   %more = icmp ult %V* %v, %last
   br i1 %more, label %item, label %yes
 item:
