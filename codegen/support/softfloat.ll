@@ -584,15 +584,34 @@ entry:
 go:
   %x = xor i64 %a, %b
   %sz = and i64 %x, -9223372036854775808
+  ; The 106-bit product P of the 53-bit significands, as much of it as rounding needs: P >> 43
+  ; (its leading one at bit 61 or 62) and whether any of the 43 bits below are set. Each
+  ; significand splits into a 27-bit high part and a 26-bit low part, so that the four partial
+  ; products fit in 64 bits: P = hh 2^52 + (hl + lh) 2^26 + ll. Four multiplies and a few
+  ; shifts, where the full 128-bit product (sf_umulh, and the low half) took about 20 more.
   %fa = and i64 %a, 4503599627370495
   %fb = and i64 %b, 4503599627370495
   %ma = or i64 %fa, 4503599627370496
   %mb = or i64 %fb, 4503599627370496
-  %xa = shl i64 %ma, 10
-  %xb = shl i64 %mb, 11
-  %hi = call i64 @sf_umulh(i64 %xa, i64 %xb)
-  %lo = mul i64 %xa, %xb
-  %lnz = icmp ne i64 %lo, 0
+  %a1 = lshr i64 %ma, 26
+  %b1 = lshr i64 %mb, 26
+  %a0 = and i64 %a, 67108863
+  %b0 = and i64 %b, 67108863
+  %hh = mul i64 %a1, %b1
+  %hl = mul i64 %a1, %b0
+  %lh = mul i64 %a0, %b1
+  %ll = mul i64 %a0, %b0
+  %mid = add i64 %hl, %lh
+  ; the middle terms with the low product's carry: P = hh 2^52 + midc 2^26 + (ll mod 2^26)
+  %llc = lshr i64 %ll, 26
+  %midc = add i64 %mid, %llc
+  %hi9 = shl i64 %hh, 9
+  %mid17 = lshr i64 %midc, 17
+  %hi = add i64 %hi9, %mid17
+  %rest26 = and i64 %ll, 67108863
+  %rest17 = and i64 %midc, 131071
+  %rest = or i64 %rest26, %rest17
+  %lnz = icmp ne i64 %rest, 0
   %lj = zext i1 %lnz to i64
   %sig = or i64 %hi, %lj
   ; the product of significands in [1, 2) puts the leading one at bit 61 or 62

@@ -138,6 +138,23 @@ fn cancelling(rng: &mut Rng) -> (u64, u64) {
     (a, b)
 }
 
+/// Significands with one to four bits set below the leading one: products and quotients that
+/// are exact, or inexact by a single bit far below the last, where the sticky bit alone decides.
+fn sparse(rng: &mut Rng) -> (u64, u64) {
+    let mut one = |rng: &mut Rng| {
+        let bits = (0..1 + rng.next() % 4).fold(0, |f, _| f | 1 << (rng.next() % 52));
+        (rng.next() & (1 << 63)) | ((990 + rng.next() % 70) << 52) | bits
+    };
+    (one(rng), one(rng))
+}
+
+#[test]
+fn products_and_quotients_of_sparse_significands_match_the_host() {
+    check_binary_on("sf_mul", |a, b| a * b, 13, sparse);
+    check_binary_on("sf_div", |a, b| a / b, 14, sparse);
+    check_binary_on("sf_add", |a, b| a + b, 15, sparse);
+}
+
 #[test]
 fn add_and_sub_of_cancelling_operands_match_the_host() {
     check_binary_on("sf_add", |a, b| a + b, 11, cancelling);
