@@ -170,13 +170,14 @@ slow:
   ret i64 %r
 }
 
-; a + b and a - b. Most operands in a program's arithmetic are normal numbers below 2^1022:
-; sf_addsub computes those with one short sequence for both operations (cancellation and
-; subnormal differences included) and leaves zeros, subnormal operands, infinities, NaNs and
-; operands from 2^1022 up to SoftFloat's general path (sf_add_general, sf_sub_general). sf_add and sf_sub are one
-; out-of-line function each: inlined, the copies in their callers cost a program about 1 KB
-; each; one function for both, told which by an argument, cost 2% more compute units (the
-; argument and the operands kept for the general path fill the registers).
+; a + b and a - b. Most operands in a program's arithmetic are normal numbers below
+; 2^1022: sf_addsub computes those with one short sequence for both operations (cancellation
+; and subnormal differences included) and leaves zeros, subnormal operands, infinities, NaNs
+; and operands from 2^1022 up to SoftFloat's general path (sf_add_general, sf_sub_general).
+; sf_add and sf_sub are one out-of-line function each: inlined, the copies in their callers
+; cost a program about 1 KB each; one function for both, told which by an argument, cost 2%
+; more compute units (the argument and the operands kept for the general path fill the
+; registers).
 define i64 @sf_add(i64 %a, i64 %b) noinline {
   %r = call i64 @sf_addsub(i64 %a, i64 %b, i64 0)
   ret i64 %r
@@ -212,12 +213,12 @@ ya:
 ; bits below the result's last; Y's is shifted right by the exponent difference d, any bit
 ; shifted out ORed into bit 0 (SoftFloat's "jamming", which keeps rounding exact). A sum that
 ; reaches bit 63 is shifted back by one, jammed the same way. A difference's leading one falls
-; below bit 62 by one place when d >= 2 (X's significand is at least 2^62, Y's jammed one below
-; 2^61); by more only when d <= 1, where the difference is exact: it is shifted up until its
-; leading one is at bit 62 or the exponent field is 1, where the packing below makes it a
-; subnormal. A zero difference is +0 (x - x in rounding to nearest). Rounding to nearest, ties
-; to even, adds 511 plus the result's last bit. The rounded significand keeps its leading one
-; (or, for a subnormal, has none), so adding it to the sign and exponent field minus one
+; below bit 62 by at most one place when d >= 2 (X's significand is at least 2^62, Y's jammed
+; one below 2^61); by more only when d <= 1, where the difference is exact: it is shifted up
+; until its leading one is at bit 62 or the exponent field is 1, where the packing below makes
+; it a subnormal. A zero difference is +0 (x - x in rounding to nearest). Rounding to nearest,
+; ties to even, adds 511 plus the result's last bit. The rounded significand keeps its leading
+; one (or, for a subnormal, has none), so adding it to the sign and exponent field minus one
 ; carries into the exponent when rounding overflows the significand, and never reaches the
 ; sign: the field is at most 2046. The general path gets the operands as they came: a NaN's
 ; sign is its own. Five arguments: at -O0 nothing is inlined and the BPF back end takes five.

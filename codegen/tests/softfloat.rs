@@ -123,25 +123,33 @@ fn sub_matches_the_host() {
     check_binary("sf_sub", |a, b| a - b, 2);
 }
 
-/// Operands that (nearly) cancel: b is a with its low bits replaced, its exponent moved by at
-/// most one, and either sign, so a - b and a + -b lose from none to all of their leading bits,
-/// down to subnormal and zero results (a's exponent is small one time in four).
+/// Operands that (nearly) cancel, with either sign, so that a - b and a + -b lose from none to
+/// all of their leading bits, down to subnormal and zero results (a's exponent is small one
+/// time in four): half the time b is a with its low bits replaced and its exponent moved by at
+/// most one; half the time b is a's bit pattern plus or minus a few units in the last place,
+/// which crosses into the binade below (2^k - (2^k - ulp): exponents one apart, every bit but
+/// the last cancelled) whenever a is a power of two or next to one.
 fn cancelling(rng: &mut Rng) -> (u64, u64) {
     let a = match rng.next() % 4 {
         0 => (rng.next() & 0x800F_FFFF_FFFF_FFFF) | ((1 + rng.next() % 60) << 52),
+        1 => (rng.next() & (1 << 63)) | ((1 + rng.next() % 2045) << 52) | (rng.next() % 3),
         _ => rng.float(),
     };
-    let low = rng.next() % 64;
-    let keep = if low == 63 { 1 << 63 } else { !((1u64 << low) - 1) };
-    let nudge = (rng.next() % 3).wrapping_sub(1) << 52;
-    let b = ((a & keep) | (rng.next() & !keep)).wrapping_add(nudge) ^ (rng.next() & (1 << 63));
-    (a, b)
+    let b = if rng.next().is_multiple_of(2) {
+        let keep = !((1u64 << (rng.next() % 53)) - 1);
+        let nudge = (rng.next() % 3).wrapping_sub(1) << 52;
+        ((a & keep) | (rng.next() & !keep)).wrapping_add(nudge)
+    } else {
+        a.wrapping_add(rng.next() % 9).wrapping_sub(4)
+    };
+    (a, b ^ (rng.next() & (1 << 63)))
 }
 
-/// Significands with one to four bits set below the leading one: products and quotients that
-/// are exact, or inexact by a single bit far below the last, where the sticky bit alone decides.
+/// Significands with one to four bits set below the leading one: products that are exact, or
+/// inexact only in a few bits far below the last, where the sticky bit alone decides the
+/// rounding; and the quotients and sums of the same operands.
 fn sparse(rng: &mut Rng) -> (u64, u64) {
-    let mut one = |rng: &mut Rng| {
+    let one = |rng: &mut Rng| {
         let bits = (0..1 + rng.next() % 4).fold(0, |f, _| f | 1 << (rng.next() % 52));
         (rng.next() & (1 << 63)) | ((990 + rng.next() % 70) << 52) | bits
     };
