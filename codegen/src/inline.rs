@@ -427,8 +427,9 @@ fn starts_with_literal_array(program: &Program, f: &Function, x: u16) -> bool {
         .is_some_and(|start| start.windows(2).any(|w| matches!(w, [Instr::Const(c), Instr::SetLocal(s)] if *s == x && literal(c))))
 }
 
-/// A read that cannot do anything but push (or fail the same way wherever it runs).
-fn plain_read(instr: &Instr) -> bool {
+/// A read that cannot do anything but push (or fail the same way wherever it runs). Also what
+/// `repeats.rs` may read twice.
+pub(crate) fn plain_read(instr: &Instr) -> bool {
     matches!(
         instr,
         Instr::Nil

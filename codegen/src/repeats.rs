@@ -22,6 +22,7 @@
 //!
 //! Only the interpreter's compute units differ from the `.so`'s here, which they may.
 
+use crate::inline::plain_read;
 use crate::jumps::{jump_target, retarget};
 use ovsm_ir::{Function, Instr, Program};
 use std::borrow::Cow;
@@ -81,23 +82,6 @@ fn expression_len(code: &[Instr]) -> usize {
         [a, Instr::AddImm(_) | Instr::SubImm(_), ..] if plain_read(a) => 2,
         _ => 0,
     }
-}
-
-/// Reads a value and changes nothing (an undefined global fails, and the first copy fails first).
-fn plain_read(instr: &Instr) -> bool {
-    matches!(
-        instr,
-        Instr::Local(_)
-            | Instr::LocalBoxed(_)
-            | Instr::Captured(_)
-            | Instr::CapturedBoxed(_)
-            | Instr::Global(_)
-            | Instr::Const(_)
-            | Instr::Int(_)
-            | Instr::Nil
-            | Instr::True
-            | Instr::False
-    )
 }
 
 /// Two operands in, a number or a boolean out, no code of the program run, nothing changed.
