@@ -1133,32 +1133,34 @@ start:
   %init = call %V* @ovsm_top(i64 0)
   %it = call i64 @ovsm_tag(%V* %init)
   %ip = call i64 @ovsm_payload(%V* %init)
+  ; the loops walk a pointer to the array's end: n and an index kept across sf_add's call took
+  ; three more instructions an item in register moves
+  %first = call %V* @ovsm_array_item(i64 %arr, i64 0)
+  %last = call %V* @ovsm_array_item(i64 %arr, i64 %n)
   switch i64 %it, label %decline [ i64 3, label %floats
                                    i64 2, label %ints ]
 floats:
-  %fi = phi i64 [ 0, %start ], [ %fi1, %fadd ]
+  %fv = phi %V* [ %first, %start ], [ %fv1, %fadd ]
   %facc = phi i64 [ %ip, %start ], [ %fsum, %fadd ]
-  %fmore = icmp ult i64 %fi, %n
+  %fmore = icmp ult %V* %fv, %last
   br i1 %fmore, label %fitem, label %fdone
 fitem:
-  %fv = call %V* @ovsm_array_item(i64 %arr, i64 %fi)
   %fvt = call i64 @ovsm_tag(%V* %fv)
   %fisfloat = icmp eq i64 %fvt, 3
   br i1 %fisfloat, label %fadd, label %decline
 fadd:
   %fx = call i64 @ovsm_payload(%V* %fv)
   %fsum = call i64 @sf_add(i64 %facc, i64 %fx)
-  %fi1 = add i64 %fi, 1
+  %fv1 = getelementptr %V, %V* %fv, i64 1
   br label %floats
 fdone:
   br label %done
 ints:
-  %ii = phi i64 [ 0, %start ], [ %ii1, %iadd ]
+  %iv = phi %V* [ %first, %start ], [ %iv1, %iadd ]
   %iacc = phi i64 [ %ip, %start ], [ %isum, %iadd ]
-  %imore = icmp ult i64 %ii, %n
+  %imore = icmp ult %V* %iv, %last
   br i1 %imore, label %iitem, label %idone
 iitem:
-  %iv = call %V* @ovsm_array_item(i64 %arr, i64 %ii)
   %ivt = call i64 @ovsm_tag(%V* %iv)
   %isint = icmp eq i64 %ivt, 2
   br i1 %isint, label %ifits, label %decline
@@ -1172,7 +1174,7 @@ ifits:
   %iover = icmp slt i64 %iboth, 0
   br i1 %iover, label %decline, label %iadd
 iadd:
-  %ii1 = add i64 %ii, 1
+  %iv1 = getelementptr %V, %V* %iv, i64 1
   br label %ints
 idone:
   br label %done
