@@ -17,45 +17,37 @@
 ; into the exponent field.
 
 ; Leading zeros of x (64 for 0). LLVM's BPF back end crashes selecting `llvm.ctlz` (LLVM 14),
-; so the count is a binary search written out.
+; and a binary search written out became five compare-and-branch pairs per step (about 40
+; instructions: the back end has no select). Instead, without a branch: x's bits below its
+; leading one are all set (x becomes 2^(k+1) - 1), and a de Bruijn multiplication maps each of
+; those 64 values to a distinct top 6 bits, which index the table of 63 - k. The table was
+; computed for the constant and is checked against Rust's `leading_zeros` by
+; codegen/tests/softfloat.rs.
+@sf_clz_table = private unnamed_addr constant [64 x i8] c"\3F\10\3E\07\0F\24\3D\03\06\0E\16\1A\23\2F\3C\02\09\05\1C\0B\0D\15\2A\13\19\1F\22\28\2E\34\3B\01\11\08\25\04\17\1B\30\0A\1D\0C\2B\14\20\29\35\12\26\18\31\1E\2C\21\36\27\32\2D\37\33\38\39\3A\00"
+
 define i64 @sf_clz(i64 %x) {
 entry:
   %z = icmp eq i64 %x, 0
   br i1 %z, label %zero, label %go
 go:
-  %h32 = lshr i64 %x, 32
-  %c32 = icmp eq i64 %h32, 0
-  %x1s = shl i64 %x, 32
-  %x1 = select i1 %c32, i64 %x1s, i64 %x
-  %n1 = select i1 %c32, i64 32, i64 0
-  %h16 = lshr i64 %x1, 48
-  %c16 = icmp eq i64 %h16, 0
-  %x2s = shl i64 %x1, 16
-  %x2 = select i1 %c16, i64 %x2s, i64 %x1
-  %n2a = add i64 %n1, 16
-  %n2 = select i1 %c16, i64 %n2a, i64 %n1
-  %h8 = lshr i64 %x2, 56
-  %c8 = icmp eq i64 %h8, 0
-  %x3s = shl i64 %x2, 8
-  %x3 = select i1 %c8, i64 %x3s, i64 %x2
-  %n3a = add i64 %n2, 8
-  %n3 = select i1 %c8, i64 %n3a, i64 %n2
-  %h4 = lshr i64 %x3, 60
-  %c4 = icmp eq i64 %h4, 0
-  %x4s = shl i64 %x3, 4
-  %x4 = select i1 %c4, i64 %x4s, i64 %x3
-  %n4a = add i64 %n3, 4
-  %n4 = select i1 %c4, i64 %n4a, i64 %n3
-  %h2 = lshr i64 %x4, 62
-  %c2 = icmp eq i64 %h2, 0
-  %x5s = shl i64 %x4, 2
-  %x5 = select i1 %c2, i64 %x5s, i64 %x4
-  %n5a = add i64 %n4, 2
-  %n5 = select i1 %c2, i64 %n5a, i64 %n4
-  %h1 = lshr i64 %x5, 63
-  %c1 = xor i64 %h1, 1
-  %n6 = add i64 %n5, %c1
-  ret i64 %n6
+  %s1 = lshr i64 %x, 1
+  %v1 = or i64 %x, %s1
+  %s2 = lshr i64 %v1, 2
+  %v2 = or i64 %v1, %s2
+  %s4 = lshr i64 %v2, 4
+  %v4 = or i64 %v2, %s4
+  %s8 = lshr i64 %v4, 8
+  %v8 = or i64 %v4, %s8
+  %s16 = lshr i64 %v8, 16
+  %v16 = or i64 %v8, %s16
+  %s32 = lshr i64 %v16, 32
+  %v32 = or i64 %v16, %s32
+  %h = mul i64 %v32, 285870213051386505
+  %i = lshr i64 %h, 58
+  %p = getelementptr [64 x i8], [64 x i8]* @sf_clz_table, i64 0, i64 %i
+  %c = load i8, i8* %p
+  %n = zext i8 %c to i64
+  ret i64 %n
 zero:
   ret i64 64
 }

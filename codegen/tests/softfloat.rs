@@ -114,6 +114,20 @@ fn check_unary(name: &str, host: impl Fn(f64) -> f64, seed: u64) {
 }
 
 #[test]
+fn leading_zeros_match_rust() {
+    let context = Context::create();
+    let engine = engine(&context);
+    let clz: JitFunction<Unary> = unsafe { engine.get_function("sf_clz") }.expect("sf_clz");
+    let mut rng = Rng(16);
+    let edges = (0..64).flat_map(|k| [1u64 << k, (1u64 << k) - 1, (1u64 << k) | 1, u64::MAX >> k]);
+    let random = (0..CASES).map(|_| rng.next() >> (rng.next() % 64));
+    for x in edges.chain(random).chain([0, u64::MAX]) {
+        let got = unsafe { clz.call(x) };
+        assert_eq!(got, u64::from(x.leading_zeros()), "sf_clz({x:#x})");
+    }
+}
+
+#[test]
 fn add_matches_the_host() {
     check_binary("sf_add", |a, b| a + b, 1);
 }
