@@ -63,17 +63,27 @@ pub struct Inlined<'p> {
 /// globals and constants do not change.
 pub fn inline_prelude_calls(program: &Program) -> Inlined<'_> {
     let prelude = Prelude::find(program);
-    let mut out: Option<Program> = None;
     let mut owned = HashMap::new();
+    let program = with_rewritten_functions(program, |id, f| {
+        let (rewritten, slots) = prelude.rewrite(program, f)?;
+        owned.insert(id, slots);
+        Some(rewritten)
+    });
+    Inlined { program, owned }
+}
+
+/// `program` with each function `rewrite` returns a replacement for (by id) replaced, copied
+/// only when there is one: the back end's IR-to-IR passes (this one, repeats.rs).
+pub(crate) fn with_rewritten_functions(program: &Program, mut rewrite: impl FnMut(u32, &Function) -> Option<Function>) -> Cow<'_, Program> {
+    let mut out: Option<Program> = None;
     for (id, f) in program.functions.iter().enumerate() {
-        if let Some((rewritten, slots)) = prelude.rewrite(program, f) {
+        if let Some(rewritten) = rewrite(id as u32, f) {
             if let Some(slot) = out.get_or_insert_with(|| program.clone()).functions.get_mut(id) {
                 *slot = rewritten;
-                owned.insert(id as u32, slots);
             }
         }
     }
-    Inlined { program: out.map_or(Cow::Borrowed(program), Cow::Owned), owned }
+    out.map_or(Cow::Borrowed(program), Cow::Owned)
 }
 
 /// The global `reduce`, when it holds the prelude's function whenever user code runs (only the

@@ -22,7 +22,7 @@
 //!
 //! Only the interpreter's compute units differ from the `.so`'s here, which they may.
 
-use crate::inline::plain_read;
+use crate::inline::{plain_read, with_rewritten_functions};
 use crate::jumps::{jump_target, retarget};
 use ovsm_ir::{Function, Instr, Program};
 use std::borrow::Cow;
@@ -31,15 +31,7 @@ use std::collections::BTreeSet;
 /// `program` with every repeated pair computed once (itself when there is none). Function ids,
 /// slots, globals and constants do not change.
 pub fn share_repeated_arithmetic(program: &Program) -> Cow<'_, Program> {
-    let mut out: Option<Program> = None;
-    for (id, f) in program.functions.iter().enumerate() {
-        if let Some(rewritten) = rewrite(f) {
-            if let Some(slot) = out.get_or_insert_with(|| program.clone()).functions.get_mut(id) {
-                *slot = rewritten;
-            }
-        }
-    }
-    out.map_or(Cow::Borrowed(program), Cow::Owned)
+    with_rewritten_functions(program, |_, f| rewrite(f))
 }
 
 /// `f` with its repeated pairs shared, or None when it has none (or its spans do not match its

@@ -485,12 +485,12 @@ no:
   ret i64 0
 }
 
-; t when the n items of the array at obj all have tag t, else 0. Out of line: inlined into the
-; recursive writers, whose registers are taken, its loop kept the array's end, the tag and the
-; item on the stack, 9 instructions an item.
+; t when the n items of the array at obj, whose first has tag t, all have it, else 0. Out of
+; line: inlined into the recursive writers, whose registers are taken, its loop kept the
+; array's end, the tag and the item on the stack, 9 instructions an item.
 define i64 @wire_all_tagged(i64 %obj, i64 %n, i64 %t) noinline {
 entry:
-  %v0 = call %V* @ovsm_array_item(i64 %obj, i64 0)
+  %v0 = call %V* @ovsm_array_item(i64 %obj, i64 1)
   %last = call %V* @ovsm_array_item(i64 %obj, i64 %n)
   br label %loop
 loop:
