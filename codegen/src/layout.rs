@@ -77,12 +77,13 @@ const MAX_PRINT_DEPTH: u64 = 10_000;
 /// stores of `$WORD` ever touch (no pointer into values, strings or the stack can reach it).
 /// support.rs gives their accesses their own alias class on that promise.
 pub fn is_state_word(word: &str) -> bool {
-    expansion(word).is_some_and(|text| text.ends_with("to i64*)"))
+    heap_address(word).is_some_and(|(_, pointer)| pointer == "i64*")
 }
 
-/// The text a `$WORD` of the support library stands for.
-pub fn expansion(word: &str) -> Option<String> {
-    let word_ptr = |offset: u64| format!("inttoptr (i64 {} to i64*)", HEAP + offset);
+/// Where in the heap a `$WORD` of the support library points, as an offset from [`HEAP`], and
+/// the type of the pointer it stands for; None for the words that are plain numbers.
+pub fn heap_address(word: &str) -> Option<(u64, &'static str)> {
+    let word_ptr = |offset: u64| (offset, "i64*");
     Some(match word {
         "SP" => word_ptr(SP),
         "HP" => word_ptr(HP),
@@ -106,8 +107,8 @@ pub fn expansion(word: &str) -> Option<String> {
         "PREFIX" => word_ptr(PREFIX),
         "TARGET" => word_ptr(TARGET),
         "ACCTCACHE" => word_ptr(ACCTCACHE),
-        "PROGID" => format!("inttoptr (i64 {} to %V*)", HEAP + PROGID),
-        "CALLEE" => format!("inttoptr (i64 {} to %V*)", HEAP + CALLEE),
+        "PROGID" => (PROGID, "%V*"),
+        "CALLEE" => (CALLEE, "%V*"),
         "ARGSAT" => word_ptr(ARGSAT),
         "ARGSEND" => word_ptr(ARGSEND),
         "ACCTS" => word_ptr(ACCTS),
@@ -117,11 +118,22 @@ pub fn expansion(word: &str) -> Option<String> {
         "BOXWRITES" => word_ptr(BOXWRITES),
         "WIREINPLACE" => word_ptr(WIREINPLACE),
         "INSTALLSITE" => word_ptr(INSTALLSITE),
-        "SYSBUF" => format!("inttoptr (i64 {} to i8*)", HEAP + SYSBUF),
+        "SYSBUF" => (SYSBUF, "i8*"),
+        "OUTBUF" => (OUTBUF, "i8*"),
+        "SCRATCH" => (SCRATCH, "i8*"),
+        "GLOBALS" => (GLOBALS, "%V*"),
+        _ => return None,
+    })
+}
+
+/// The text a `$WORD` of the support library stands for: a constant pointer for the words of
+/// [`heap_address`], a number for the others.
+pub fn expansion(word: &str) -> Option<String> {
+    if let Some((offset, pointer)) = heap_address(word) {
+        return Some(format!("inttoptr (i64 {} to {pointer})", HEAP + offset));
+    }
+    Some(match word {
         "SYSBUF_CAP" => SYSBUF_CAP.to_string(),
-        "OUTBUF" => format!("inttoptr (i64 {} to i8*)", HEAP + OUTBUF),
-        "SCRATCH" => format!("inttoptr (i64 {} to i8*)", HEAP + SCRATCH),
-        "GLOBALS" => format!("inttoptr (i64 {} to %V*)", HEAP + GLOBALS),
         "HEAP" => HEAP.to_string(),
         "HEAP_END" => (HEAP + HEAP_BYTES).to_string(),
         "HEAP_KIB" => (HEAP_BYTES / 1024).to_string(),

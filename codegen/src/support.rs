@@ -45,15 +45,16 @@ pub fn text(floats: bool) -> String {
     }
     let mut strings = StringTable::default();
     let (tagged, alias_nodes) = tag_memory(&all);
-    let expanded = expand_strings(&expand_layout(&tagged), &mut strings);
+    let expanded = expand_strings(&expand_layout(&heap_from_register(&tagged)), &mut strings);
     expanded + &strings.definitions() + &alias_nodes
 }
 
 /// Type-based alias metadata: one class for each state word (`$SP`, `$HP`, `$FP`, ...) and one
-/// for everything else (values, objects, text, the stack). Every address is an `inttoptr`, and
-/// LLVM's alias analysis cannot tell two of those apart, so without it each store to the value
-/// stack may change `$SP` (which is then reloaded after every push) and each store of `$SP` may
-/// change `$FP` and `$HP`. With it, they stay in registers across a run of inlined operations
+/// for everything else (values, objects, text, the stack). The value stack, objects and text
+/// are reached through pointers loaded from memory or made by `inttoptr`, which LLVM's alias
+/// analysis cannot trace to the heap's base, so without it each store to the value stack may
+/// change `$SP` (which is then reloaded after every push) and each store of `$SP` may change
+/// `$FP` and `$HP`. With it, they stay in registers across a run of inlined operations
 /// and a pushed value is forwarded to the pop that follows.
 ///
 /// Sound because a state word is read and written only as `$WORD` (layout::is_state_word):
@@ -115,6 +116,96 @@ pub fn module<'ctx>(context: &'ctx Context, machine: &TargetMachine, floats: boo
     );
     let buffer = MemoryBuffer::create_from_memory_range_copy((header + &text(floats)).as_bytes(), "ovsm-support");
     context.create_module_from_ir(buffer).map_err(|e| format!("the support library does not parse: {e}"))
+}
+
+/// Addresses the heap's words and buffers (`$SP`, `$GLOBALS`, ...) from one register per
+/// function, `%heap.base`, which the BPF back end then keeps and offsets: `*(u64 *)(r6 + 16)`.
+/// Written as constants, each access was two instructions, the 64-bit address (`lddw`) and the
+/// access, because LLVM folds every constant offset into its address and the BPF target calls
+/// no immediate expensive, so nothing hoists a shared base. The base comes from an inline `lddw`
+/// that LLVM cannot fold; it reads no memory, so the copies in inlined functions merge into one.
+/// A function whose only heap access is one word pays one instruction more than before, every
+/// other function less.
+fn heap_from_register(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + text.len() / 4);
+    let mut body: Vec<String> = Vec::new();
+    let mut in_function = false;
+    let mut uses_heap = false;
+    let mut next = 0usize;
+    for line in text.lines() {
+        if !in_function {
+            out.push_str(line);
+            out.push('\n');
+            in_function = line.starts_with("define ") && line.trim_end().ends_with('{');
+            uses_heap = false;
+            continue;
+        }
+        if line == "}" {
+            if uses_heap {
+                let base = format!("  %heap.base = call i8* asm \"$0 = {} ll\", \"=r\"() nounwind readnone", layout::HEAP);
+                // After the entry block's label, if it has one (it has no phis).
+                let at = usize::from(body.first().is_some_and(|first| is_label(first)));
+                body.insert(at, base);
+            }
+            for kept in body.drain(..) {
+                out.push_str(&kept);
+                out.push('\n');
+            }
+            out.push_str("}\n");
+            in_function = false;
+            continue;
+        }
+        let (code, comment) = split_comment(line);
+        let mut rewritten = String::with_capacity(line.len());
+        let mut rest = code;
+        while let Some(at) = rest.find('$') {
+            rewritten.push_str(rest.get(..at).unwrap_or(""));
+            let after = rest.get(at + 1..).unwrap_or("");
+            let word_len = after.find(|c: char| !(c.is_ascii_uppercase() || c == '_')).unwrap_or(after.len());
+            match layout::heap_address(after.get(..word_len).unwrap_or("")) {
+                Some((offset, pointer)) => {
+                    let name = format!("%heap.{next}");
+                    next += 1;
+                    body.push(format!("  {name}.at = getelementptr inbounds i8, i8* %heap.base, i64 {offset}"));
+                    if pointer == "i8*" {
+                        rewritten.push_str(&format!("{name}.at"));
+                    } else {
+                        body.push(format!("  {name} = bitcast i8* {name}.at to {pointer}"));
+                        rewritten.push_str(&name);
+                    }
+                    uses_heap = true;
+                    rest = after.get(word_len..).unwrap_or("");
+                }
+                None => {
+                    rewritten.push('$');
+                    rest = after;
+                }
+            }
+        }
+        rewritten.push_str(rest);
+        rewritten.push_str(comment);
+        body.push(rewritten);
+    }
+    out
+}
+
+/// A line's code and its comment (from the first `;` outside double quotes).
+fn split_comment(line: &str) -> (&str, &str) {
+    let mut quoted = false;
+    for (at, c) in line.char_indices() {
+        match c {
+            '"' => quoted = !quoted,
+            ';' if !quoted => return line.split_at(at),
+            _ => {}
+        }
+    }
+    (line, "")
+}
+
+/// Whether a line of a function's body is a block's label.
+fn is_label(line: &str) -> bool {
+    let (code, _) = split_comment(line);
+    !code.starts_with(' ') && code.trim_end().ends_with(':')
 }
 
 fn expand_layout(text: &str) -> String {
@@ -252,6 +343,39 @@ mod tests {
                 let address = access_address(code);
                 assert!(address == Some(&format!("${word}")), "${word} used other than as a load or store address: {line}");
             }
+        }
+    }
+
+    #[test]
+    fn heap_words_are_addressed_from_one_register_per_function() {
+        let text = "define i64 @f() {\nentry:\n  %sp = load i64, i64* $SP, align 8 ; not $FP\n  call void @g(i8* $SYSBUF, i64 $SYSBUF_CAP)\n  ret i64 %sp\n}\ndefine void @h() {\n  ret void\n}\n";
+        let out = heap_from_register(text);
+        let lines: Vec<&str> = out.lines().collect();
+        assert_eq!(lines[1], "entry:", "{out}");
+        assert!(lines[2].starts_with("  %heap.base = call i8* asm"), "{out}");
+        assert_eq!(lines[3], "  %heap.0.at = getelementptr inbounds i8, i8* %heap.base, i64 0");
+        assert_eq!(lines[4], "  %heap.0 = bitcast i8* %heap.0.at to i64*");
+        assert_eq!(lines[5], "  %sp = load i64, i64* %heap.0, align 8 ; not $FP", "comments stay as they are");
+        // A buffer is an i8* already; a number (`$SYSBUF_CAP`) is left to expand_layout.
+        assert!(lines[6].starts_with("  %heap.1.at = getelementptr inbounds i8, i8* %heap.base, i64 "), "{out}");
+        assert_eq!(lines[7], "  call void @g(i8* %heap.1.at, i64 $SYSBUF_CAP)");
+        assert_eq!(out.matches("%heap.base = ").count(), 1, "a function with no heap word gets no base: {out}");
+    }
+
+    /// Every heap word of the library went through the register: no constant heap address is
+    /// left for the back end to build with `lddw`.
+    #[test]
+    fn the_library_has_no_constant_heap_address() {
+        for floats in [true, false] {
+            let library = text(floats);
+            for code in library.lines().map(|line| split_comment(line).0) {
+                for (at, _) in code.match_indices("inttoptr (i64 ") {
+                    let digits: String = code[at + 14..].chars().take_while(char::is_ascii_digit).collect();
+                    let address: u64 = digits.parse().unwrap_or(0);
+                    assert!(!(layout::HEAP..layout::HEAP + layout::HEAP_BYTES).contains(&address), "{code}");
+                }
+            }
+            assert!(library.matches("%heap.base = ").count() > 50);
         }
     }
 
