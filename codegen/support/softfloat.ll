@@ -721,9 +721,94 @@ nan:
   ret i64 %q
 }
 
-; Division: the quotient's 63 bits come from `udiv` in chunks of 11 (the remainder stays
-; below the divisor, under 2^53, so it can take 11 more bits without overflowing).
+; a / b. For normal operands whose quotient is normal and cannot round up to infinity, a short
+; path; the rest (zeros, subnormals, infinities, NaNs, results out of that range) to the general
+; one below.
+;
+; The quotient of the significands, ma / mb in (1/2, 2), is computed to 55 bits with `udiv` and
+; `urem` in five steps: the first takes 11 bits of (ma << 10) / mb (ma doubled when below mb,
+; so that this step's quotient has its leading one at bit 10), and each of the four others 11
+; more, the remainder (below mb, under 2^53) shifted left 11 without overflowing. 53 bits and a
+; guard bit are what rounding to nearest needs, and a quotient is never exactly halfway, so the
+; remainder's being non-zero is the sticky bit. The general path computes 63 bits in seven
+; steps and rounds through sf_round_pack; both give the correctly rounded quotient.
 define i64 @sf_div(i64 %a, i64 %b) {
+entry:
+  %ea0 = lshr i64 %a, 52
+  %ea = and i64 %ea0, 2047
+  %eb0 = lshr i64 %b, 52
+  %eb = and i64 %eb0, 2047
+  ; the result's exponent field less one, before the significands are compared
+  %ed = sub i64 %ea, %eb
+  %ez = add i64 %ed, 1022
+  %ea1 = add i64 %ea, -1
+  %eb1 = add i64 %eb, -1
+  %ez1 = add i64 %ez, -1
+  %na = icmp ult i64 %ea1, 2046
+  %nb = icmp ult i64 %eb1, 2046
+  ; ez in [1, 2044]: the packed exponent, ez or ez - 1 plus the leading one, lies in [1, 2045]
+  ; and a carry from rounding leaves it at most 2046
+  %nz = icmp ult i64 %ez1, 2044
+  %n2 = and i1 %na, %nb
+  %fast = and i1 %n2, %nz
+  br i1 %fast, label %go, label %general
+go:
+  %x = xor i64 %a, %b
+  %sz = and i64 %x, -9223372036854775808
+  %fa = and i64 %a, 4503599627370495
+  %fb = and i64 %b, 4503599627370495
+  %ma = or i64 %fa, 4503599627370496
+  %mb = or i64 %fb, 4503599627370496
+  %lt = icmp ult i64 %ma, %mb
+  %ma2 = shl i64 %ma, 1
+  %mA = select i1 %lt, i64 %ma2, i64 %ma
+  %ezm = add i64 %ez, -1
+  %e = select i1 %lt, i64 %ezm, i64 %ez
+  %n0 = shl i64 %mA, 10
+  %q0 = udiv i64 %n0, %mb
+  %r0 = urem i64 %n0, %mb
+  %n1 = shl i64 %r0, 11
+  %d1 = udiv i64 %n1, %mb
+  %r1 = urem i64 %n1, %mb
+  %s1 = shl i64 %q0, 11
+  %q1 = or i64 %s1, %d1
+  %n2b = shl i64 %r1, 11
+  %d2 = udiv i64 %n2b, %mb
+  %r2 = urem i64 %n2b, %mb
+  %s2 = shl i64 %q1, 11
+  %q2 = or i64 %s2, %d2
+  %n3 = shl i64 %r2, 11
+  %d3 = udiv i64 %n3, %mb
+  %r3 = urem i64 %n3, %mb
+  %s3 = shl i64 %q2, 11
+  %q3 = or i64 %s3, %d3
+  %n4 = shl i64 %r3, 11
+  %d4 = udiv i64 %n4, %mb
+  %r4 = urem i64 %n4, %mb
+  %s4 = shl i64 %q3, 11
+  %q4 = or i64 %s4, %d4
+  ; 55 bits, the leading one at bit 54: to bit 62, with the sticky bit at bit 0
+  %q8 = shl i64 %q4, 8
+  %rnz = icmp ne i64 %r4, 0
+  %sticky = zext i1 %rnz to i64
+  %m = or i64 %q8, %sticky
+  %m10 = lshr i64 %m, 10
+  %last = and i64 %m10, 1
+  %m1 = add i64 %m, 511
+  %m2 = add i64 %m1, %last
+  %q = lshr i64 %m2, 10
+  %ebits = shl i64 %e, 52
+  %packed = add i64 %ebits, %q
+  %r = or i64 %packed, %sz
+  ret i64 %r
+general:
+  %g = call i64 @sf_div_general(i64 %a, i64 %b)
+  ret i64 %g
+}
+
+; Division, every case: the quotient's 63 bits come from `udiv` in chunks of 11 (the remainder
+; stays below the divisor, under 2^53, so it can take 11 more bits without overflowing).
+define i64 @sf_div_general(i64 %a, i64 %b) {
 entry:
   %x = xor i64 %a, %b
   %sz = and i64 %x, -9223372036854775808

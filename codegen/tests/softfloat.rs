@@ -193,6 +193,30 @@ fn div_matches_the_host() {
     check_binary("sf_div", |a, b| a / b, 4);
 }
 
+/// Quotients at the ends of the normal range, where the division's short path hands over to the
+/// general one: the operands' exponents are normal and apart by about 1022 either way, so that
+/// the quotient is the smallest normals, subnormal, the largest finite numbers or infinite.
+fn quotients_at_the_range_edges(rng: &mut Rng) -> (u64, u64) {
+    const BIASED: [i64; 12] = [-2, -1, 0, 1, 2, 3, 2041, 2042, 2043, 2044, 2045, 2046];
+    loop {
+        // ez = ea - eb + 1022, the quotient's exponent field less one before normalising
+        let ez = BIASED[(rng.next() % BIASED.len() as u64) as usize];
+        let ea = 1 + (rng.next() % 2046) as i64;
+        let eb = ea + 1022 - ez;
+        if (1..=2046).contains(&eb) {
+            let sign = |rng: &mut Rng| rng.next() & (1 << 63);
+            let a = sign(rng) | ((ea as u64) << 52) | (rng.next() & 0xF_FFFF_FFFF_FFFF);
+            let b = sign(rng) | ((eb as u64) << 52) | (rng.next() & 0xF_FFFF_FFFF_FFFF);
+            return (a, b);
+        }
+    }
+}
+
+#[test]
+fn quotients_at_the_edges_of_the_normal_range_match_the_host() {
+    check_binary_on("sf_div", |a, b| a / b, 17, quotients_at_the_range_edges);
+}
+
 #[test]
 fn rem_matches_the_host() {
     check_binary("sf_rem", |a, b| a % b, 5);
