@@ -31,32 +31,9 @@ donesub:
   store i64 %d, i64* %out
   ret i64 0
 mul:
-  ; Overflow is checked on 32-bit halves of the magnitudes. The obvious `ub > MAX / ua` test
-  ; is rewritten by LLVM into umul.with.overflow, an i128 multiply that the BPF back end
-  ; cannot lower (`__multi3`).
   %ua = call i64 @ovsm_magnitude(i64 %a)
   %ub = call i64 @ovsm_magnitude(i64 %b)
-  %ahi = lshr i64 %ua, 32
-  %alo = and i64 %ua, 4294967295
-  %bhi = lshr i64 %ub, 32
-  %blo = and i64 %ub, 4294967295
-  %ahiz = icmp eq i64 %ahi, 0
-  %bhiz = icmp eq i64 %bhi, 0
-  %onesmall = or i1 %ahiz, %bhiz
-  br i1 %onesmall, label %mul1, label %overflow
-mul1:
-  %c1 = mul i64 %ahi, %blo
-  %c2 = mul i64 %alo, %bhi
-  %cross = add i64 %c1, %c2
-  %crossbig = icmp uge i64 %cross, 4294967296
-  br i1 %crossbig, label %overflow, label %mul2
-mul2:
-  %low = mul i64 %alo, %blo
-  %hi = shl i64 %cross, 32
-  %mag = add i64 %hi, %low
-  %carry = icmp ult i64 %mag, %low
-  br i1 %carry, label %overflow, label %mul3
-mul3:
+  %mag = call i64 @ovsm_mul_magnitudes(i64 %ua, i64 %ub)
   %sx = xor i64 %a, %b
   %neg = icmp slt i64 %sx, 0
   %r = call i64 @ovsm_signed(i64 %mag, i1 %neg, i64* %out)
@@ -95,6 +72,39 @@ divzero:
   ret i64 %e2
 }
 
+
+; The product of two magnitudes, or 2^64 - 1 (no product of two i64 magnitudes that fits an
+; i64, which is at most 2^63) when it needs more than 64 bits. Overflow is checked on 32-bit
+; halves: the obvious `ub > MAX / ua` test is rewritten by LLVM into umul.with.overflow, an i128
+; multiply that the BPF back end cannot lower (`__multi3`). Inline `*` (lower/deferred.rs) and
+; ovsm_int_op share it.
+define i64 @ovsm_mul_magnitudes(i64 %ua, i64 %ub) alwaysinline {
+entry:
+  %ahi = lshr i64 %ua, 32
+  %alo = and i64 %ua, 4294967295
+  %bhi = lshr i64 %ub, 32
+  %blo = and i64 %ub, 4294967295
+  %ahiz = icmp eq i64 %ahi, 0
+  %bhiz = icmp eq i64 %bhi, 0
+  %onesmall = or i1 %ahiz, %bhiz
+  br i1 %onesmall, label %mul1, label %over
+mul1:
+  %c1 = mul i64 %ahi, %blo
+  %c2 = mul i64 %alo, %bhi
+  %cross = add i64 %c1, %c2
+  %crossbig = icmp uge i64 %cross, 4294967296
+  br i1 %crossbig, label %over, label %mul2
+mul2:
+  %low = mul i64 %alo, %blo
+  %hi = shl i64 %cross, 32
+  %mag = add i64 %hi, %low
+  %carry = icmp ult i64 %mag, %low
+  br i1 %carry, label %over, label %fits
+fits:
+  ret i64 %mag
+over:
+  ret i64 -1
+}
 
 define i64 @ovsm_magnitude(i64 %a) alwaysinline {
   %neg = icmp slt i64 %a, 0

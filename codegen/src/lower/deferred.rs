@@ -98,6 +98,11 @@ impl<'ctx> Lowerer<'ctx, '_> {
             Instr::CallBuiltin(b, 2) if ovsm_stdlib::get(*b).is_some_and(|b| b.name == "get") && self.top_is_constant_name() => {
                 self.get_constant_key(site)?;
             }
+            Instr::CallBuiltin(b, 2) if ovsm_stdlib::get(*b).is_some_and(|b| b.name == "/") => {
+                let [a, b] = self.operands(site)?;
+                let r = self.divide(a, b, self.int(site))?;
+                self.defer(Deferred { site, ..r })?;
+            }
             Instr::CallGlobal(g, n) if self.deferred.len() >= usize::from(*n) => {
                 // Stored with a slot below them for the frame record, the arguments need not
                 // move up to make room for it at the call.
@@ -435,39 +440,43 @@ impl<'ctx> Lowerer<'ctx, '_> {
         Ok(())
     }
 
-    /// `a + b`, `a - b` or `a * b`: two ints inline (+ and - with the overflow check; `*`
-    /// leaves ints to the general operation), two floats by the soft-float operation, anything
-    /// else (an overflow to report, mixed or wrong types) by support/arith.ll's `op_arith`.
+    /// `a + b`, `a - b` or `a * b`: two ints inline with the overflow check, two floats by the
+    /// soft-float operation, anything else (an overflow to report, mixed or wrong types) by
+    /// support/arith.ll's `op_arith`.
     fn arith(&mut self, kind: Arith, a: Deferred<'ctx>, b: Deferred<'ctx>, site: IntValue<'ctx>) -> Built<Deferred<'ctx>> {
         let done = self.block("arith.done");
         let slow = self.block("arith.slow");
         let floats = self.block("arith.floats?");
         let mut results = Vec::new();
-        if kind != Arith::Mul {
-            let ints = self.block("arith.ints");
-            let both = self.both(a, b, INT)?;
-            self.builder.build_conditional_branch(both, ints, floats).map_err(err)?;
-            self.builder.position_at_end(ints);
-            let (x, y) = (a.payload, b.payload);
+        let ints = self.block("arith.ints");
+        let both = self.both(a, b, INT)?;
+        self.builder.build_conditional_branch(both, ints, floats).map_err(err)?;
+        self.builder.position_at_end(ints);
+        let (x, y) = (a.payload, b.payload);
+        let (r, overflow) = match kind {
             // Overflow: for +, x and y share a sign the result lacks; for -, x and y differ in
             // sign and the result differs from x.
-            let (r, lost) = if kind == Arith::Add {
-                let r = self.builder.build_int_add(x, y, "sum").map_err(err)?;
-                let xr = self.builder.build_xor(x, r, "").map_err(err)?;
-                let yr = self.builder.build_xor(y, r, "").map_err(err)?;
-                (r, self.builder.build_and(xr, yr, "").map_err(err)?)
-            } else {
-                let r = self.builder.build_int_sub(x, y, "difference").map_err(err)?;
-                let xy = self.builder.build_xor(x, y, "").map_err(err)?;
-                let xr = self.builder.build_xor(x, r, "").map_err(err)?;
-                (r, self.builder.build_and(xy, xr, "").map_err(err)?)
-            };
-            let overflow = self.builder.build_int_compare(IntPredicate::SLT, lost, self.int(0), "overflow").map_err(err)?;
-            self.builder.build_conditional_branch(overflow, slow, done).map_err(err)?;
-            results.push((self.int(INT), r, ints));
-        } else {
-            self.builder.build_unconditional_branch(floats).map_err(err)?;
-        }
+            Arith::Add | Arith::Sub => {
+                let (r, lost) = if kind == Arith::Add {
+                    let r = self.builder.build_int_add(x, y, "sum").map_err(err)?;
+                    let xr = self.builder.build_xor(x, r, "").map_err(err)?;
+                    let yr = self.builder.build_xor(y, r, "").map_err(err)?;
+                    (r, self.builder.build_and(xr, yr, "").map_err(err)?)
+                } else {
+                    let r = self.builder.build_int_sub(x, y, "difference").map_err(err)?;
+                    let xy = self.builder.build_xor(x, y, "").map_err(err)?;
+                    let xr = self.builder.build_xor(x, r, "").map_err(err)?;
+                    (r, self.builder.build_and(xy, xr, "").map_err(err)?)
+                };
+                (r, self.builder.build_int_compare(IntPredicate::SLT, lost, self.int(0), "overflow").map_err(err)?)
+            }
+            Arith::Mul => {
+                let magnitude = self.call_value("ovsm_mul_magnitudes", &[self.magnitude(x)?.into(), self.magnitude(y)?.into()])?;
+                self.signed(magnitude, x, y)?
+            }
+        };
+        self.builder.build_conditional_branch(overflow, slow, done).map_err(err)?;
+        results.push((self.int(INT), r, ints));
         self.builder.position_at_end(floats);
         let both = self.both(a, b, FLOAT)?;
         let float = self.block("arith.float");
@@ -487,6 +496,75 @@ impl<'ctx> Lowerer<'ctx, '_> {
         results.push((r.tag, r.payload, self.current()?));
         self.builder.position_at_end(done);
         self.merge(&results, a.site)
+    }
+
+    /// `(/ a b)`: two ints inline (the magnitudes' quotient with the sign of `a * b`), two
+    /// numbers, one a float, by soft-float division, each unless `b` is zero; anything else (a
+    /// zero divisor, `i64::MIN / -1`, wrong types) by the general operation, which reports it.
+    fn divide(&mut self, a: Deferred<'ctx>, b: Deferred<'ctx>, site: IntValue<'ctx>) -> Built<Deferred<'ctx>> {
+        let done = self.block("divide.done");
+        let slow = self.block("divide.slow");
+        let ints = self.block("divide.ints");
+        let floats = self.block("divide.floats?");
+        let (x, y) = (a.payload, b.payload);
+        let both = self.both(a, b, INT)?;
+        self.builder.build_conditional_branch(both, ints, floats).map_err(err)?;
+        self.builder.position_at_end(ints);
+        // The division runs before the test that sends a zero divisor to the general path, so
+        // it divides by 1 then: `udiv` by zero is undefined in LLVM and ends an sBPF program.
+        let zero = self.builder.build_int_compare(IntPredicate::EQ, y, self.int(0), "").map_err(err)?;
+        let divisor = self.builder.build_select(zero, self.int(1), self.magnitude(y)?, "").map_err(err)?.into_int_value();
+        let magnitude = self.builder.build_int_unsigned_div(self.magnitude(x)?, divisor, "").map_err(err)?;
+        let (q, overflow) = self.signed(magnitude, x, y)?;
+        let fails = self.builder.build_or(zero, overflow, "").map_err(err)?;
+        let int_path = self.current()?;
+        self.builder.build_conditional_branch(fails, slow, done).map_err(err)?;
+        let mut results = vec![(self.int(INT), q, int_path)];
+        self.builder.position_at_end(floats);
+        let number = |v: Deferred<'ctx>| -> Built<IntValue<'ctx>> {
+            let off = self.builder.build_int_sub(v.tag, self.int(INT), "").map_err(err)?;
+            self.builder.build_int_compare(IntPredicate::ULT, off, self.int(2), "").map_err(err)
+        };
+        let numbers = self.builder.build_and(number(a)?, number(b)?, "").map_err(err)?;
+        // An int or a float is zero (0, 0.0 or -0.0) when its bits but the sign are; i64::MIN
+        // counts as zero here and takes the general path, which divides it exactly.
+        let twice = self.builder.build_left_shift(y, self.int(1), "").map_err(err)?;
+        let nonzero = self.builder.build_int_compare(IntPredicate::NE, twice, self.int(0), "").map_err(err)?;
+        let go = self.builder.build_and(numbers, nonzero, "").map_err(err)?;
+        let float = self.block("divide.float");
+        self.builder.build_conditional_branch(go, float, slow).map_err(err)?;
+        self.builder.position_at_end(float);
+        let fx = self.call_value("ovsm_as_float", &[a.tag.into(), x.into()])?;
+        let fy = self.call_value("ovsm_as_float", &[b.tag.into(), y.into()])?;
+        let r = self.call_value("sf_div", &[fx.into(), fy.into()])?;
+        self.builder.build_unconditional_branch(done).map_err(err)?;
+        results.push((self.int(FLOAT), r, self.current()?));
+        self.builder.position_at_end(slow);
+        let r = self.general("op_arith", &[3], a, b, site)?;
+        self.builder.build_unconditional_branch(done).map_err(err)?;
+        results.push((r.tag, r.payload, self.current()?));
+        self.builder.position_at_end(done);
+        self.merge(&results, a.site)
+    }
+
+    /// |v| as an unsigned magnitude (i64::MIN's is 2^63).
+    fn magnitude(&self, v: IntValue<'ctx>) -> Built<IntValue<'ctx>> {
+        let negative = self.builder.build_int_compare(IntPredicate::SLT, v, self.int(0), "").map_err(err)?;
+        let negated = self.builder.build_int_sub(self.int(0), v, "").map_err(err)?;
+        Ok(self.builder.build_select(negative, negated, v, "").map_err(err)?.into_int_value())
+    }
+
+    /// A magnitude with the sign of `x * y`, and whether it does not fit an i64 (a negative
+    /// result may reach 2^63, a positive one 2^63 - 1; ovsm_mul_magnitudes' 2^64 - 1 fits neither).
+    fn signed(&self, magnitude: IntValue<'ctx>, x: IntValue<'ctx>, y: IntValue<'ctx>) -> Built<(IntValue<'ctx>, IntValue<'ctx>)> {
+        let signs = self.builder.build_xor(x, y, "").map_err(err)?;
+        let negative = self.builder.build_int_compare(IntPredicate::SLT, signs, self.int(0), "").map_err(err)?;
+        let widen = self.builder.build_int_z_extend(negative, self.i64t, "").map_err(err)?;
+        let limit = self.builder.build_int_add(self.int(i64::MAX as u64), widen, "").map_err(err)?;
+        let overflow = self.builder.build_int_compare(IntPredicate::UGT, magnitude, limit, "").map_err(err)?;
+        let negated = self.builder.build_int_sub(self.int(0), magnitude, "").map_err(err)?;
+        let value = self.builder.build_select(negative, negated, magnitude, "").map_err(err)?.into_int_value();
+        Ok((value, overflow))
     }
 
     /// Whether the top deferred value is a string or keyword constant.
