@@ -124,8 +124,9 @@ pub fn module<'ctx>(context: &'ctx Context, machine: &TargetMachine, floats: boo
 /// access, because LLVM folds every constant offset into its address and the BPF target calls
 /// no immediate expensive, so nothing hoists a shared base. The base comes from an inline `lddw`
 /// that LLVM cannot fold; it reads no memory, so the copies in inlined functions merge into one.
-/// A function whose only heap access is one word pays one instruction more than before, every
-/// other function less.
+/// An access costs one instruction where it cost two (a buffer's address taken as a value one
+/// more, the offset added). The price is a register: the back end keeps the base in a
+/// callee-saved one across calls, of which sBPF has four.
 fn heap_from_register(text: &str) -> String {
     let mut out = String::with_capacity(text.len() + text.len() / 4);
     let mut body: Vec<String> = Vec::new();

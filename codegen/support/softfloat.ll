@@ -746,8 +746,9 @@ entry:
   %ez1 = add i64 %ez, -1
   %na = icmp ult i64 %ea1, 2046
   %nb = icmp ult i64 %eb1, 2046
-  ; ez in [1, 2044]: the packed exponent, ez or ez - 1 plus the leading one, lies in [1, 2045]
-  ; and a carry from rounding leaves it at most 2046
+  ; ez in [1, 2044]: the packed exponent, ez or ez - 1 plus the leading one, lies in [1, 2045],
+  ; a normal number's (a quotient never rounds up to the next power of two: its significand is
+  ; at most 2 - 2^-52 exactly, so 2045 would be safe too)
   %nz = icmp ult i64 %ez1, 2044
   %n2 = and i1 %na, %nb
   %fast = and i1 %n2, %nz

@@ -198,6 +198,22 @@ fn div_matches_the_host() {
 /// the quotient is the smallest normals, subnormal, the largest finite numbers or infinite.
 fn quotients_at_the_range_edges(rng: &mut Rng) -> (u64, u64) {
     const BIASED: [i64; 12] = [-2, -1, 0, 1, 2, 3, 2041, 2042, 2043, 2044, 2045, 2046];
+    // and, one time in eight, pairs whose quotient is the very first or last of its range
+    const EDGES: [(f64, f64); 8] = [
+        (f64::MAX, 2.0),
+        (f64::MAX, 0.5),
+        (f64::MAX, 1.0000000000000002),
+        (f64::MAX, 0.9999999999999999),
+        (f64::MIN_POSITIVE, 1.0000000000000002),
+        (2.0 * f64::MIN_POSITIVE, 1.9999999999999998),
+        (f64::MIN_POSITIVE, 2.0),
+        (1.0, f64::MAX),
+    ];
+    if rng.next().is_multiple_of(8) {
+        let (a, b) = EDGES[(rng.next() % EDGES.len() as u64) as usize];
+        let sign = rng.next() & (1 << 63);
+        return (a.to_bits() ^ sign, b.to_bits());
+    }
     loop {
         // ez = ea - eb + 1022, the quotient's exponent field less one before normalising
         let ez = BIASED[(rng.next() % BIASED.len() as u64) as usize];

@@ -5,8 +5,8 @@
 //! four stores, four loads, three updates of `$SP` and a check of the stack's room around one
 //! `add`. Instead, lowering keeps pushed values as LLVM values (`Deferred`) for as long as the
 //! instructions that follow can take their operands that way: pushes of constants, locals,
-//! captures and globals; stores to them; `Pop` and `Dup`; the two-operand arithmetic and
-//! comparisons, whose common cases (two ints, two floats) run inline on the values; the
+//! captures and globals; stores to them; `Pop` and `Dup`; the two-operand arithmetic (`(/ a b)`
+//! included) and comparisons, whose common cases (two ints, two floats) run inline on the values; the
 //! conditional jumps; `(get m :key)` with a constant key (`get_constant_key`); a call of a
 //! global whose arguments are all deferred, stored above a slot for the frame record; and, in a
 //! program that holds `+ - *` as values, a call of one of them with two arguments
