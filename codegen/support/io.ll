@@ -12,11 +12,17 @@ define void @sb_reset() {
   ret void
 }
 
+; Appends n bytes to the scratch buffer. Once it has overflowed, $SCRLEN is -1 and stays so
+; through every later append (`len + n` would wrap to a small length and forget it, so room is
+; reckoned from the capacity down: -1 as unsigned is past it).
 define void @sb_bytes(i8* %p, i64 %n) {
 entry:
   %len = load i64, i64* $SCRLEN
   %end = add i64 %len, %n
-  %fits = icmp ule i64 %end, $SCRATCH_CAP
+  %room = sub i64 $SCRATCH_CAP, %len
+  %inside = icmp ule i64 %len, $SCRATCH_CAP
+  %enough = icmp ule i64 %n, %room
+  %fits = and i1 %inside, %enough
   br i1 %fits, label %copy, label %over
 copy:
   %dst = getelementptr i8, i8* $SCRATCH, i64 %len
@@ -29,10 +35,21 @@ over:
   ret void
 }
 
+; One byte, stored where it goes: through sb_bytes it was a `sol_memcpy_` syscall (10 CU) and a
+; stack cell, about 27 CU a byte.
 define void @sb_byte(i8 %c) noinline {
-  %cell = alloca i8
-  store i8 %c, i8* %cell
-  call void @sb_bytes(i8* %cell, i64 1)
+entry:
+  %len = load i64, i64* $SCRLEN
+  %fits = icmp ult i64 %len, $SCRATCH_CAP
+  br i1 %fits, label %put, label %over
+put:
+  %dst = getelementptr i8, i8* $SCRATCH, i64 %len
+  store i8 %c, i8* %dst
+  %end = add i64 %len, 1
+  store i64 %end, i64* $SCRLEN
+  ret void
+over:
+  store i64 -1, i64* $SCRLEN
   ret void
 }
 

@@ -102,6 +102,27 @@ fn deferred_values_stop_at_the_heap_end() {
     assert_eq!(run.outcome, ScriptOutcome::Value("998000".to_string()), "{}", run.stdout);
 }
 
+/// Text is built in a 4 KiB scratch buffer. A string that outgrows it ends the program with
+/// E0209, however many pieces are appended after the one that overflowed: until stop 29 the
+/// next append wrapped the overflow mark (-1) round to a short length, and this printed 690.
+/// Strings that fit, up to the last byte, are whole.
+#[test]
+fn a_string_longer_than_the_format_buffer_is_an_error() {
+    for source in ["(length (str (range 0 2000)))", "(length (str \"x\" (range 0 2000) \"y\"))"] {
+        let run = run_script(&build(source, OptLevel::O2).so).unwrap();
+        let ScriptOutcome::Error { code, message, .. } = run.outcome else { panic!("{source}: {:?}", run.outcome) };
+        assert_eq!(code, "E0209", "{message}");
+        assert!(message.contains("longer than the compiled program's 4096-byte format buffer"), "{message}");
+    }
+    // "[0 1 ... 999]" is 3,891 bytes: with 205 more the string fills the buffer exactly, with
+    // 206 it does not fit.
+    let exactly = |extra: usize| format!("(length (str (range 0 1000) \"{}\"))", "x".repeat(extra));
+    let run = run_script(&build(&exactly(205), OptLevel::O2).so).unwrap();
+    assert_eq!(run.outcome, ScriptOutcome::Value("4096".to_string()), "{}", run.stdout);
+    let run = run_script(&build(&exactly(206), OptLevel::O2).so).unwrap();
+    assert!(matches!(&run.outcome, ScriptOutcome::Error { code, .. } if code == "E0209"), "{:?}", run.outcome);
+}
+
 /// The site map survives its text form.
 #[test]
 fn site_map_round_trips() {
