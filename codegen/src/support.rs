@@ -157,33 +157,18 @@ fn heap_from_register(text: &str) -> String {
             continue;
         }
         let (code, comment) = split_comment(line);
-        let mut rewritten = String::with_capacity(line.len());
-        let mut rest = code;
-        while let Some(at) = rest.find('$') {
-            rewritten.push_str(rest.get(..at).unwrap_or(""));
-            let after = rest.get(at + 1..).unwrap_or("");
-            let word_len = after.find(|c: char| !(c.is_ascii_uppercase() || c == '_')).unwrap_or(after.len());
-            match layout::heap_address(after.get(..word_len).unwrap_or("")) {
-                Some((offset, pointer)) => {
-                    let name = format!("%heap.{next}");
-                    next += 1;
-                    body.push(format!("  {name}.at = getelementptr inbounds i8, i8* %heap.base, i64 {offset}"));
-                    if pointer == "i8*" {
-                        rewritten.push_str(&format!("{name}.at"));
-                    } else {
-                        body.push(format!("  {name} = bitcast i8* {name}.at to {pointer}"));
-                        rewritten.push_str(&name);
-                    }
-                    uses_heap = true;
-                    rest = after.get(word_len..).unwrap_or("");
-                }
-                None => {
-                    rewritten.push('$');
-                    rest = after;
-                }
+        let mut rewritten = replace_words(code, |word| {
+            let (offset, pointer) = layout::heap_address(word)?;
+            let name = format!("%heap.{next}");
+            next += 1;
+            body.push(format!("  {name}.at = getelementptr inbounds i8, i8* %heap.base, i64 {offset}"));
+            uses_heap = true;
+            if pointer == "i8*" {
+                return Some(format!("{name}.at"));
             }
-        }
-        rewritten.push_str(rest);
+            body.push(format!("  {name} = bitcast i8* {name}.at to {pointer}"));
+            Some(name)
+        });
         rewritten.push_str(comment);
         body.push(rewritten);
     }
@@ -210,20 +195,25 @@ fn is_label(line: &str) -> bool {
 }
 
 fn expand_layout(text: &str) -> String {
+    // `$STR` and anything unknown stay for the next pass (or for LLVM to reject).
+    replace_words(text, layout::expansion)
+}
+
+/// `text` with each `$WORD` (capitals and underscores) replaced by what `replace` gives for
+/// `WORD`; a word it gives None for stays as it is.
+fn replace_words(text: &str, mut replace: impl FnMut(&str) -> Option<String>) -> String {
     let mut out = String::with_capacity(text.len());
     let mut rest = text;
     while let Some(at) = rest.find('$') {
         out.push_str(rest.get(..at).unwrap_or(""));
         let after = rest.get(at + 1..).unwrap_or("");
         let word_len = after.find(|c: char| !(c.is_ascii_uppercase() || c == '_')).unwrap_or(after.len());
-        let word = after.get(..word_len).unwrap_or("");
-        match layout::expansion(word) {
+        match replace(after.get(..word_len).unwrap_or("")) {
             Some(value) => {
                 out.push_str(&value);
                 rest = after.get(word_len..).unwrap_or("");
             }
             None => {
-                // `$STR` and anything unknown stay for the next pass (or for LLVM to reject).
                 out.push('$');
                 rest = after;
             }
