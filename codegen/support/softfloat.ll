@@ -274,14 +274,8 @@ shift:
 round:
   %e = phi i64 [ %sx, %plus ], [ %sx1, %plus1 ], [ %sx, %minus ], [ %sn, %normalise ], [ %sn1, %shift ]
   %m = phi i64 [ %s, %plus ], [ %sj, %plus1 ], [ %t, %minus ], [ %tn, %normalise ], [ %tn1, %shift ]
-  %m10 = lshr i64 %m, 10
-  %last = and i64 %m10, 1
-  %m1 = add i64 %m, 511
-  %m2 = add i64 %m1, %last
-  %q = lshr i64 %m2, 10
   %eb = add i64 %e, -1
-  %ebits = shl i64 %eb, 52
-  %r = add i64 %ebits, %q
+  %r = call i64 @sf_round_pack_normal(i64 %eb, i64 %m)
   ret i64 %r
 general:
   %isadd = icmp eq i64 %neg, 0
@@ -295,6 +289,21 @@ gsub:
 }
 
 ; The biased exponent field of a float.
+; The fast paths' rounding: m, its leading one at bit 62 and a guard bit and sticky bits below
+; its 53rd, rounded to nearest, ties to even, over the exponent field e1 + 1 (the leading one
+; adds the 1; a carry out of the significand, another). No overflow or subnormal case: the add's,
+; multiply's and divide's fast paths call it only where neither can happen.
+define i64 @sf_round_pack_normal(i64 %e1, i64 %m) alwaysinline {
+  %m10 = lshr i64 %m, 10
+  %last = and i64 %m10, 1
+  %m1 = add i64 %m, 511
+  %m2 = add i64 %m1, %last
+  %q = lshr i64 %m2, 10
+  %ebits = shl i64 %e1, 52
+  %r = add i64 %ebits, %q
+  ret i64 %r
+}
+
 define i64 @sf_exponent(i64 %v) alwaysinline {
   %v1 = shl i64 %v, 1
   %e = lshr i64 %v1, 53
@@ -613,13 +622,7 @@ go:
   %ezd = add i64 %ez, -1
   %e = select i1 %low, i64 %ezd, i64 %ez
   %m = select i1 %low, i64 %sig1, i64 %sig
-  %m10 = lshr i64 %m, 10
-  %last = and i64 %m10, 1
-  %m1 = add i64 %m, 511
-  %m2 = add i64 %m1, %last
-  %q = lshr i64 %m2, 10
-  %ebits = shl i64 %e, 52
-  %packed = add i64 %ebits, %q
+  %packed = call i64 @sf_round_pack_normal(i64 %e, i64 %m)
   %r = or i64 %packed, %sz
   ret i64 %r
 general:
@@ -793,13 +796,7 @@ go:
   %rnz = icmp ne i64 %r4, 0
   %sticky = zext i1 %rnz to i64
   %m = or i64 %q8, %sticky
-  %m10 = lshr i64 %m, 10
-  %last = and i64 %m10, 1
-  %m1 = add i64 %m, 511
-  %m2 = add i64 %m1, %last
-  %q = lshr i64 %m2, 10
-  %ebits = shl i64 %e, 52
-  %packed = add i64 %ebits, %q
+  %packed = call i64 @sf_round_pack_normal(i64 %e, i64 %m)
   %r = or i64 %packed, %sz
   ret i64 %r
 general:
